@@ -1,0 +1,72 @@
+using System.Net;
+
+namespace K8sNet;
+
+/// <summary>
+/// One routable endpoint of a Service port: an address and target port, with the conditions read the way kube-proxy
+/// reads them, and a link to the raw <see cref="Endpoint"/> it came from.
+/// </summary>
+public sealed class ServiceEndpoint
+{
+    /// <summary>Creates an endpoint.</summary>
+    /// <param name="address">The endpoint's IP (the raw endpoint's first address, parsed).</param>
+    /// <param name="port">The target port.</param>
+    /// <param name="source">The raw endpoint.</param>
+    /// <param name="load">The live load to share; a new one when <see langword="null"/>.</param>
+    public ServiceEndpoint(IPAddress address, int port, Endpoint source, EndpointLoad? load = null)
+    {
+        ArgumentNullException.ThrowIfNull(address);
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentOutOfRangeException.ThrowIfLessThan(port, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(port, 65535);
+        Address = address;
+        Port = port;
+        Source = source;
+        EndPoint = new IPEndPoint(address, port);
+        Key = EndPoint.ToString();
+        UriHost = address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{address}]" : address.ToString();
+        IsReady = source.Conditions.ProxyReady;
+        IsServing = source.Conditions.ProxyServing;
+        IsTerminating = source.Conditions.ProxyTerminating;
+        Load = load ?? new EndpointLoad();
+    }
+
+    /// <summary>The key kube-proxy uses: <c>ip:port</c>, or <c>[ip]:port</c> for IPv6.</summary>
+    public string Key { get; }
+
+    /// <summary>The IP.</summary>
+    public IPAddress Address { get; }
+
+    /// <summary>The target port.</summary>
+    public int Port { get; }
+
+    /// <summary>The IP and port as one value.</summary>
+    public IPEndPoint EndPoint { get; }
+
+    /// <summary>The IP as a URI host (IPv6 in brackets).</summary>
+    public string UriHost { get; }
+
+    /// <summary>kube-proxy's <c>ready</c> (nil reads as true).</summary>
+    public bool IsReady { get; }
+
+    /// <summary>kube-proxy's <c>serving</c> (nil reads as true).</summary>
+    public bool IsServing { get; }
+
+    /// <summary>kube-proxy's <c>terminating</c> (nil reads as false).</summary>
+    public bool IsTerminating { get; }
+
+    /// <summary>The raw endpoint: hostname, node, zone, hints and target.</summary>
+    public Endpoint Source { get; }
+
+    /// <summary>The node hosting the endpoint.</summary>
+    public string? NodeName => Source.NodeName;
+
+    /// <summary>The endpoint's zone.</summary>
+    public string? Zone => Source.Zone;
+
+    /// <summary>The live load, shared across versions of the set.</summary>
+    public EndpointLoad Load { get; }
+
+    /// <inheritdoc />
+    public override string ToString() => Key;
+}

@@ -1,0 +1,54 @@
+using K8sNet;
+using K8sNet.Dns;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers K8sNet.Dns services.</summary>
+public static class K8sNetDnsBuilderExtensions
+{
+    /// <summary>
+    /// Registers this process's <see cref="ClientContext"/> (namespace, cluster domain, node, zone, search path),
+    /// discovered from the pod's environment as <see cref="ClientContextOptions"/> describes, and the
+    /// <see cref="ClientTopology"/> it implies. Calling it again only adds configuration.
+    /// </summary>
+    /// <param name="builder">The K8sNet builder.</param>
+    /// <param name="configure">Overrides, e.g. <c>o =&gt; o.Namespace = "shop"</c>.</param>
+    /// <returns>The builder.</returns>
+    public static IK8sNetBuilder AddClientContext(this IK8sNetBuilder builder, Action<ClientContextOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var options = builder.Services.AddOptions<ClientContextOptions>();
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        builder.Services.TryAddSingleton(sp => ClientContext.FromEnvironment(sp.GetRequiredService<IOptions<ClientContextOptions>>().Value));
+        builder.Services.TryAddSingleton(sp => sp.GetRequiredService<ClientContext>().Topology);
+        return builder;
+    }
+
+    /// <summary>
+    /// Registers a <see cref="ServiceUriResolver"/> over the <see cref="ClientContext"/> (added if missing), limited to
+    /// the namespaces <paramref name="configure"/> allows (the client's own by default).
+    /// </summary>
+    /// <param name="builder">The K8sNet builder.</param>
+    /// <param name="configure">Which namespaces URIs may name.</param>
+    /// <returns>The builder.</returns>
+    public static IK8sNetBuilder AddServiceUris(this IK8sNetBuilder builder, Action<ServiceUriOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.AddClientContext();
+        var options = builder.Services.AddOptions<ServiceUriOptions>();
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        builder.Services.TryAddSingleton(sp => new ServiceUriResolver(
+            sp.GetRequiredService<ClientContext>(), sp.GetRequiredService<IOptions<ServiceUriOptions>>().Value));
+        return builder;
+    }
+}
