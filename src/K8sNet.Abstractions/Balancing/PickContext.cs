@@ -1,18 +1,25 @@
 namespace K8sNet;
 
-/// <summary>What a balancer may consider beyond the endpoints: a hash key, and endpoints to avoid (a retry).</summary>
+/// <summary>
+/// What a balancer may consider beyond the endpoints: the request's hash key, endpoints already tried (a retry), and
+/// whether health must be ignored (panic).
+/// </summary>
 public readonly struct PickContext
 {
     /// <summary>Creates a context.</summary>
     /// <param name="hashKey">The request's hash key (consistent hashing, stickiness), if any.</param>
-    /// <param name="excluded">Endpoints already tried for this request, to avoid when others are eligible.</param>
-    public PickContext(ulong? hashKey, IReadOnlyCollection<ServiceEndpoint>? excluded = null)
+    /// <param name="excluded">Endpoints already tried for this request: avoided while another is eligible.</param>
+    /// <param name="ignoreHealth">
+    /// Pick as if no endpoint were ejected: the set is in panic (too few healthy endpoints), as Envoy's panic threshold.
+    /// </param>
+    public PickContext(ulong? hashKey, IReadOnlyCollection<ServiceEndpoint>? excluded = null, bool ignoreHealth = false)
     {
         HashKey = hashKey;
-        Excluded = excluded;
+        Excluded = excluded is { Count: > 0 } ? excluded : null;
+        IgnoreHealth = ignoreHealth;
     }
 
-    /// <summary>A context with no key and nothing excluded.</summary>
+    /// <summary>A context with no key, nothing excluded, health respected.</summary>
     public static PickContext None => default;
 
     /// <summary>The request's hash key, if any.</summary>
@@ -21,11 +28,24 @@ public readonly struct PickContext
     /// <summary>Endpoints already tried for this request; <see langword="null"/> when none.</summary>
     public IReadOnlyCollection<ServiceEndpoint>? Excluded { get; }
 
+    /// <summary>Whether to pick as if no endpoint were ejected.</summary>
+    public bool IgnoreHealth { get; }
+
+    /// <summary>Whether <paramref name="endpoint"/> may be picked on the first try: not ejected (unless in panic) and not already tried.</summary>
+    /// <param name="endpoint">The endpoint.</param>
+    /// <returns><see langword="true"/> when the endpoint is a good pick.</returns>
+    public bool IsPreferred(ServiceEndpoint endpoint)
+    {
+        ArgumentNullException.ThrowIfNull(endpoint);
+        return (IgnoreHealth || !endpoint.Stats.IsEjected) && (Excluded is null || !IsExcluded(endpoint));
+    }
+
     /// <summary>Whether <paramref name="endpoint"/> was already tried.</summary>
     /// <param name="endpoint">The endpoint.</param>
     /// <returns><see langword="true"/> when excluded.</returns>
     public bool IsExcluded(ServiceEndpoint endpoint)
     {
+        ArgumentNullException.ThrowIfNull(endpoint);
         if (Excluded is null)
         {
             return false;

@@ -12,8 +12,8 @@ public sealed class ServiceEndpoint
     /// <param name="address">The endpoint's IP (the raw endpoint's first address, parsed).</param>
     /// <param name="port">The target port.</param>
     /// <param name="source">The raw endpoint.</param>
-    /// <param name="load">The live load to share; a new one when <see langword="null"/>.</param>
-    public ServiceEndpoint(IPAddress address, int port, Endpoint source, EndpointLoad? load = null)
+    /// <param name="stats">The live statistics to share (the same endpoint in an earlier set); new ones when <see langword="null"/>.</param>
+    public ServiceEndpoint(IPAddress address, int port, Endpoint source, EndpointStats? stats = null)
     {
         ArgumentNullException.ThrowIfNull(address);
         ArgumentNullException.ThrowIfNull(source);
@@ -28,7 +28,7 @@ public sealed class ServiceEndpoint
         IsReady = source.Conditions.ProxyReady;
         IsServing = source.Conditions.ProxyServing;
         IsTerminating = source.Conditions.ProxyTerminating;
-        Load = load ?? new EndpointLoad();
+        Stats = stats ?? new EndpointStats();
     }
 
     /// <summary>The key kube-proxy uses: <c>ip:port</c>, or <c>[ip]:port</c> for IPv6.</summary>
@@ -64,8 +64,8 @@ public sealed class ServiceEndpoint
     /// <summary>The endpoint's zone.</summary>
     public string? Zone => Source.Zone;
 
-    /// <summary>The live load, shared across versions of the set.</summary>
-    public EndpointLoad Load { get; }
+    /// <summary>The live statistics (in flight, latency, health), shared across versions of the set.</summary>
+    public EndpointStats Stats { get; }
 
     /// <inheritdoc />
     public override string ToString() => Key;

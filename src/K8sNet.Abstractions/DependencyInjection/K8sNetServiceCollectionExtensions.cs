@@ -19,4 +19,17 @@ public static class K8sNetServiceCollectionExtensions
         services.AddOptions();
         return new K8sNetBuilder(services);
     }
+
+    /// <summary>Uses <paramref name="source"/>, an in-memory endpoint source, as K8sNet's endpoint source.</summary>
+    /// <param name="builder">The K8sNet builder.</param>
+    /// <param name="source">The source; its Services and slices are set by code.</param>
+    /// <returns>The builder.</returns>
+    public static IK8sNetBuilder AddInMemoryEndpoints(this IK8sNetBuilder builder, InMemoryEndpointSource source)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(source);
+        builder.Services.TryAddSingleton(source);
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IEndpointSource>(source));
+        return builder;
+    }
 }

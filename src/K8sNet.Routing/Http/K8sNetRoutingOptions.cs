@@ -1,0 +1,54 @@
+namespace K8sNet.Routing;
+
+/// <summary>How an HttpClient with K8sNet service discovery routes requests (one instance per named client).</summary>
+public sealed class K8sNetRoutingOptions
+{
+    /// <summary>The balancing policy. Default <see cref="LoadBalancingPolicy.PowerOfTwoChoices"/>.</summary>
+    public LoadBalancingPolicy Policy { get; set; } = LoadBalancingPolicy.PowerOfTwoChoices;
+
+    /// <summary>Options of <see cref="LoadBalancingPolicy.PeakEwma"/>.</summary>
+    public PeakEwmaOptions PeakEwma { get; } = new();
+
+    /// <summary>Options of <see cref="LoadBalancingPolicy.ConsistentHash"/>.</summary>
+    public ConsistentHashOptions ConsistentHash { get; } = new();
+
+    /// <summary>The request header whose value is the hash key (consistent hashing, stickiness).</summary>
+    public string? HashKeyHeader { get; set; }
+
+    /// <summary>The cookie whose value is the hash key, when no header gives one.</summary>
+    public string? HashKeyCookie { get; set; }
+
+    /// <summary>Computes the hash key from the request, when neither header nor cookie gives one.</summary>
+    public Func<HttpRequestMessage, string?>? HashKeySelector { get; set; }
+
+    /// <summary>
+    /// Opt-in stickiness: a request whose hash key was seen within this time goes to the same endpoint as before, while
+    /// that endpoint stays eligible. Default <see langword="null"/> (off).
+    /// </summary>
+    public TimeSpan? StickinessTimeout { get; set; }
+
+    /// <summary>Passive outlier detection.</summary>
+    public OutlierDetectionOptions OutlierDetection { get; } = new();
+
+    /// <summary>How slices become endpoint sets (address family, node hints, zone preference).</summary>
+    public EndpointSetOptions Endpoints { get; } = new();
+
+    /// <summary>
+    /// The namespaces whose Services URIs may name; empty (the default) means only the client's own namespace; <c>*</c>
+    /// means any. Hosts that name no Service in an allowed namespace pass through untouched.
+    /// </summary>
+    public ISet<string> AllowedNamespaces { get; } = new HashSet<string>(StringComparer.Ordinal);
+
+    /// <summary>
+    /// How many other endpoints a request may be retried on: after a connect failure (nothing was sent) for any method,
+    /// and after a transport failure for idempotent methods without a body (<see cref="RetryIdempotentAfterSend"/>).
+    /// Default 2.
+    /// </summary>
+    public int MaxRetries { get; set; } = 2;
+
+    /// <summary>Whether idempotent requests without a body are retried on another endpoint after a failure once sent. Default <see langword="true"/>.</summary>
+    public bool RetryIdempotentAfterSend { get; set; } = true;
+
+    /// <summary>How long a request waits for the endpoint source's first state of a Service. Default 10 s.</summary>
+    public TimeSpan SyncTimeout { get; set; } = TimeSpan.FromSeconds(10);
+}

@@ -1,0 +1,125 @@
+namespace K8sNet.Routing;
+
+/// <summary>
+/// Peak EWMA (Finagle, Linkerd): two distinct random eligible endpoints; the one with the lower cost wins, where
+/// cost = latency × (requests in flight + 1) and latency is a peak-sensitive moving average of round-trip times that
+/// decays toward zero while the endpoint gets no samples (so a slow endpoint is probed again later).
+/// </summary>
+/// <remarks>Latency spikes take effect at once; recovery decays with <see cref="PeakEwmaOptions.Decay"/>.</remarks>
+public sealed class PeakEwmaBalancer : ILoadBalancer, IEndpointLeaseCompletion
+{
+    private readonly TimeProvider _time;
+    private readonly Random _random;
+    private readonly double _decayTicks;
+    private readonly double _defaultRttTicks;
+
+    /// <summary>Creates the balancer.</summary>
+    /// <param name="timeProvider">The clock samples are measured with.</param>
+    /// <param name="options">Decay and default latency; defaults when <see langword="null"/>.</param>
+    /// <param name="random">The random source; <see cref="Random.Shared"/> by default.</param>
+    public PeakEwmaBalancer(TimeProvider timeProvider, PeakEwmaOptions? options = null, Random? random = null)
+    {
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        options ??= new PeakEwmaOptions();
+        _time = timeProvider;
+        _random = random ?? Random.Shared;
+        var f = timeProvider.TimestampFrequency / (double)TimeSpan.TicksPerSecond;
+        _decayTicks = options.Decay.Ticks * f;
+        _defaultRttTicks = options.DefaultRtt.Ticks * f;
+    }
+
+    /// <inheritdoc />
+    public string Name => nameof(LoadBalancingPolicy.PeakEwma);
+
+    /// <inheritdoc />
+    public bool TryPick(EndpointSet endpoints, in PickContext context, out EndpointLease lease)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        var eligible = endpoints.Eligible;
+        var n = eligible.Length;
+        if (n == 0)
+        {
+            lease = default;
+            return false;
+        }
+
+        var now = _time.GetTimestamp();
+        ServiceEndpoint ep;
+        if (n == 1)
+        {
+            ep = eligible[0];
+        }
+        else
+        {
+            var i = _random.Next(n);
+            var j = _random.Next(n - 1);
+            if (j >= i)
+            {
+                j++;
+            }
+
+            var a = eligible[i];
+            var b = eligible[j];
+            var aOk = context.IsPreferred(a);
+            var bOk = context.IsPreferred(b);
+            if (aOk && bOk)
+            {
+                ep = Cost(b, now) < Cost(a, now) ? b : a;
+            }
+            else if (aOk || bOk)
+            {
+                ep = aOk ? a : b;
+            }
+            else
+            {
+                ep = PolicyPicking.Scan(eligible, i, context);
+            }
+        }
+
+        ep.Stats.IncrementOutstanding();
+        lease = new EndpointLease(ep, now, this);
+        return true;
+    }
+
+    /// <summary>The cost the policy compares: decayed peak-EWMA latency × (requests in flight + 1).</summary>
+    /// <param name="endpoint">The endpoint.</param>
+    /// <param name="nowTimestamp">Now, as a <see cref="TimeProvider"/> timestamp.</param>
+    /// <returns>The cost, in latency ticks.</returns>
+    public double Cost(ServiceEndpoint endpoint, long nowTimestamp)
+    {
+        ArgumentNullException.ThrowIfNull(endpoint);
+        var stats = endpoint.Stats;
+        var rtt = stats.RttEwmaTicks;
+        if (rtt <= 0)
+        {
+            rtt = _defaultRttTicks;
+        }
+        else
+        {
+            var elapsed = nowTimestamp - stats.RttTimestamp;
+            if (elapsed > 0)
+            {
+                rtt *= Math.Exp(-elapsed / _decayTicks);
+            }
+        }
+
+        return rtt * (stats.Outstanding + 1);
+    }
+
+    /// <inheritdoc />
+    public void OnCompleted(in EndpointLease lease, EndpointOutcome outcome)
+    {
+        var ep = lease.Endpoint;
+        if (ep is null)
+        {
+            return;
+        }
+
+        ep.Stats.DecrementOutstanding();
+        if (outcome is EndpointOutcome.Success or EndpointOutcome.ServerError)
+        {
+            var now = _time.GetTimestamp();
+            ep.Stats.ObserveRtt(Math.Max(1, now - lease.StartTimestamp), now, _decayTicks);
+        }
+    }
+}
