@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Net;
 
 namespace K8sNet;
@@ -28,6 +29,8 @@ public sealed class ServiceEndpoint
         IsReady = source.Conditions.ProxyReady;
         IsServing = source.Conditions.ProxyServing;
         IsTerminating = source.Conditions.ProxyTerminating;
+        ZoneHints = source.ZoneHints.IsDefault ? [] : source.ZoneHints;
+        NodeHints = source.NodeHints.IsDefault ? [] : source.NodeHints;
         Stats = stats ?? new EndpointStats();
     }
 
@@ -54,6 +57,12 @@ public sealed class ServiceEndpoint
 
     /// <summary>kube-proxy's <c>terminating</c> (nil reads as false).</summary>
     public bool IsTerminating { get; }
+
+    /// <summary>The zone hints (<c>hints.forZones</c>); empty when none.</summary>
+    public ImmutableArray<string> ZoneHints { get; }
+
+    /// <summary>The node hints (<c>hints.forNodes</c>); empty when none.</summary>
+    public ImmutableArray<string> NodeHints { get; }
 
     /// <summary>The raw endpoint: hostname, node, zone, hints and target.</summary>
     public Endpoint Source { get; }

@@ -3,7 +3,7 @@ using System.Collections.Immutable;
 namespace K8sNet.Routing;
 
 /// <summary>
-/// The result of <see cref="EndpointCategorizer.Categorize"/>, kube-proxy's CategorizeEndpoints. A list that
+/// The result of <see cref="EndpointCategorizer"/>, kube-proxy's CategorizeEndpoints. A list that
 /// kube-proxy leaves nil is <c>default</c> here (<see cref="ImmutableArray{T}.IsDefault"/>): for <see cref="Local"/>
 /// that means "Local policy with no usable local endpoint", i.e. traffic is dropped.
 /// </summary>

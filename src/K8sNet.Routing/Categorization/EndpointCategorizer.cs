@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Runtime.InteropServices;
 
 namespace K8sNet.Routing;
 
@@ -38,8 +39,33 @@ public static class EndpointCategorizer
         bool preferSameTrafficDistribution = true)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
+        return Categorize(endpoints is ImmutableArray<ServiceEndpoint> a ? a : [.. endpoints], traffic, client, preferSameTrafficDistribution);
+    }
+
+    /// <summary>
+    /// Categorises the endpoints of one Service port for a client. When every endpoint is usable, the result shares
+    /// <paramref name="endpoints"/> instead of copying it.
+    /// </summary>
+    /// <param name="endpoints">The port's merged, de-duplicated endpoints.</param>
+    /// <param name="traffic">The port's traffic flags.</param>
+    /// <param name="client">The client's node and zone.</param>
+    /// <param name="preferSameTrafficDistribution">The PreferSameTrafficDistribution feature gate (node hints).</param>
+    /// <returns>The categories.</returns>
+    public static EndpointCategories Categorize(
+        ImmutableArray<ServiceEndpoint> endpoints,
+        ServicePortTraffic traffic,
+        ClientTopology client,
+        bool preferSameTrafficDistribution = true) => Categorize(endpoints, traffic, client, preferSameTrafficDistribution, null);
+
+    internal static EndpointCategories Categorize(
+        ImmutableArray<ServiceEndpoint> endpoints,
+        ServicePortTraffic traffic,
+        ClientTopology client,
+        bool preferSameTrafficDistribution,
+        ReadySummary? summary)
+    {
         ArgumentNullException.ThrowIfNull(client);
-        if (endpoints.Count == 0)
+        if (endpoints.IsDefaultOrEmpty)
         {
             return new EndpointCategories(traffic, default, default, default, false, TopologyMode.None, false, false);
         }
@@ -53,30 +79,28 @@ public static class EndpointCategorizer
 
         if (traffic.UsesClusterEndpoints)
         {
-            mode = ModeFromHints(endpoints, nodeName, zone, preferSameTrafficDistribution);
-            var builder = ImmutableArray.CreateBuilder<ServiceEndpoint>(endpoints.Count);
-            foreach (var ep in endpoints)
+            int readyCount;
+            if (summary is not null)
             {
-                if (ep.IsReady && AvailableForTopology(ep, mode, nodeName, zone))
-                {
-                    builder.Add(ep);
-                }
+                mode = summary.Mode(nodeName, zone, preferSameTrafficDistribution);
+                readyCount = summary.Ready;
+            }
+            else
+            {
+                mode = ModeFromHints(endpoints, nodeName, zone, preferSameTrafficDistribution, out readyCount);
             }
 
-            if (builder.Count == 0)
+            cluster = mode == TopologyMode.None && readyCount == endpoints.Length
+                ? endpoints // every endpoint ready, no topology: share the array
+                : readyCount == 0 ? []
+                : mode == TopologyMode.None ? Filter(endpoints, static ep => ep.IsReady, readyCount)
+                : Filter(endpoints, ep => ep.IsReady && AvailableForTopology(ep, mode, nodeName, zone));
+            if (cluster.IsEmpty)
             {
-                foreach (var ep in endpoints)
-                {
-                    if (ep.IsServing && ep.IsTerminating)
-                    {
-                        builder.Add(ep);
-                    }
-                }
-
-                clusterTerminating = builder.Count > 0;
+                cluster = Filter(endpoints, static ep => ep.IsServing && ep.IsTerminating);
+                clusterTerminating = !cluster.IsEmpty;
             }
 
-            cluster = builder.DrainToImmutable();
             hasAny = cluster.Length > 0;
         }
 
@@ -158,8 +182,57 @@ public static class EndpointCategorizer
         return !string.IsNullOrEmpty(nodeName) && string.Equals(endpoint.NodeName, nodeName, StringComparison.Ordinal);
     }
 
-    private static TopologyMode ModeFromHints(IReadOnlyList<ServiceEndpoint> endpoints, string nodeName, string zone, bool nodeHintsEnabled)
+    // The endpoints that pass, sharing the input when all do.
+    private static ImmutableArray<ServiceEndpoint> Filter(ImmutableArray<ServiceEndpoint> endpoints, Func<ServiceEndpoint, bool> keep, int count = -1)
     {
+        if (count < 0)
+        {
+            count = 0;
+            foreach (var ep in endpoints)
+            {
+                count += keep(ep) ? 1 : 0;
+            }
+        }
+
+        if (count == endpoints.Length)
+        {
+            return endpoints;
+        }
+
+        var result = new ServiceEndpoint[count];
+        var i = 0;
+        foreach (var ep in endpoints)
+        {
+            if (keep(ep))
+            {
+                result[i++] = ep;
+            }
+        }
+
+        return ImmutableCollectionsMarshal.AsImmutableArray(result);
+    }
+
+    private static bool Has(ImmutableArray<string> values, string value)
+    {
+        if (values.IsDefault)
+        {
+            return false;
+        }
+
+        foreach (var v in values)
+        {
+            if (string.Equals(v, value, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static TopologyMode ModeFromHints(ImmutableArray<ServiceEndpoint> endpoints, string nodeName, string zone, bool nodeHintsEnabled, out int readyCount)
+    {
+        readyCount = 0;
         var hasReady = false;
         var allHaveNodeHints = true;
         var hasEndpointForNode = false;
@@ -173,22 +246,23 @@ public static class EndpointCategorizer
             }
 
             hasReady = true;
-            var nodeHints = ep.Source.NodeHints;
+            readyCount++;
+            var nodeHints = ep.NodeHints;
             if (nodeHints.IsDefaultOrEmpty)
             {
                 allHaveNodeHints = false;
             }
-            else if (nodeHints.Contains(nodeName, StringComparer.Ordinal))
+            else if (Has(nodeHints, nodeName))
             {
                 hasEndpointForNode = true;
             }
 
-            var zoneHints = ep.Source.ZoneHints;
+            var zoneHints = ep.ZoneHints;
             if (zoneHints.IsDefaultOrEmpty)
             {
                 allHaveZoneHints = false;
             }
-            else if (zoneHints.Contains(zone, StringComparer.Ordinal))
+            else if (Has(zoneHints, zone))
             {
                 hasEndpointForZone = true;
             }
@@ -210,8 +284,8 @@ public static class EndpointCategorizer
     private static bool AvailableForTopology(ServiceEndpoint ep, TopologyMode mode, string nodeName, string zone) => mode switch
     {
         TopologyMode.None => true,
-        TopologyMode.PreferSameNode => !ep.Source.NodeHints.IsDefaultOrEmpty && ep.Source.NodeHints.Contains(nodeName, StringComparer.Ordinal),
-        TopologyMode.PreferSameZone => !ep.Source.ZoneHints.IsDefaultOrEmpty && ep.Source.ZoneHints.Contains(zone, StringComparer.Ordinal),
+        TopologyMode.PreferSameNode => Has(ep.NodeHints, nodeName),
+        TopologyMode.PreferSameZone => Has(ep.ZoneHints, zone),
         _ => false,
     };
 }

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.InteropServices;
 
 namespace K8sNet.Routing;
 
@@ -67,21 +68,21 @@ public sealed class EndpointSetBuilder
         var familiesChanged = families != _families;
         _families = families;
 
-        // Slices removed, replaced or added since the last state.
-        foreach (var (name, entry) in _slices.ToArray())
+        if (previous is null || familiesChanged)
         {
-            if (familiesChanged || !state.Slices.TryGetValue(name, out var now) || !ReferenceEquals(now, entry.Slice))
+            foreach (var (name, entry) in _slices.ToArray())
             {
                 RemoveSlice(name, entry);
             }
-        }
 
-        foreach (var (name, slice) in state.Slices)
-        {
-            if (!_slices.ContainsKey(name))
+            foreach (var (name, slice) in state.Slices)
             {
-                AddSlice(name, slice);
+                AddSlice(name, slice, previous: null);
             }
+        }
+        else
+        {
+            DiffSlices(previous.Slices, state.Slices);
         }
 
         var changedPorts = new HashSet<ServicePortKey>();
@@ -106,7 +107,7 @@ public sealed class EndpointSetBuilder
                     continue;
                 }
 
-                builder[key] = BuildSet(state, spec, port, _ports.TryGetValue(key, out var acc) ? acc.Sorted : []);
+                builder[key] = _ports.TryGetValue(key, out var acc) ? BuildSet(state, spec, port, acc.Sorted, acc.Summary) : BuildSet(state, spec, port, [], null);
             }
         }
 
@@ -129,10 +130,10 @@ public sealed class EndpointSetBuilder
         return EndpointSet.Empty(_service, port, _state?.Version ?? 0, status);
     }
 
-    private EndpointSet BuildSet(ServiceState state, ServiceSpecInfo spec, ServicePortInfo port, ServiceEndpoint[] all)
+    private EndpointSet BuildSet(ServiceState state, ServiceSpecInfo spec, ServicePortInfo port, ServiceEndpoint[] all, ReadySummary? summary)
     {
         var traffic = ServicePortTraffic.For(spec, port);
-        var categories = EndpointCategorizer.Categorize(all, traffic, _client, _options.PreferSameTrafficDistribution);
+        var categories = EndpointCategorizer.Categorize(ImmutableCollectionsMarshal.AsImmutableArray(all), traffic, _client, _options.PreferSameTrafficDistribution, summary);
         var eligible = categories.ForInternalTraffic;
         if (_options.ZoneAware.Enabled && categories.TopologyMode == TopologyMode.None)
         {
@@ -143,7 +144,7 @@ public sealed class EndpointSetBuilder
             : eligible.IsEmpty ? EndpointSetStatus.NoneEligible
             : (traffic.InternalPolicyLocal ? categories.LocalUsesTerminating : categories.ClusterUsesTerminating) ? EndpointSetStatus.TerminatingFallback
             : EndpointSetStatus.Ready;
-        return new EndpointSet(_service, port.Key, state.Version, ImmutableArray.Create(all), eligible, status);
+        return new EndpointSet(_service, port.Key, state.Version, ImmutableCollectionsMarshal.AsImmutableArray(all), eligible, status);
     }
 
     private ImmutableArray<ServiceEndpoint> PreferClientZone(ImmutableArray<ServiceEndpoint> eligible)
@@ -180,7 +181,40 @@ public sealed class EndpointSetBuilder
         _slices.Remove(name);
     }
 
-    private void AddSlice(string name, EndpointSliceInfo slice)
+    // Both dictionaries are ordered by ordinal name: walk them side by side, no lookups.
+    private void DiffSlices(ImmutableSortedDictionary<string, EndpointSliceInfo> before, ImmutableSortedDictionary<string, EndpointSliceInfo> after)
+    {
+        using var b = before.GetEnumerator();
+        using var a = after.GetEnumerator();
+        var hasB = b.MoveNext();
+        var hasA = a.MoveNext();
+        while (hasB || hasA)
+        {
+            var c = !hasB ? 1 : !hasA ? -1 : string.CompareOrdinal(b.Current.Key, a.Current.Key);
+            if (c < 0)
+            {
+                RemoveSlice(b.Current.Key, _slices[b.Current.Key]);
+                hasB = b.MoveNext();
+            }
+            else if (c > 0)
+            {
+                AddSlice(a.Current.Key, a.Current.Value, previous: null);
+                hasA = a.MoveNext();
+            }
+            else
+            {
+                if (!ReferenceEquals(b.Current.Value, a.Current.Value))
+                {
+                    AddSlice(a.Current.Key, a.Current.Value, previous: _slices[a.Current.Key]);
+                }
+
+                hasB = b.MoveNext();
+                hasA = a.MoveNext();
+            }
+        }
+    }
+
+    private void AddSlice(string name, EndpointSliceInfo slice, SliceEntry? previous)
     {
         var perPort = new Dictionary<ServicePortKey, ServiceEndpoint?[]>();
         if (Accepts(slice.AddressType))
@@ -199,10 +233,19 @@ public sealed class EndpointSetBuilder
                     _ports[key] = acc;
                 }
 
+                var before = previous?.PerPort.GetValueOrDefault(key);
                 var eps = new ServiceEndpoint?[slice.Endpoints.Length];
                 for (var i = 0; i < eps.Length; i++)
                 {
                     var raw = slice.Endpoints[i];
+
+                    // The same endpoint at the same position of the slice's previous version: keep its object.
+                    if (before is not null && i < before.Length && before[i] is { } old && old.Port == port.Port.Value && SameForRouting(old.Source, raw))
+                    {
+                        eps[i] = old;
+                        continue;
+                    }
+
                     if (!IPAddress.TryParse(raw.Address, out var ip) || !Accepts(ip.AddressFamily))
                     {
                         continue;
@@ -213,7 +256,25 @@ public sealed class EndpointSetBuilder
                 }
 
                 perPort[key] = eps;
-                acc.Add(name, eps);
+                if (before is not null)
+                {
+                    acc.Replace(name, before, eps);
+                }
+                else
+                {
+                    acc.Add(name, eps);
+                }
+            }
+        }
+
+        if (previous is not null)
+        {
+            foreach (var (port, endpoints) in previous.PerPort)
+            {
+                if (!perPort.ContainsKey(port))
+                {
+                    _ports[port].Remove(name, endpoints);
+                }
             }
         }
 
@@ -260,9 +321,29 @@ public sealed class EndpointSetBuilder
             && string.Equals(a.NodeName, b.NodeName, StringComparison.Ordinal)
             && string.Equals(a.Zone, b.Zone, StringComparison.Ordinal)
             && string.Equals(a.Hostname, b.Hostname, StringComparison.Ordinal)
-            && a.ZoneHints.SequenceEqual(b.ZoneHints, StringComparer.Ordinal)
-            && a.NodeHints.SequenceEqual(b.NodeHints, StringComparer.Ordinal)
+            && SameStrings(a.ZoneHints, b.ZoneHints)
+            && SameStrings(a.NodeHints, b.NodeHints)
             && Equals(a.TargetRef, b.TargetRef));
+
+    private static bool SameStrings(ImmutableArray<string> a, ImmutableArray<string> b)
+    {
+        var x = a.IsDefault ? [] : a;
+        var y = b.IsDefault ? [] : b;
+        if (x.Length != y.Length)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < x.Length; i++)
+        {
+            if (!string.Equals(x[i], y[i], StringComparison.Ordinal))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
 
     private bool Accepts(AddressType type) => type switch
     {

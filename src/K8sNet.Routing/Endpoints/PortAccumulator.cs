@@ -13,6 +13,9 @@ internal sealed class PortAccumulator
 
     public ServiceEndpoint[] Sorted => _sorted;
 
+    /// <summary>Counts over the ready endpoints of <see cref="Sorted"/>, for the topology mode.</summary>
+    public ReadySummary Summary { get; } = new();
+
     public bool IsDirty => _dirty.Count > 0;
 
     public EndpointStats? StatsFor(string key) => _stats.GetValueOrDefault(key);
@@ -26,13 +29,48 @@ internal sealed class PortAccumulator
                 continue;
             }
 
-            list.RemoveAll(c => string.Equals(c.Slice, slice, StringComparison.Ordinal));
+            for (var i = list.Count - 1; i >= 0; i--)
+            {
+                if (string.Equals(list[i].Slice, slice, StringComparison.Ordinal))
+                {
+                    list.RemoveAt(i);
+                }
+            }
+
             if (list.Count == 0)
             {
                 _byKey.Remove(ep.Key);
             }
 
             _dirty.Add(ep.Key);
+        }
+    }
+
+    /// <summary>
+    /// Replaces a slice's contributions: positions whose endpoint object is unchanged are left alone, so an update that
+    /// changes one endpoint touches one key.
+    /// </summary>
+    public void Replace(string slice, ServiceEndpoint?[] before, ServiceEndpoint?[] after)
+    {
+        var n = Math.Max(before.Length, after.Length);
+        for (var i = 0; i < n; i++)
+        {
+            var b = i < before.Length ? before[i] : null;
+            var a = i < after.Length ? after[i] : null;
+            if (ReferenceEquals(a, b))
+            {
+                continue;
+            }
+
+            if (b is not null)
+            {
+                RemoveAt(slice, b.Key, i);
+            }
+
+            if (a is not null)
+            {
+                AddAt(slice, a, i);
+            }
         }
     }
 
@@ -46,26 +84,55 @@ internal sealed class PortAccumulator
                 continue;
             }
 
-            if (!_byKey.TryGetValue(ep.Key, out var list))
-            {
-                list = new List<Contribution>(1);
-                _byKey[ep.Key] = list;
-            }
-
-            // Keep contributions in the order kube-proxy would see them: slices by name, endpoints by position.
-            var c = new Contribution(slice, i, ep);
-            var at = list.Count;
-            while (at > 0 && Compare(list[at - 1], c) > 0)
-            {
-                at--;
-            }
-
-            list.Insert(at, c);
-            _dirty.Add(ep.Key);
+            AddAt(slice, ep, i);
         }
     }
 
-    /// <summary>Applies pending changes to <see cref="Sorted"/>.</summary>
+    private void AddAt(string slice, ServiceEndpoint ep, int index)
+    {
+        if (!_byKey.TryGetValue(ep.Key, out var list))
+        {
+            list = new List<Contribution>(1);
+            _byKey[ep.Key] = list;
+        }
+
+        // Keep contributions in the order kube-proxy would see them: slices by name, endpoints by position.
+        var c = new Contribution(slice, index, ep);
+        var at = list.Count;
+        while (at > 0 && Compare(list[at - 1], c) > 0)
+        {
+            at--;
+        }
+
+        list.Insert(at, c);
+        _dirty.Add(ep.Key);
+    }
+
+    private void RemoveAt(string slice, string key, int index)
+    {
+        if (!_byKey.TryGetValue(key, out var list))
+        {
+            return;
+        }
+
+        for (var i = list.Count - 1; i >= 0; i--)
+        {
+            if (list[i].Index == index && string.Equals(list[i].Slice, slice, StringComparison.Ordinal))
+            {
+                list.RemoveAt(i);
+                break;
+            }
+        }
+
+        if (list.Count == 0)
+        {
+            _byKey.Remove(key);
+        }
+
+        _dirty.Add(key);
+    }
+
+    /// <summary>Applies pending changes to <see cref="Sorted"/>: one pass over the changed keys, one copy of the array.</summary>
     /// <returns>Whether the sorted endpoints changed.</returns>
     public bool Flush()
     {
@@ -80,52 +147,84 @@ internal sealed class PortAccumulator
         Array.Sort(dirty, StringComparer.Ordinal);
 
         var old = _sorted;
-        var result = new List<ServiceEndpoint>(old.Length + dirty.Length);
+        var positions = new int[dirty.Length];
+        var winners = new ServiceEndpoint?[dirty.Length];
+        var length = old.Length;
         var changed = false;
-        var copied = 0;
-        foreach (var key in dirty)
+        for (var k = 0; k < dirty.Length; k++)
         {
-            var at = BinarySearch(old, key);
-            var insertAt = at >= 0 ? at : ~at;
-            if (insertAt > copied)
-            {
-                result.AddRange(new ArraySegment<ServiceEndpoint>(old, copied, insertAt - copied));
-                copied = insertAt;
-            }
-
-            var winner = Winner(key);
+            var at = BinarySearch(old, dirty[k]);
+            var winner = Winner(dirty[k]);
+            positions[k] = at;
+            winners[k] = winner;
             if (at >= 0)
             {
-                copied = at + 1;
-                changed |= !ReferenceEquals(winner, old[at]);
+                if (!ReferenceEquals(winner, old[at]))
+                {
+                    changed = true;
+                    Summary.Add(old[at], -1);
+                    if (winner is not null)
+                    {
+                        Summary.Add(winner, +1);
+                    }
+                }
+
+                length -= winner is null ? 1 : 0;
             }
-            else
+            else if (winner is not null)
             {
-                changed |= winner is not null;
+                changed = true;
+                Summary.Add(winner, +1);
+                length++;
             }
 
             if (winner is not null)
             {
-                result.Add(winner);
-                _stats[key] = winner.Stats;
+                _stats[dirty[k]] = winner.Stats;
             }
             else
             {
-                _stats.Remove(key);
+                _stats.Remove(dirty[k]);
+            }
+        }
+
+        if (!changed)
+        {
+            return false;
+        }
+
+        var result = new ServiceEndpoint[length];
+        var copied = 0;
+        var written = 0;
+        for (var k = 0; k < dirty.Length; k++)
+        {
+            var at = positions[k];
+            var insertAt = at >= 0 ? at : ~at;
+            if (insertAt > copied)
+            {
+                Array.Copy(old, copied, result, written, insertAt - copied);
+                written += insertAt - copied;
+                copied = insertAt;
+            }
+
+            if (at >= 0)
+            {
+                copied = at + 1;
+            }
+
+            if (winners[k] is { } w)
+            {
+                result[written++] = w;
             }
         }
 
         if (copied < old.Length)
         {
-            result.AddRange(new ArraySegment<ServiceEndpoint>(old, copied, old.Length - copied));
+            Array.Copy(old, copied, result, written, old.Length - copied);
         }
 
-        if (changed)
-        {
-            _sorted = [.. result];
-        }
-
-        return changed;
+        _sorted = result;
+        return true;
     }
 
     // kube-proxy: the first endpoint seen for a key is kept unless a later one is not terminating. Equivalently, the

@@ -37,64 +37,57 @@ internal sealed partial class K8sNetServiceDiscoveryHandler : DelegatingHandler
         }
 
         var options = _client.Options;
-        ServiceRouter? router = null;
-        ServiceState? state = null;
-        foreach (var candidate in target.Candidates)
+        ServiceRouter router;
+        PortChoice choice;
+        if (entry.Resolved is { } resolved && resolved.Router.State is { Exists: true } current && ReferenceEquals(current.Spec, resolved.Choice.Spec))
         {
-            var r = _registry.Get(_client.Name, candidate);
-            var s = await r.GetStateAsync(options.SyncTimeout, cancellationToken).ConfigureAwait(false);
-            if (s is null)
+            // The common case: the host was resolved before and the Service's spec has not changed since.
+            router = resolved.Router;
+            choice = resolved.Choice;
+        }
+        else
+        {
+            ServiceRouter? found = null;
+            ServiceState? state = null;
+            var index = -1;
+            foreach (var candidate in target.Candidates)
             {
-                _registry.Metrics.Request(candidate, "not_synced");
-                throw new K8sNetRoutingException(candidate, RoutingFailureReason.NotSynced,
-                    $"The endpoint source has not synced Service '{candidate}' within {options.SyncTimeout.TotalSeconds:0.###} s, so K8sNet cannot tell whether it exists or where its pods are.");
+                index++;
+                var r = _registry.Get(_client.Name, candidate);
+                var s = await r.GetStateAsync(options.SyncTimeout, cancellationToken).ConfigureAwait(false);
+                if (s is null)
+                {
+                    _registry.Metrics.Request(candidate, "not_synced");
+                    throw new K8sNetRoutingException(candidate, RoutingFailureReason.NotSynced,
+                        $"The endpoint source has not synced Service '{candidate}' within {options.SyncTimeout.TotalSeconds:0.###} s, so K8sNet cannot tell whether it exists or where its pods are.");
+                }
+
+                if (s.Exists)
+                {
+                    found = r;
+                    state = s;
+                    break;
+                }
             }
 
-            if (s.Exists)
+            if (found is null || state?.Spec is not { } spec)
             {
-                router = r;
-                state = s;
-                break;
+                entry.Resolved = null;
+                return await base.SendAsync(request, cancellationToken).ConfigureAwait(false); // no such Service: not ours
             }
+
+            if (spec.Type == ServiceType.ExternalName && !string.IsNullOrEmpty(spec.ExternalName))
+            {
+                return await SendToExternalNameAsync(request, original, spec.ExternalName, cancellationToken).ConfigureAwait(false);
+            }
+
+            router = found;
+            choice = ChoosePort(found.Service, spec, target);
+
+            // Only the first candidate is remembered: a later one must give way if an earlier Service appears.
+            entry.Resolved = index == 0 ? new ResolvedTarget(router, choice) : null;
         }
 
-        if (router is null || state?.Spec is not { } spec)
-        {
-            return await base.SendAsync(request, cancellationToken).ConfigureAwait(false); // no such Service: not ours
-        }
-
-        if (spec.Type == ServiceType.ExternalName && !string.IsNullOrEmpty(spec.ExternalName))
-        {
-            return await SendToExternalNameAsync(request, original, spec.ExternalName, cancellationToken).ConfigureAwait(false);
-        }
-
-        var choice = ChoosePort(entry, router.Service, spec, target);
-        return await SendToEndpointAsync(request, original, entry, router, choice, cancellationToken).ConfigureAwait(false);
-    }
-
-    private static PortChoice ChoosePort(TargetEntry entry, ServiceName service, ServiceSpecInfo spec, ServiceUriTarget target)
-    {
-        var cached = entry.Port;
-        if (cached is not null && ReferenceEquals(cached.Spec, spec) && cached.Service == service)
-        {
-            return cached;
-        }
-
-        if (!ServicePortSelector.TrySelect(service, spec.Ports, target.Port, out var port, out var matchedScheme, out var error))
-        {
-            throw new K8sNetRoutingException(service, RoutingFailureReason.UnknownPort, error.Message, error);
-        }
-
-        var scheme = matchedScheme ?? (target.Schemes.IsEmpty ? "http" : target.Schemes[0]);
-        var choice = new PortChoice(spec, service, port, scheme);
-        entry.Port = choice;
-        return choice;
-    }
-
-    private async Task<HttpResponseMessage> SendToEndpointAsync(
-        HttpRequestMessage request, Uri original, TargetEntry entry, ServiceRouter router, PortChoice choice, CancellationToken cancellationToken)
-    {
-        var options = _client.Options;
         var hashKey = HashKey(request, options);
         var setHost = request.Headers.Host is null;
         if (setHost)
@@ -115,7 +108,7 @@ internal sealed partial class K8sNetServiceDiscoveryHandler : DelegatingHandler
                 }
 
                 var endpoint = lease.Endpoint;
-                request.RequestUri = Rewrite(original, choice.Scheme, endpoint);
+                request.RequestUri = _client.Rewrite(original, choice.Scheme, endpoint);
                 HttpResponseMessage response;
                 try
                 {
@@ -158,6 +151,17 @@ internal sealed partial class K8sNetServiceDiscoveryHandler : DelegatingHandler
         }
     }
 
+    private static PortChoice ChoosePort(ServiceName service, ServiceSpecInfo spec, ServiceUriTarget target)
+    {
+        if (!ServicePortSelector.TrySelect(service, spec.Ports, target.Port, out var port, out var matchedScheme, out var error))
+        {
+            throw new K8sNetRoutingException(service, RoutingFailureReason.UnknownPort, error.Message, error);
+        }
+
+        var scheme = matchedScheme ?? (target.Schemes.IsEmpty ? "http" : target.Schemes[0]);
+        return new PortChoice(spec, service, port, scheme);
+    }
+
     private async Task<HttpResponseMessage> SendToExternalNameAsync(HttpRequestMessage request, Uri original, string externalName, CancellationToken cancellationToken)
     {
         var builder = new UriBuilder(original) { Host = externalName.TrimEnd('.') };
@@ -194,21 +198,6 @@ internal sealed partial class K8sNetServiceDiscoveryHandler : DelegatingHandler
         Log.NoEndpoint(_logger, service, portName, why);
         return new K8sNetRoutingException(service, reason, $"Service '{service}' port {portName}: no endpoint to send to: {why}.");
     }
-
-    private static Uri Rewrite(Uri original, string scheme, ServiceEndpoint endpoint)
-    {
-        var pathAndQuery = original.PathAndQuery;
-        var fragment = original.Fragment;
-        return new Uri(string.Concat(scheme, "://", endpoint.UriHost, ":", PortText(endpoint.Port), pathAndQuery, fragment), UriKind.Absolute);
-    }
-
-    private static string PortText(int port) => port switch
-    {
-        80 => "80",
-        443 => "443",
-        8080 => "8080",
-        _ => port.ToString(System.Globalization.CultureInfo.InvariantCulture),
-    };
 
     private static ulong? HashKey(HttpRequestMessage request, K8sNetRoutingOptions options)
     {

@@ -7,7 +7,9 @@ namespace K8sNet.Routing;
 internal sealed class ClientRouting
 {
     private const int MaxCachedTargets = 4096;
-    private readonly ConcurrentDictionary<TargetKey, TargetEntry> _targets = new();
+    private const int MaxCachedUris = 4096;
+    private readonly ConcurrentDictionary<string, TargetEntry> _targets = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<RewriteKey, Uri> _rewrites = new();
 
     public ClientRouting(string name, K8sNetRoutingOptions options, ClientContext context)
     {
@@ -31,8 +33,11 @@ internal sealed class ClientRouting
     /// <summary>What the URI's host and port mean: a cached <see cref="ServiceUriTarget"/>, or an entry without one for hosts that name no Service.</summary>
     public TargetEntry GetTarget(Uri uri)
     {
-        var key = new TargetKey(uri.Scheme, uri.Host, uri.Port, !uri.IsDefaultPort || HasExplicitPort(uri.OriginalString));
-        if (_targets.TryGetValue(key, out var entry))
+        // Keyed by the URI's scheme and authority as written, looked up without allocating.
+        var original = uri.OriginalString;
+        var prefix = AuthorityPrefix(original);
+        var lookup = _targets.GetAlternateLookup<ReadOnlySpan<char>>();
+        if (prefix > 0 && lookup.TryGetValue(original.AsSpan(0, prefix), out var entry))
         {
             return entry;
         }
@@ -49,38 +54,57 @@ internal sealed class ClientRouting
             _targets.Clear();
         }
 
-        _targets[key] = entry;
+        if (prefix > 0)
+        {
+            _targets[original[..prefix]] = entry;
+        }
+
         return entry;
     }
 
-    // Whether the authority as written carries a port (http://orders:80 versus http://orders), without allocating.
-    private static bool HasExplicitPort(string original)
+    // The length of "scheme://authority" at the start of an absolute URI as written; 0 when it cannot be told.
+    private static int AuthorityPrefix(string original)
     {
-        var s = original.AsSpan();
-        var start = s.IndexOf("://");
-        if (start < 0)
+        var start = original.IndexOf("://", StringComparison.Ordinal);
+        if (start <= 0)
         {
-            return false;
+            return 0;
         }
 
-        s = s[(start + 3)..];
-        var end = s.IndexOfAny('/', '?', '#');
-        if (end >= 0)
-        {
-            s = s[..end];
-        }
-
-        var at = s.LastIndexOf('@');
-        if (at >= 0)
-        {
-            s = s[(at + 1)..];
-        }
-
-        var colon = s.LastIndexOf(':');
-        return colon > s.LastIndexOf(']') && colon < s.Length - 1;
+        var end = original.AsSpan(start + 3).IndexOfAny('/', '?', '#');
+        return end < 0 ? original.Length : start + 3 + end;
     }
 
-    private readonly record struct TargetKey(string Scheme, string Host, int Port, bool ExplicitPort);
+    /// <summary>
+    /// The request URI for an endpoint: the same path, query and fragment at the pod's address and port. Repeated URLs
+    /// to the same endpoint reuse one <see cref="Uri"/> (it is immutable).
+    /// </summary>
+    public Uri Rewrite(Uri original, string scheme, ServiceEndpoint endpoint)
+    {
+        var key = new RewriteKey(original.OriginalString, scheme, endpoint);
+        if (_rewrites.TryGetValue(key, out var cached))
+        {
+            return cached;
+        }
+
+        var uri = new Uri(string.Concat(scheme, "://", endpoint.UriHost, ":", endpoint.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), original.PathAndQuery, original.Fragment), UriKind.Absolute);
+        if (_rewrites.Count >= MaxCachedUris)
+        {
+            _rewrites.Clear();
+        }
+
+        _rewrites[key] = uri;
+        return uri;
+    }
+
+    private readonly record struct RewriteKey(string Original, string Scheme, ServiceEndpoint Endpoint)
+    {
+        public bool Equals(RewriteKey other) =>
+            ReferenceEquals(Endpoint, other.Endpoint) && string.Equals(Original, other.Original, StringComparison.Ordinal)
+            && string.Equals(Scheme, other.Scheme, StringComparison.Ordinal);
+
+        public override int GetHashCode() => HashCode.Combine(StringComparer.Ordinal.GetHashCode(Original), System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(Endpoint));
+    }
 }
 
 /// <summary>A cached reading of one scheme, host and port.</summary>
@@ -91,8 +115,10 @@ internal sealed class TargetEntry(ServiceUriTarget? target, string authority)
     /// <summary>The Host header to keep: the URI's authority as the client would send it.</summary>
     public string Authority { get; } = authority;
 
-    /// <summary>The last Service port chosen for this target, with the spec it was chosen from.</summary>
-    public PortChoice? Port { get; set; }
+    /// <summary>The Service this target resolved to last time and the port chosen, valid while the spec is the same object.</summary>
+    public ResolvedTarget? Resolved { get; set; }
 }
 
 internal sealed record PortChoice(ServiceSpecInfo Spec, ServiceName Service, ServicePortInfo Port, string Scheme);
+
+internal sealed record ResolvedTarget(ServiceRouter Router, PortChoice Choice);

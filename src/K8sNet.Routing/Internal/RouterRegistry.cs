@@ -11,7 +11,7 @@ namespace K8sNet.Routing;
 /// The routers of every (client, Service) pair, shared by all handler instances the HttpClient factory creates, so
 /// watches and balancer state outlive handler rotation. Disposed with the container.
 /// </summary>
-internal sealed class RouterRegistry : IAsyncDisposable
+internal sealed class RouterRegistry : IAsyncDisposable, IDisposable
 {
     private readonly ConcurrentDictionary<(string Client, ServiceName Service), Lazy<ServiceRouter>> _routers = new();
     private readonly ConcurrentDictionary<string, ClientRouting> _clients = new(StringComparer.Ordinal);
@@ -51,6 +51,17 @@ internal sealed class RouterRegistry : IAsyncDisposable
         foreach (var router in _routers.Values.Where(l => l.IsValueCreated))
         {
             await router.Value.DisposeAsync().ConfigureAwait(false);
+        }
+
+        _routers.Clear();
+        Metrics.Dispose();
+    }
+
+    public void Dispose()
+    {
+        foreach (var router in _routers.Values.Where(l => l.IsValueCreated))
+        {
+            router.Value.Dispose();
         }
 
         _routers.Clear();

@@ -7,7 +7,7 @@ namespace K8sNet.Routing;
 /// One client's view of one Service: follows the endpoint source, keeps the endpoint set of every port current, and
 /// owns the Service's balancer and outlier detector. The request path only reads.
 /// </summary>
-internal sealed partial class ServiceRouter : IAsyncDisposable
+internal sealed partial class ServiceRouter : IAsyncDisposable, IDisposable
 {
     private readonly IEndpointSource _source;
     private readonly EndpointSetBuilder _builder;
@@ -74,6 +74,13 @@ internal sealed partial class ServiceRouter : IAsyncDisposable
 
         panic = route.Panic;
         return route.Set;
+    }
+
+    /// <summary>Stops the watch without waiting for it to finish (a synchronous container disposal).</summary>
+    public void Dispose()
+    {
+        _stop.Cancel();
+        Detector.Dispose();
     }
 
     public async ValueTask DisposeAsync()

@@ -25,6 +25,14 @@ public class EndpointSetBuilderProperties
 
         var scratch = new EndpointSetBuilder(Svc, scenario.Client).Update(state);
 
+        // The builder's incremental topology counts give what a full categorisation pass gives.
+        foreach (var set in incremental.Sets.Values)
+        {
+            var port = scenario.Spec.Ports.Single(p => p.Key == set.Port);
+            var direct = EndpointCategorizer.Categorize(set.All, ServicePortTraffic.For(scenario.Spec, port), scenario.Client);
+            Assert.Equal(Describe(direct.ForInternalTraffic), Describe(set.Eligible));
+        }
+
         foreach (var (key, set) in scratch)
         {
             var inc = incremental.Sets[key];
