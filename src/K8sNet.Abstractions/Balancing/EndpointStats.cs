@@ -57,26 +57,41 @@ public sealed class EndpointStats
     /// <param name="rttTicks">The sample, in <see cref="TimeProvider"/> ticks.</param>
     /// <param name="nowTimestamp">Now, as a <see cref="TimeProvider"/> timestamp.</param>
     /// <param name="decayTicks">The decay time constant, in ticks (Linkerd uses 10 s).</param>
+    /// <remarks>Lock-free: when two samples for one endpoint land at the same instant, one of them may be lost.</remarks>
     public void ObserveRtt(long rttTicks, long nowTimestamp, double decayTicks)
     {
-        lock (_gate)
+        var current = Volatile.Read(ref _rttEwmaTicks);
+        double next;
+        if (current <= 0 || rttTicks > current)
         {
-            var current = _rttEwmaTicks;
-            double next;
-            if (current <= 0 || rttTicks > current)
-            {
-                next = rttTicks;
-            }
-            else
-            {
-                var elapsed = Math.Max(0, nowTimestamp - _lastRttTimestamp);
-                var w = Math.Exp(-elapsed / Math.Max(1, decayTicks));
-                next = (current * w) + (rttTicks * (1 - w));
-            }
-
-            _lastRttTimestamp = nowTimestamp;
-            Volatile.Write(ref _rttEwmaTicks, next);
+            next = rttTicks;
         }
+        else
+        {
+            var w = DecayFactor(nowTimestamp - Volatile.Read(ref _lastRttTimestamp), decayTicks);
+            next = (current * w) + (rttTicks * (1 - w));
+        }
+
+        Volatile.Write(ref _lastRttTimestamp, nowTimestamp);
+        Volatile.Write(ref _rttEwmaTicks, next);
+    }
+
+    /// <summary>
+    /// <c>exp(-elapsed / decay)</c>, the weight an EWMA keeps after <paramref name="elapsedTicks"/>; computed as
+    /// <c>1 - x + x²/2</c> when <c>x = elapsed / decay</c> is below 0.01 (error under 2·10⁻⁷), the common case under load.
+    /// </summary>
+    /// <param name="elapsedTicks">Time since the last sample.</param>
+    /// <param name="decayTicks">The decay time constant.</param>
+    /// <returns>The weight, from 0 to 1.</returns>
+    public static double DecayFactor(long elapsedTicks, double decayTicks)
+    {
+        if (elapsedTicks <= 0)
+        {
+            return 1;
+        }
+
+        var x = elapsedTicks / Math.Max(1, decayTicks);
+        return x < 0.01 ? 1 - x + (x * x * 0.5) : Math.Exp(-x);
     }
 
     /// <summary>Records a success: the consecutive-failure count starts again.</summary>

@@ -104,20 +104,73 @@ public static class DnsNames
     public static string DashedAddress(IPAddress address)
     {
         ArgumentNullException.ThrowIfNull(address);
+        if (address.IsIPv4MappedToIPv6)
+        {
+            address = address.MapToIPv4(); // Go prints IPv4-mapped addresses in dotted form, so CoreDNS dashes them as IPv4
+        }
+
         if (address.AddressFamily == AddressFamily.InterNetwork)
         {
             return address.ToString().Replace('.', '-');
         }
 
-        var text = address.ToString();
-        var scope = text.IndexOf('%', StringComparison.Ordinal);
-        if (scope >= 0)
+        var dashed = HexIPv6(address).Replace(':', '-');
+        return dashed.EndsWith('-') ? dashed + "0" : dashed;
+    }
+
+    // RFC 5952 text of an IPv6 address, always in hex groups (Go's form; .NET writes ::a.b.c.d for some addresses).
+    private static string HexIPv6(IPAddress address)
+    {
+        var bytes = address.GetAddressBytes();
+        Span<int> groups = stackalloc int[8];
+        for (var i = 0; i < 8; i++)
         {
-            text = text[..scope];
+            groups[i] = (bytes[2 * i] << 8) | bytes[(2 * i) + 1];
         }
 
-        var dashed = text.Replace(':', '-');
-        return dashed.EndsWith('-') ? dashed + "0" : dashed;
+        int bestStart = -1, bestLength = 0;
+        for (var i = 0; i < 8;)
+        {
+            if (groups[i] != 0)
+            {
+                i++;
+                continue;
+            }
+
+            var j = i;
+            while (j < 8 && groups[j] == 0)
+            {
+                j++;
+            }
+
+            if (j - i > bestLength && j - i >= 2)
+            {
+                bestStart = i;
+                bestLength = j - i;
+            }
+
+            i = j;
+        }
+
+        var sb = new StringBuilder(39);
+        for (var i = 0; i < 8; i++)
+        {
+            if (i == bestStart)
+            {
+                sb.Append("::");
+                i += bestLength - 1;
+                continue;
+            }
+
+            if (sb.Length > 0 && sb[^1] != ':')
+            {
+                sb.Append(':');
+            }
+
+            sb.Append(groups[i].ToString("x", CultureInfo.InvariantCulture));
+        }
+
+        return sb.ToString();
     }
 
     /// <summary>

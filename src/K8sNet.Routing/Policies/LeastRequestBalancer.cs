@@ -6,11 +6,11 @@ namespace K8sNet.Routing;
 /// </summary>
 public sealed class LeastRequestBalancer : ILoadBalancer
 {
-    private readonly Random _random;
+    private readonly Random? _random;
 
     /// <summary>Creates the balancer.</summary>
-    /// <param name="random">The random source (a seeded one in tests); <see cref="Random.Shared"/> by default.</param>
-    public LeastRequestBalancer(Random? random = null) => _random = random ?? Random.Shared;
+    /// <param name="random">The random source (a seeded one in tests); a fast per-thread generator by default.</param>
+    public LeastRequestBalancer(Random? random = null) => _random = random;
 
     /// <inheritdoc />
     public string Name => nameof(LoadBalancingPolicy.LeastRequest);
@@ -27,7 +27,7 @@ public sealed class LeastRequestBalancer : ILoadBalancer
             return false;
         }
 
-        var start = n == 1 ? 0 : _random.Next(n);
+        var start = n == 1 ? 0 : Next(n);
         ServiceEndpoint? best = null;
         var bestLoad = int.MaxValue;
         for (var k = 0; k < n; k++)
@@ -56,4 +56,6 @@ public sealed class LeastRequestBalancer : ILoadBalancer
         lease = new EndpointLease(best, 0, OutstandingTracker.Instance);
         return true;
     }
+
+    private int Next(int maxExclusive) => _random is null ? FastRandom.Next(maxExclusive) : _random.Next(maxExclusive);
 }

@@ -15,7 +15,7 @@ namespace K8sNet.Routing;
 public sealed class MaglevBalancer : ILoadBalancer
 {
     private readonly int _tableSize;
-    private readonly Random _random;
+    private readonly Random? _random;
     private Table? _table;
 
     /// <summary>Creates the balancer.</summary>
@@ -29,7 +29,7 @@ public sealed class MaglevBalancer : ILoadBalancer
             throw new ArgumentOutOfRangeException(nameof(options), _tableSize, "The Maglev table size must be a prime of at least 3.");
         }
 
-        _random = random ?? Random.Shared;
+        _random = random;
     }
 
     /// <inheritdoc />
@@ -50,7 +50,7 @@ public sealed class MaglevBalancer : ILoadBalancer
         ServiceEndpoint ep;
         if (context.HashKey is not { } key)
         {
-            var index = n == 1 ? 0 : _random.Next(n);
+            var index = n == 1 ? 0 : Next(n);
             ep = eligible[index];
             if (!context.IsPreferred(ep))
             {
@@ -169,4 +169,6 @@ public sealed class MaglevBalancer : ILoadBalancer
     }
 
     private sealed record Table(EndpointSet Set, int[] Entries);
+
+    private int Next(int maxExclusive) => _random is null ? FastRandom.Next(maxExclusive) : _random.Next(maxExclusive);
 }

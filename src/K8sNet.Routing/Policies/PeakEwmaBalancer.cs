@@ -9,20 +9,20 @@ namespace K8sNet.Routing;
 public sealed class PeakEwmaBalancer : ILoadBalancer, IEndpointLeaseCompletion
 {
     private readonly TimeProvider _time;
-    private readonly Random _random;
+    private readonly Random? _random;
     private readonly double _decayTicks;
     private readonly double _defaultRttTicks;
 
     /// <summary>Creates the balancer.</summary>
     /// <param name="timeProvider">The clock samples are measured with.</param>
     /// <param name="options">Decay and default latency; defaults when <see langword="null"/>.</param>
-    /// <param name="random">The random source; <see cref="Random.Shared"/> by default.</param>
+    /// <param name="random">The random source; a fast per-thread generator by default.</param>
     public PeakEwmaBalancer(TimeProvider timeProvider, PeakEwmaOptions? options = null, Random? random = null)
     {
         ArgumentNullException.ThrowIfNull(timeProvider);
         options ??= new PeakEwmaOptions();
         _time = timeProvider;
-        _random = random ?? Random.Shared;
+        _random = random;
         var f = timeProvider.TimestampFrequency / (double)TimeSpan.TicksPerSecond;
         _decayTicks = options.Decay.Ticks * f;
         _defaultRttTicks = options.DefaultRtt.Ticks * f;
@@ -51,8 +51,8 @@ public sealed class PeakEwmaBalancer : ILoadBalancer, IEndpointLeaseCompletion
         }
         else
         {
-            var i = _random.Next(n);
-            var j = _random.Next(n - 1);
+            var i = Next(n);
+            var j = Next(n - 1);
             if (j >= i)
             {
                 j++;
@@ -96,11 +96,7 @@ public sealed class PeakEwmaBalancer : ILoadBalancer, IEndpointLeaseCompletion
         }
         else
         {
-            var elapsed = nowTimestamp - stats.RttTimestamp;
-            if (elapsed > 0)
-            {
-                rtt *= Math.Exp(-elapsed / _decayTicks);
-            }
+            rtt *= EndpointStats.DecayFactor(nowTimestamp - stats.RttTimestamp, _decayTicks);
         }
 
         return rtt * (stats.Outstanding + 1);
@@ -122,4 +118,6 @@ public sealed class PeakEwmaBalancer : ILoadBalancer, IEndpointLeaseCompletion
             ep.Stats.ObserveRtt(Math.Max(1, now - lease.StartTimestamp), now, _decayTicks);
         }
     }
+
+    private int Next(int maxExclusive) => _random is null ? FastRandom.Next(maxExclusive) : _random.Next(maxExclusive);
 }

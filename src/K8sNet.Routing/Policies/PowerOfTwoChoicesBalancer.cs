@@ -6,11 +6,11 @@ namespace K8sNet.Routing;
 /// </summary>
 public sealed class PowerOfTwoChoicesBalancer : ILoadBalancer
 {
-    private readonly Random _random;
+    private readonly Random? _random;
 
     /// <summary>Creates the balancer.</summary>
-    /// <param name="random">The random source (a seeded one in tests); <see cref="Random.Shared"/> by default.</param>
-    public PowerOfTwoChoicesBalancer(Random? random = null) => _random = random ?? Random.Shared;
+    /// <param name="random">The random source (a seeded one in tests); a fast per-thread generator by default.</param>
+    public PowerOfTwoChoicesBalancer(Random? random = null) => _random = random;
 
     /// <inheritdoc />
     public string Name => nameof(LoadBalancingPolicy.PowerOfTwoChoices);
@@ -34,8 +34,8 @@ public sealed class PowerOfTwoChoicesBalancer : ILoadBalancer
         }
         else
         {
-            var i = _random.Next(n);
-            var j = _random.Next(n - 1);
+            var i = Next(n);
+            var j = Next(n - 1);
             if (j >= i)
             {
                 j++;
@@ -63,4 +63,6 @@ public sealed class PowerOfTwoChoicesBalancer : ILoadBalancer
         lease = new EndpointLease(ep, 0, OutstandingTracker.Instance);
         return true;
     }
+
+    private int Next(int maxExclusive) => _random is null ? FastRandom.Next(maxExclusive) : _random.Next(maxExclusive);
 }

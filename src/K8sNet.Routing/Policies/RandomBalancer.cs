@@ -3,11 +3,11 @@ namespace K8sNet.Routing;
 /// <summary>A uniformly random eligible endpoint, skipping ejected and already-tried ones.</summary>
 public sealed class RandomBalancer : ILoadBalancer
 {
-    private readonly Random _random;
+    private readonly Random? _random;
 
     /// <summary>Creates the balancer.</summary>
-    /// <param name="random">The random source (a seeded one in tests); <see cref="Random.Shared"/> by default.</param>
-    public RandomBalancer(Random? random = null) => _random = random ?? Random.Shared;
+    /// <param name="random">The random source (a seeded one in tests); a fast per-thread generator by default.</param>
+    public RandomBalancer(Random? random = null) => _random = random;
 
     /// <inheritdoc />
     public string Name => nameof(LoadBalancingPolicy.Random);
@@ -24,7 +24,7 @@ public sealed class RandomBalancer : ILoadBalancer
             return false;
         }
 
-        var index = n == 1 ? 0 : _random.Next(n);
+        var index = n == 1 ? 0 : Next(n);
         var ep = eligible[index];
         if (!context.IsPreferred(ep))
         {
@@ -34,4 +34,6 @@ public sealed class RandomBalancer : ILoadBalancer
         lease = new EndpointLease(ep, 0, null);
         return true;
     }
+
+    private int Next(int maxExclusive) => _random is null ? FastRandom.Next(maxExclusive) : _random.Next(maxExclusive);
 }

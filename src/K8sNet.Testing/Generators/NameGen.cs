@@ -63,13 +63,13 @@ public static class NameGen
         select new InvalidName("-" + valid, "must start with an alphabetic character"),
         from valid in Dns1035Label(62)
         select new InvalidName(valid + "-", "must end with an alphanumeric character"),
-        from valid in Dns1035Label(62)
+        from valid in Dns1035Label(60)
         from at in Gen.Choose(1, valid.Length)
         from bad in Gen.Elements('_', ' ', '@', '%', '*', '/', ':', 'é')
         select new InvalidName(valid[..at] + bad + valid[at..], "must consist of lower case alphanumeric characters or '-'"),
         from valid in Dns1035Label(30)
         from at in Gen.Choose(1, valid.Length)
-        select new InvalidName(valid[..at] + "." + valid[at..], valid.Length == at ? "must not contain dots" : "must not contain dots"),
+        select new InvalidName(valid[..at] + "." + valid[at..], "must not contain dots"),
         from extra in Gen.Choose(64, 120)
         from valid in Dns1035Label()
         select new InvalidName(valid + new string('a', extra - valid.Length), "must be no more than 63 characters"),

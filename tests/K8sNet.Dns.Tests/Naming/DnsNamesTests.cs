@@ -41,6 +41,8 @@ public class DnsNamesTests
     [InlineData("10.11.12.13", "", "hello-abcde", "hello-abcde", true)]
     [InlineData("2001:db8:3333:4444:5555:6666::", "", "2001-db8-3333-4444-5555-6666--0", "", false)]
     [InlineData("fd00::5", "", "fd00--5", "", false)]
+    [InlineData("::102:304", "", "--102-304", "", false)]
+    [InlineData("::ffff:1.2.3.4", "", "1-2-3-4", "", false)]
     public void EndpointHostname_AsCoreDns(string ip, string hostname, string expected, string podName, bool endpointPodNames)
     {
         var endpoint = new Endpoint(ip)

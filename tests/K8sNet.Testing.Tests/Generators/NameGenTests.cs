@@ -40,6 +40,12 @@ public class NameGenTests
         var values = NameGen.InvalidDns1035Label().Sample(Samples, 30);
 
         Assert.All(values, v => Assert.NotEmpty(KubernetesNames.ValidateDns1035Label(v.Value)));
+        Assert.All(values, v =>
+        {
+            // The generated rule is the first one K8sNet reports (a non-ASCII character near 63 must not trip the byte length first).
+            Assert.False(KubernetesNames.TryValidateDns1035Label(v.Value, "Service name", out var error));
+            Assert.StartsWith(v.ExpectedRule, error.Rule);
+        });
         foreach (var rule in new[]
         {
             "must be lower case", "must start with an alphabetic character", "must end with an alphanumeric character",
