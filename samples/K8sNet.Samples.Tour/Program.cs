@@ -1,5 +1,6 @@
-// The K8sNet tour. Until FakeCluster lands, it shows cluster DNS naming at work: how a pod in namespace "web" names
-// Services, which queries its resolver sends, which Services a URI reaches, and how bad names are reported.
+// The K8sNet tour. Until FakeCluster lands, it shows cluster DNS naming at work (how a pod in namespace "web" names
+// Services, which queries its resolver sends, which Services a URI reaches, how bad names are reported), then
+// K8sNet.Routing sending requests straight to pods over an in-memory endpoint source.
 using System.Net;
 using K8sNet;
 using K8sNet.Dns;
@@ -59,5 +60,7 @@ foreach (var (ns, name) in new[] { ("shop", "Orders"), ("shop", "1orders"), ("sh
         Console.WriteLine($"  {error.Field} '{error.Input}': {error.Rule}");
     }
 }
+
+await K8sNet.Samples.Tour.RoutingTour.RunAsync();
 
 static string Indent(string text) => string.Concat(text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => $"  {l}\n"));

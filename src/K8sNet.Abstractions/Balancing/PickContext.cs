@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace K8sNet;
 
 /// <summary>
@@ -34,11 +36,9 @@ public readonly struct PickContext
     /// <summary>Whether <paramref name="endpoint"/> may be picked on the first try: not ejected (unless in panic) and not already tried.</summary>
     /// <param name="endpoint">The endpoint.</param>
     /// <returns><see langword="true"/> when the endpoint is a good pick.</returns>
-    public bool IsPreferred(ServiceEndpoint endpoint)
-    {
-        ArgumentNullException.ThrowIfNull(endpoint);
-        return (IgnoreHealth || !endpoint.Stats.IsEjected) && (Excluded is null || !IsExcluded(endpoint));
-    }
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public bool IsPreferred(ServiceEndpoint endpoint) =>
+        (IgnoreHealth || !endpoint.Stats.IsEjected) && (Excluded is null || !IsExcluded(endpoint));
 
     /// <summary>Whether <paramref name="endpoint"/> was already tried.</summary>
     /// <param name="endpoint">The endpoint.</param>

@@ -1,33 +1,22 @@
+using System.Collections.Immutable;
+
 namespace K8sNet.Routing;
 
 /// <summary>
 /// Least request by a full scan: the preferred eligible endpoint with the fewest requests in flight. The scan starts at
 /// a random position so that ties spread instead of piling onto the first endpoint.
 /// </summary>
-public sealed class LeastRequestBalancer : ILoadBalancer
+/// <param name="random">The random source (a seeded one in tests); <see cref="Random.Shared"/> by default.</param>
+public sealed class LeastRequestBalancer(Random? random = null) : LoadBalancer(random)
 {
-    private readonly Random? _random;
-
-    /// <summary>Creates the balancer.</summary>
-    /// <param name="random">The random source (a seeded one in tests); a fast per-thread generator by default.</param>
-    public LeastRequestBalancer(Random? random = null) => _random = random;
+    /// <inheritdoc />
+    public override string Name => nameof(LoadBalancingPolicy.LeastRequest);
 
     /// <inheritdoc />
-    public string Name => nameof(LoadBalancingPolicy.LeastRequest);
-
-    /// <inheritdoc />
-    public bool TryPick(EndpointSet endpoints, in PickContext context, out EndpointLease lease)
+    protected override EndpointLease Pick(EndpointSet endpoints, ImmutableArray<ServiceEndpoint> eligible, in PickContext context)
     {
-        ArgumentNullException.ThrowIfNull(endpoints);
-        var eligible = endpoints.Eligible;
         var n = eligible.Length;
-        if (n == 0)
-        {
-            lease = default;
-            return false;
-        }
-
-        var start = n == 1 ? 0 : Next(n);
+        var start = n == 1 ? 0 : NextRandom(n);
         ServiceEndpoint? best = null;
         var bestLoad = int.MaxValue;
         for (var k = 0; k < n; k++)
@@ -51,11 +40,8 @@ public sealed class LeastRequestBalancer : ILoadBalancer
             }
         }
 
-        best ??= PolicyPicking.Scan(eligible, start, context);
+        best ??= Fallback(eligible, start, context);
         best.Stats.IncrementOutstanding();
-        lease = new EndpointLease(best, 0, OutstandingTracker.Instance);
-        return true;
+        return new EndpointLease(best, 0, OutstandingTracker.Instance);
     }
-
-    private int Next(int maxExclusive) => _random is null ? FastRandom.Next(maxExclusive) : _random.Next(maxExclusive);
 }

@@ -1,3 +1,5 @@
+using System.Collections.Immutable;
+
 namespace K8sNet.Routing;
 
 /// <summary>
@@ -12,49 +14,39 @@ namespace K8sNet.Routing;
 /// is walked forward to the next preferred endpoint (a rehash, as Envoy does). The table is built on the first pick after
 /// the set changes.
 /// </remarks>
-public sealed class MaglevBalancer : ILoadBalancer
+public sealed class MaglevBalancer : LoadBalancer
 {
     private readonly int _tableSize;
-    private readonly Random? _random;
     private Table? _table;
 
     /// <summary>Creates the balancer.</summary>
     /// <param name="options">The table size; defaults when <see langword="null"/>.</param>
     /// <param name="random">The random source for requests without a key.</param>
     public MaglevBalancer(ConsistentHashOptions? options = null, Random? random = null)
+        : base(random)
     {
         _tableSize = options?.TableSize ?? 65537;
         if (_tableSize < 3 || !IsPrime(_tableSize))
         {
             throw new ArgumentOutOfRangeException(nameof(options), _tableSize, "The Maglev table size must be a prime of at least 3.");
         }
-
-        _random = random;
     }
 
     /// <inheritdoc />
-    public string Name => nameof(LoadBalancingPolicy.ConsistentHash);
+    public override string Name => nameof(LoadBalancingPolicy.ConsistentHash);
 
     /// <inheritdoc />
-    public bool TryPick(EndpointSet endpoints, in PickContext context, out EndpointLease lease)
+    protected override EndpointLease Pick(EndpointSet endpoints, ImmutableArray<ServiceEndpoint> eligible, in PickContext context)
     {
-        ArgumentNullException.ThrowIfNull(endpoints);
-        var eligible = endpoints.Eligible;
         var n = eligible.Length;
-        if (n == 0)
-        {
-            lease = default;
-            return false;
-        }
-
         ServiceEndpoint ep;
         if (context.HashKey is not { } key)
         {
-            var index = n == 1 ? 0 : Next(n);
+            var index = n == 1 ? 0 : NextRandom(n);
             ep = eligible[index];
             if (!context.IsPreferred(ep))
             {
-                ep = PolicyPicking.Scan(eligible, index, context);
+                ep = Fallback(eligible, index, context);
             }
         }
         else
@@ -68,8 +60,7 @@ public sealed class MaglevBalancer : ILoadBalancer
             }
         }
 
-        lease = new EndpointLease(ep, 0, null);
-        return true;
+        return new EndpointLease(ep, 0, null);
     }
 
     /// <summary>The endpoint a key maps to in a set, ignoring health (for tests and diagnostics).</summary>
@@ -88,7 +79,7 @@ public sealed class MaglevBalancer : ILoadBalancer
         return endpoints.Eligible[table.Entries[(int)(hashKey % (ulong)table.Entries.Length)]];
     }
 
-    private static ServiceEndpoint Rehash(System.Collections.Immutable.ImmutableArray<ServiceEndpoint> eligible, Table table, int slot, in PickContext context)
+    private static ServiceEndpoint Rehash(ImmutableArray<ServiceEndpoint> eligible, Table table, int slot, in PickContext context)
     {
         var entries = table.Entries;
         for (var k = 1; k < entries.Length; k++)
@@ -100,7 +91,7 @@ public sealed class MaglevBalancer : ILoadBalancer
             }
         }
 
-        return PolicyPicking.Scan(eligible, entries[slot], context);
+        return Fallback(eligible, entries[slot], context);
     }
 
     private Table GetTable(EndpointSet set)
@@ -170,5 +161,4 @@ public sealed class MaglevBalancer : ILoadBalancer
 
     private sealed record Table(EndpointSet Set, int[] Entries);
 
-    private int Next(int maxExclusive) => _random is null ? FastRandom.Next(maxExclusive) : _random.Next(maxExclusive);
 }

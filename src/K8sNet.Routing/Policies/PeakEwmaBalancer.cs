@@ -1,3 +1,5 @@
+using System.Collections.Immutable;
+
 namespace K8sNet.Routing;
 
 /// <summary>
@@ -6,79 +8,37 @@ namespace K8sNet.Routing;
 /// decays toward zero while the endpoint gets no samples (so a slow endpoint is probed again later).
 /// </summary>
 /// <remarks>Latency spikes take effect at once; recovery decays with <see cref="PeakEwmaOptions.Decay"/>.</remarks>
-public sealed class PeakEwmaBalancer : ILoadBalancer, IEndpointLeaseCompletion
+public sealed class PeakEwmaBalancer : LoadBalancer, IEndpointLeaseCompletion
 {
     private readonly TimeProvider _time;
-    private readonly Random? _random;
     private readonly double _decayTicks;
     private readonly double _defaultRttTicks;
 
     /// <summary>Creates the balancer.</summary>
     /// <param name="timeProvider">The clock samples are measured with.</param>
     /// <param name="options">Decay and default latency; defaults when <see langword="null"/>.</param>
-    /// <param name="random">The random source; a fast per-thread generator by default.</param>
+    /// <param name="random">The random source; <see cref="Random.Shared"/> by default.</param>
     public PeakEwmaBalancer(TimeProvider timeProvider, PeakEwmaOptions? options = null, Random? random = null)
+        : base(random)
     {
         ArgumentNullException.ThrowIfNull(timeProvider);
         options ??= new PeakEwmaOptions();
         _time = timeProvider;
-        _random = random;
         var f = timeProvider.TimestampFrequency / (double)TimeSpan.TicksPerSecond;
         _decayTicks = options.Decay.Ticks * f;
         _defaultRttTicks = options.DefaultRtt.Ticks * f;
     }
 
     /// <inheritdoc />
-    public string Name => nameof(LoadBalancingPolicy.PeakEwma);
+    public override string Name => nameof(LoadBalancingPolicy.PeakEwma);
 
     /// <inheritdoc />
-    public bool TryPick(EndpointSet endpoints, in PickContext context, out EndpointLease lease)
+    protected override EndpointLease Pick(EndpointSet endpoints, ImmutableArray<ServiceEndpoint> eligible, in PickContext context)
     {
-        ArgumentNullException.ThrowIfNull(endpoints);
-        var eligible = endpoints.Eligible;
-        var n = eligible.Length;
-        if (n == 0)
-        {
-            lease = default;
-            return false;
-        }
-
         var now = _time.GetTimestamp();
-        ServiceEndpoint ep;
-        if (n == 1)
-        {
-            ep = eligible[0];
-        }
-        else
-        {
-            var i = Next(n);
-            var j = Next(n - 1);
-            if (j >= i)
-            {
-                j++;
-            }
-
-            var a = eligible[i];
-            var b = eligible[j];
-            var aOk = context.IsPreferred(a);
-            var bOk = context.IsPreferred(b);
-            if (aOk && bOk)
-            {
-                ep = Cost(b, now) < Cost(a, now) ? b : a;
-            }
-            else if (aOk || bOk)
-            {
-                ep = aOk ? a : b;
-            }
-            else
-            {
-                ep = PolicyPicking.Scan(eligible, i, context);
-            }
-        }
-
+        var ep = PickOfTwo(eligible, context, new LowerCost(this, now));
         ep.Stats.IncrementOutstanding();
-        lease = new EndpointLease(ep, now, this);
-        return true;
+        return new EndpointLease(ep, now, this);
     }
 
     /// <summary>The cost the policy compares: decayed peak-EWMA latency × (requests in flight + 1).</summary>
@@ -119,5 +79,9 @@ public sealed class PeakEwmaBalancer : ILoadBalancer, IEndpointLeaseCompletion
         }
     }
 
-    private int Next(int maxExclusive) => _random is null ? FastRandom.Next(maxExclusive) : _random.Next(maxExclusive);
+
+    private readonly struct LowerCost(PeakEwmaBalancer balancer, long now) : ITwoChoiceComparer
+    {
+        public bool SecondIsBetter(ServiceEndpoint first, ServiceEndpoint second) => balancer.Cost(second, now) < balancer.Cost(first, now);
+    }
 }

@@ -4,14 +4,10 @@ namespace K8sNet.Routing;
 /// Power of two choices (least outstanding): two distinct random eligible endpoints; the one with fewer requests in
 /// flight wins (ties go to the first drawn). Nearly as good as a full scan at O(1), and it resists herding.
 /// </summary>
-public sealed class PowerOfTwoChoicesBalancer : ILoadBalancer
+/// <remarks>Implements <see cref="ILoadBalancer"/> directly rather than through <see cref="LoadBalancer"/>: it is the default policy and its pick is kept to one call.</remarks>
+/// <param name="random">The random source (a seeded one in tests); <see cref="Random.Shared"/> by default.</param>
+public sealed class PowerOfTwoChoicesBalancer(Random? random = null) : ILoadBalancer
 {
-    private readonly Random? _random;
-
-    /// <summary>Creates the balancer.</summary>
-    /// <param name="random">The random source (a seeded one in tests); a fast per-thread generator by default.</param>
-    public PowerOfTwoChoicesBalancer(Random? random = null) => _random = random;
-
     /// <inheritdoc />
     public string Name => nameof(LoadBalancingPolicy.PowerOfTwoChoices);
 
@@ -34,8 +30,9 @@ public sealed class PowerOfTwoChoicesBalancer : ILoadBalancer
         }
         else
         {
-            var i = Next(n);
-            var j = Next(n - 1);
+            var rng = random ?? Random.Shared;
+            var i = rng.Next(n);
+            var j = rng.Next(n - 1);
             if (j >= i)
             {
                 j++;
@@ -45,17 +42,15 @@ public sealed class PowerOfTwoChoicesBalancer : ILoadBalancer
             var b = eligible[j];
             var aOk = context.IsPreferred(a);
             var bOk = context.IsPreferred(b);
-            if (aOk && bOk)
+            if (aOk & bOk)
             {
-                ep = b.Stats.Outstanding < a.Stats.Outstanding ? b : a;
-            }
-            else if (aOk || bOk)
-            {
-                ep = aOk ? a : b;
+                // Written for a conditional move: with varied loads this comparison does not predict well.
+                var second = b.Stats.Outstanding < a.Stats.Outstanding;
+                ep = second ? b : a;
             }
             else
             {
-                ep = PolicyPicking.Scan(eligible, i, context);
+                ep = aOk ? a : bOk ? b : PolicyPicking.Scan(eligible, i, context);
             }
         }
 
@@ -63,6 +58,4 @@ public sealed class PowerOfTwoChoicesBalancer : ILoadBalancer
         lease = new EndpointLease(ep, 0, OutstandingTracker.Instance);
         return true;
     }
-
-    private int Next(int maxExclusive) => _random is null ? FastRandom.Next(maxExclusive) : _random.Next(maxExclusive);
 }

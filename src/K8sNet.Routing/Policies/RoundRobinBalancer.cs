@@ -1,33 +1,20 @@
+using System.Collections.Immutable;
+
 namespace K8sNet.Routing;
 
 /// <summary>Round robin: each eligible endpoint in turn, skipping ejected and already-tried ones.</summary>
-public sealed class RoundRobinBalancer : ILoadBalancer
+public sealed class RoundRobinBalancer : LoadBalancer
 {
     private int _counter = -1;
 
     /// <inheritdoc />
-    public string Name => nameof(LoadBalancingPolicy.RoundRobin);
+    public override string Name => nameof(LoadBalancingPolicy.RoundRobin);
 
     /// <inheritdoc />
-    public bool TryPick(EndpointSet endpoints, in PickContext context, out EndpointLease lease)
+    protected override EndpointLease Pick(EndpointSet endpoints, ImmutableArray<ServiceEndpoint> eligible, in PickContext context)
     {
-        ArgumentNullException.ThrowIfNull(endpoints);
-        var eligible = endpoints.Eligible;
-        var n = eligible.Length;
-        if (n == 0)
-        {
-            lease = default;
-            return false;
-        }
-
-        var index = (int)((uint)Interlocked.Increment(ref _counter) % (uint)n);
+        var index = (int)((uint)Interlocked.Increment(ref _counter) % (uint)eligible.Length);
         var ep = eligible[index];
-        if (!context.IsPreferred(ep))
-        {
-            ep = PolicyPicking.Scan(eligible, index, context);
-        }
-
-        lease = new EndpointLease(ep, 0, null);
-        return true;
+        return new EndpointLease(context.IsPreferred(ep) ? ep : Fallback(eligible, index, context), 0, null);
     }
 }

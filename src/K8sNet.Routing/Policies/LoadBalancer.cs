@@ -1,0 +1,95 @@
+using System.Collections.Immutable;
+
+namespace K8sNet.Routing;
+
+/// <summary>
+/// The base of K8sNet's policies, for custom ones too: it handles the empty set and leaves one hook, <see cref="Pick"/>,
+/// plus the helpers every policy shares (a fast random source, the fallback scan, the two-choice pick).
+/// </summary>
+public abstract class LoadBalancer : ILoadBalancer
+{
+    private readonly Random? _random;
+
+    /// <summary>Creates the policy.</summary>
+    /// <param name="random">The random source (a seeded one in tests); <see cref="Random.Shared"/> by default.</param>
+    protected LoadBalancer(Random? random = null) => _random = random;
+
+    /// <inheritdoc />
+    public abstract string Name { get; }
+
+    /// <inheritdoc />
+    public bool TryPick(EndpointSet endpoints, in PickContext context, out EndpointLease lease)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        var eligible = endpoints.Eligible;
+        if (eligible.IsEmpty)
+        {
+            lease = default;
+            return false;
+        }
+
+        lease = Pick(endpoints, eligible, context);
+        return true;
+    }
+
+    /// <summary>Picks from a non-empty eligible set.</summary>
+    /// <param name="endpoints">The set.</param>
+    /// <param name="eligible">Its eligible endpoints (at least one).</param>
+    /// <param name="context">The request's hash key, exclusions and panic state.</param>
+    /// <returns>The lease.</returns>
+    protected abstract EndpointLease Pick(EndpointSet endpoints, ImmutableArray<ServiceEndpoint> eligible, in PickContext context);
+
+    /// <summary>A random value in [0, <paramref name="maxExclusive"/>).</summary>
+    /// <param name="maxExclusive">The bound.</param>
+    /// <returns>The value.</returns>
+    protected int NextRandom(int maxExclusive) => (_random ?? Random.Shared).Next(maxExclusive);
+
+    /// <summary>
+    /// From <paramref name="start"/> on, the first preferred endpoint; else one not ejected; else one not tried; else the
+    /// one at <paramref name="start"/>.
+    /// </summary>
+    /// <param name="eligible">The eligible endpoints.</param>
+    /// <param name="start">Where to start.</param>
+    /// <param name="context">The pick context.</param>
+    /// <returns>The endpoint.</returns>
+    protected static ServiceEndpoint Fallback(ImmutableArray<ServiceEndpoint> eligible, int start, in PickContext context) =>
+        PolicyPicking.Scan(eligible, start, context);
+
+    /// <summary>
+    /// Two distinct random eligible endpoints; when both are preferred, <paramref name="comparer"/> decides (ties keep
+    /// the first); when one is, that one; else <see cref="Fallback"/>.
+    /// </summary>
+    /// <typeparam name="TComparer">The comparison, a struct so that the pick is specialised and allocation-free.</typeparam>
+    /// <param name="eligible">The eligible endpoints (at least one).</param>
+    /// <param name="context">The pick context.</param>
+    /// <param name="comparer">Whether the second candidate should win.</param>
+    /// <returns>The endpoint.</returns>
+    protected ServiceEndpoint PickOfTwo<TComparer>(ImmutableArray<ServiceEndpoint> eligible, in PickContext context, TComparer comparer)
+        where TComparer : struct, ITwoChoiceComparer
+    {
+        var n = eligible.Length;
+        if (n == 1)
+        {
+            return eligible[0];
+        }
+
+        var i = NextRandom(n);
+        var j = NextRandom(n - 1);
+        if (j >= i)
+        {
+            j++;
+        }
+
+        var a = eligible[i];
+        var b = eligible[j];
+        var aOk = context.IsPreferred(a);
+        var bOk = context.IsPreferred(b);
+        if (aOk & bOk)
+        {
+            var second = comparer.SecondIsBetter(a, b); // a conditional move: this comparison does not predict well
+            return second ? b : a;
+        }
+
+        return aOk ? a : bOk ? b : Fallback(eligible, i, context);
+    }
+}
