@@ -1,19 +1,28 @@
-using System.Collections.Immutable;
-
 namespace K8sNet.Routing;
 
 /// <summary>A uniformly random eligible endpoint, skipping ejected and already-tried ones.</summary>
+/// <remarks>Implements <see cref="ILoadBalancer"/> directly (one call per pick) rather than through <see cref="LoadBalancer"/>.</remarks>
 /// <param name="random">The random source (a seeded one in tests); <see cref="Random.Shared"/> by default.</param>
-public sealed class RandomBalancer(Random? random = null) : LoadBalancer(random)
+public sealed class RandomBalancer(Random? random = null) : ILoadBalancer
 {
     /// <inheritdoc />
-    public override string Name => nameof(LoadBalancingPolicy.Random);
+    public string Name => nameof(LoadBalancingPolicy.Random);
 
     /// <inheritdoc />
-    protected override EndpointLease Pick(EndpointSet endpoints, ImmutableArray<ServiceEndpoint> eligible, in PickContext context)
+    public bool TryPick(EndpointSet endpoints, in PickContext context, out EndpointLease lease)
     {
-        var index = eligible.Length == 1 ? 0 : NextRandom(eligible.Length);
+        ArgumentNullException.ThrowIfNull(endpoints);
+        var eligible = endpoints.Eligible;
+        var n = eligible.Length;
+        if (n == 0)
+        {
+            lease = default;
+            return false;
+        }
+
+        var index = n == 1 ? 0 : (random ?? Random.Shared).Next(n);
         var ep = eligible[index];
-        return new EndpointLease(context.IsPreferred(ep) ? ep : Fallback(eligible, index, context), 0, null);
+        lease = new EndpointLease(context.IsPreferred(ep) ? ep : PolicyPicking.Scan(eligible, index, context), 0, null);
+        return true;
     }
 }
