@@ -1,0 +1,379 @@
+using System.Reflection;
+using System.Text.Json.Nodes;
+using k8s;
+using k8s.Models;
+
+namespace K8sNet.Testing;
+
+/// <summary>
+/// A Kubernetes cluster inside the test process, built from real API objects and behaving as the real control plane
+/// does for what touches networking: namespaces, nodes in zones, pods that get scheduled, get IPs and become Ready,
+/// Services with the API server's defaulting, validation and allocation, and the controllers that react to them.
+/// </summary>
+/// <remarks>
+/// Controllers run on <see cref="FakeClusterOptions.TimeProvider"/> (a <c>FakeTimeProvider</c> makes time explicit);
+/// <see cref="WaitForIdleAsync"/> returns when every controller has processed every change. Objects handed out are
+/// copies: changing them changes nothing until they are written back.
+/// </remarks>
+public sealed class FakeCluster : IAsyncDisposable
+{
+    private readonly Admission _admission;
+    private readonly PodLifecycleController _pods;
+    private readonly EndpointSliceController _endpointSlices;
+    private readonly List<IDisposable> _subscriptions = [];
+    private readonly List<Exception> _controllerErrors = [];
+
+    /// <summary>Creates and starts a cluster.</summary>
+    /// <param name="configure">Options; defaults are three nodes in three zones, simulated pod networking, 10.96.0.0/12.</param>
+    public FakeCluster(Action<FakeClusterOptions>? configure = null)
+    {
+        Options = new FakeClusterOptions();
+        configure?.Invoke(Options);
+        TimeProvider = Options.TimeProvider;
+        Store = new ObjectStore(TimeProvider, Options.Seed);
+        _admission = new Admission(Options);
+        Controllers = new ControllerManager(ex =>
+        {
+            lock (_controllerErrors)
+            {
+                _controllerErrors.Add(ex);
+            }
+        });
+        _pods = new PodLifecycleController(this);
+        _endpointSlices = new EndpointSliceController(this, new EndpointSliceReconciler(Options.MaxEndpointsPerSlice));
+        _subscriptions.Add(Store.Subscribe(e =>
+        {
+            if (e.Type == WatchEventType.Deleted)
+            {
+                _admission.OnDeleted(e.Resource, e.Object);
+            }
+
+            Controllers.Enqueue(() =>
+            {
+                _pods.Handle(e);
+                _endpointSlices.Handle(e);
+            });
+        }));
+        Bootstrap();
+    }
+
+    /// <summary>The options the cluster was built with.</summary>
+    public FakeClusterOptions Options { get; }
+
+    /// <summary>The clock controllers run on.</summary>
+    public TimeProvider TimeProvider { get; }
+
+    /// <summary>The object store (JSON), for kinds without a model and for watches.</summary>
+    public ObjectStore Store { get; }
+
+    /// <summary>Errors controllers hit (a correct cluster has none); tests may assert it is empty.</summary>
+    public IReadOnlyList<Exception> ControllerErrors
+    {
+        get
+        {
+            lock (_controllerErrors)
+            {
+                return [.. _controllerErrors];
+            }
+        }
+    }
+
+    internal ControllerManager Controllers { get; }
+
+    /// <summary>Returns when every controller has processed every change so far (and what that caused).</summary>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    /// <returns>A task.</returns>
+    public Task WaitForIdleAsync(CancellationToken cancellationToken = default) => Controllers.WaitForIdleAsync(cancellationToken);
+
+    /// <summary>Creates an object of a kind with a model (a Pod, a Service, a Deployment...).</summary>
+    /// <typeparam name="T">The model type.</typeparam>
+    /// <param name="obj">The object.</param>
+    /// <returns>The stored object, with what the API server filled in.</returns>
+    /// <exception cref="KubernetesStatusException">The API server's rejection (AlreadyExists, Invalid, NotFound...).</exception>
+    public T Create<T>(T obj)
+        where T : class, IKubernetesObject<V1ObjectMeta>
+    {
+        ArgumentNullException.ThrowIfNull(obj);
+        var type = TypeOf(obj);
+        return FromJson<T>(Create(type, ToJson(obj, type)));
+    }
+
+    /// <summary>Creates an object given as JSON.</summary>
+    /// <param name="type">The kind.</param>
+    /// <param name="obj">The object.</param>
+    /// <returns>The stored object.</returns>
+    public JsonObject Create(ResourceType type, JsonObject obj)
+    {
+        ArgumentNullException.ThrowIfNull(type);
+        ArgumentNullException.ThrowIfNull(obj);
+        var copy = (JsonObject)obj.DeepClone();
+        _admission.OnCreate(type, copy);
+        try
+        {
+            return Store.Create(type, copy);
+        }
+        catch (KubernetesStatusException)
+        {
+            _admission.OnDeleted(type, copy);
+            throw;
+        }
+    }
+
+    /// <summary>Replaces an object (optimistic concurrency when it carries a resourceVersion).</summary>
+    /// <typeparam name="T">The model type.</typeparam>
+    /// <param name="obj">The object.</param>
+    /// <returns>The stored object.</returns>
+    public T Update<T>(T obj)
+        where T : class, IKubernetesObject<V1ObjectMeta>
+    {
+        ArgumentNullException.ThrowIfNull(obj);
+        var type = TypeOf(obj);
+        return FromJson<T>(Update(type, ToJson(obj, type)));
+    }
+
+    /// <summary>Replaces an object given as JSON.</summary>
+    /// <param name="type">The kind.</param>
+    /// <param name="obj">The object.</param>
+    /// <returns>The stored object.</returns>
+    public JsonObject Update(ResourceType type, JsonObject obj)
+    {
+        ArgumentNullException.ThrowIfNull(type);
+        ArgumentNullException.ThrowIfNull(obj);
+        var copy = (JsonObject)obj.DeepClone();
+        var current = Store.Get(type, Json.Str(copy["metadata"]?["namespace"]), Json.Name(copy))
+            ?? throw KubernetesStatusException.NotFound(type, Json.Name(copy));
+        _admission.OnUpdate(type, copy, current);
+        return Store.Update(type, copy);
+    }
+
+    /// <summary>An object, or <see langword="null"/> when absent.</summary>
+    /// <typeparam name="T">The model type.</typeparam>
+    /// <param name="name">The name.</param>
+    /// <param name="namespace">The namespace (ignored for cluster-scoped kinds).</param>
+    /// <returns>A copy, or <see langword="null"/>.</returns>
+    public T? Get<T>(string name, string? @namespace = "default")
+        where T : class, IKubernetesObject<V1ObjectMeta>
+    {
+        var json = Store.Get(TypeOf<T>(), @namespace, name);
+        return json is null ? null : FromJson<T>(json);
+    }
+
+    /// <summary>Lists objects.</summary>
+    /// <typeparam name="T">The model type.</typeparam>
+    /// <param name="namespace">A namespace, or <see langword="null"/> for all.</param>
+    /// <param name="labelSelector">A label selector (the full grammar).</param>
+    /// <param name="fieldSelector">A field selector.</param>
+    /// <returns>Copies, ordered by namespace and name.</returns>
+    public IReadOnlyList<T> List<T>(string? @namespace = null, string? labelSelector = null, string? fieldSelector = null)
+        where T : class, IKubernetesObject<V1ObjectMeta> =>
+        [.. Store.List(TypeOf<T>(), @namespace, LabelSelector.Parse(labelSelector), FieldSelector.Parse(fieldSelector)).Items.Select(FromJson<T>)];
+
+    /// <summary>Deletes an object: pods gracefully (their grace period, unless given), objects with finalizers when they are cleared.</summary>
+    /// <typeparam name="T">The model type.</typeparam>
+    /// <param name="name">The name.</param>
+    /// <param name="namespace">The namespace.</param>
+    /// <param name="gracePeriodSeconds">For pods: the grace period; 0 deletes at once.</param>
+    public void Delete<T>(string name, string? @namespace = "default", long? gracePeriodSeconds = null)
+        where T : class, IKubernetesObject<V1ObjectMeta> =>
+        Store.Delete(TypeOf<T>(), @namespace, name, gracePeriodSeconds);
+
+    /// <summary>
+    /// Creates or replaces every object of a multi-document YAML manifest (kinds with or without a model), in order.
+    /// Objects without a namespace go to <c>default</c>.
+    /// </summary>
+    /// <param name="yaml">The manifests.</param>
+    /// <returns>The stored objects.</returns>
+    /// <exception cref="K8sNetFormatException">The YAML cannot be read, or a document names an unknown kind.</exception>
+    /// <exception cref="KubernetesStatusException">The API server's rejection of an object.</exception>
+    public IReadOnlyList<JsonObject> Apply(string yaml)
+    {
+        var result = new List<JsonObject>();
+        foreach (var doc in YamlManifest.Parse(yaml))
+        {
+            var apiVersion = Json.Str(doc["apiVersion"]);
+            var kind = Json.Str(doc["kind"]);
+            if (!ResourceType.TryFind(apiVersion, kind, out var type))
+            {
+                throw new K8sNetFormatException($"{apiVersion}/{kind}", "manifest kind", "is not a kind FakeCluster serves");
+            }
+
+            var meta = ObjectStore.Metadata(doc);
+            var name = Json.Str(meta["name"]);
+            var existing = name is null ? null : Store.Get(type, Json.Str(meta["namespace"]), name);
+            if (existing is null)
+            {
+                result.Add(Create(type, doc));
+            }
+            else
+            {
+                // Replace what the manifest says; keep what the server owns.
+                meta["resourceVersion"] = Json.Str(existing["metadata"]?["resourceVersion"]);
+                if (doc["status"] is null && existing["status"] is not null)
+                {
+                    doc["status"] = existing["status"]!.DeepClone();
+                }
+
+                result.Add(Update(type, doc));
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>Adds a node, Ready, in a zone, with the next pod CIDR.</summary>
+    /// <param name="name">The node's name.</param>
+    /// <param name="zone">Its zone (label <c>topology.kubernetes.io/zone</c>); none when <see langword="null"/>.</param>
+    /// <returns>The node.</returns>
+    public V1Node AddNode(string name, string? zone)
+    {
+        var index = Store.List(ResourceType.Node).Items.Count;
+        var podCidr = Options.NetworkMode == PodNetworkMode.Loopback ? $"127.244.{index}.0/24" : $"10.244.{index}.0/24";
+        var address = Options.NetworkMode == PodNetworkMode.Loopback ? $"127.243.0.{index + 2}" : $"172.18.0.{index + 2}";
+        var labels = new JsonObject
+        {
+            ["kubernetes.io/hostname"] = name,
+            ["kubernetes.io/os"] = "linux",
+            ["topology.kubernetes.io/region"] = Options.Region,
+        };
+        if (zone is not null)
+        {
+            labels["topology.kubernetes.io/zone"] = zone;
+        }
+
+        var node = new JsonObject
+        {
+            ["metadata"] = new JsonObject { ["name"] = name, ["labels"] = labels },
+            ["spec"] = new JsonObject { ["podCIDR"] = podCidr, ["podCIDRs"] = new JsonArray(podCidr) },
+            ["status"] = new JsonObject
+            {
+                ["addresses"] = new JsonArray(
+                    new JsonObject { ["type"] = "InternalIP", ["address"] = address },
+                    new JsonObject { ["type"] = "Hostname", ["address"] = name }),
+                ["conditions"] = new JsonArray(new JsonObject
+                {
+                    ["type"] = "Ready",
+                    ["status"] = "True",
+                    ["reason"] = "KubeletReady",
+                    ["message"] = "kubelet is posting ready status",
+                    ["lastTransitionTime"] = ObjectStore.Timestamp(TimeProvider.GetUtcNow()),
+                }),
+                ["nodeInfo"] = new JsonObject { ["kubeletVersion"] = "v1.32.0", ["operatingSystem"] = "linux", ["architecture"] = "amd64" },
+            },
+        };
+        _pods.AddNodeRange(name, podCidr);
+        return FromJson<V1Node>(Create(ResourceType.Node, node));
+    }
+
+    /// <summary>Whether a node exists and reports Ready.</summary>
+    /// <param name="name">The node.</param>
+    /// <returns><see langword="true"/> when Ready.</returns>
+    public bool IsNodeReady(string name) =>
+        (Store.Get(ResourceType.Node, null, name)?["status"]?["conditions"] as JsonArray ?? [])
+            .OfType<JsonObject>().Any(c => Json.Str(c["type"]) == "Ready" && Json.Str(c["status"]) == "True");
+
+    /// <summary>
+    /// Makes a pod's containers ready or not ready (a readiness probe starting to fail or succeed); the kubelet keeps it so
+    /// until changed again.
+    /// </summary>
+    /// <param name="name">The pod.</param>
+    /// <param name="namespace">Its namespace.</param>
+    /// <param name="ready">The readiness to report.</param>
+    public void SetPodReady(string name, string @namespace, bool ready)
+    {
+        var pod = Store.Get(ResourceType.Pod, @namespace, name) ?? throw KubernetesStatusException.NotFound(ResourceType.Pod, name);
+        _pods.SetReadiness(Json.Uid(pod), ready);
+        Controllers.Enqueue(() => _pods.Handle(new StoreEvent(WatchEventType.Modified, ResourceType.Pod, pod, pod, Store.ResourceVersion)));
+    }
+
+    /// <summary>Sets a condition in a pod's status (for readiness gates).</summary>
+    /// <param name="name">The pod.</param>
+    /// <param name="namespace">Its namespace.</param>
+    /// <param name="conditionType">The condition, e.g. a readiness gate's <c>conditionType</c>.</param>
+    /// <param name="status">Its status.</param>
+    public void SetPodCondition(string name, string @namespace, string conditionType, bool status)
+    {
+        var pod = Store.Get(ResourceType.Pod, @namespace, name) ?? throw KubernetesStatusException.NotFound(ResourceType.Pod, name);
+        var conditions = Json.Arr(Json.Obj(pod, "status"), "conditions");
+        var existing = conditions.OfType<JsonObject>().FirstOrDefault(c => Json.Str(c["type"]) == conditionType);
+        if (existing is null)
+        {
+            conditions.Add(new JsonObject { ["type"] = conditionType, ["status"] = status ? "True" : "False", ["lastTransitionTime"] = ObjectStore.Timestamp(TimeProvider.GetUtcNow()) });
+        }
+        else
+        {
+            existing["status"] = status ? "True" : "False";
+        }
+
+        Store.Update(ResourceType.Pod, pod);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var s in _subscriptions)
+        {
+            s.Dispose();
+        }
+
+        await Controllers.DisposeAsync().ConfigureAwait(false);
+    }
+
+    internal static ResourceType TypeOf<T>()
+    {
+        var attribute = typeof(T).GetCustomAttribute<KubernetesEntityAttribute>()
+            ?? throw new ArgumentException($"{typeof(T).Name} is not a Kubernetes model type.", nameof(T));
+        var apiVersion = string.IsNullOrEmpty(attribute.Group) ? attribute.ApiVersion : $"{attribute.Group}/{attribute.ApiVersion}";
+        return ResourceType.TryFind(apiVersion, attribute.Kind, out var type)
+            ? type
+            : throw new ArgumentException($"FakeCluster does not serve {apiVersion}/{attribute.Kind}.", nameof(T));
+    }
+
+    private static ResourceType TypeOf<T>(T obj)
+        where T : IKubernetesObject =>
+        !string.IsNullOrEmpty(obj.Kind) && ResourceType.TryFind(obj.ApiVersion, obj.Kind, out var type) ? type : TypeOf<T>();
+
+    private static JsonObject ToJson<T>(T obj, ResourceType type)
+    {
+        var json = (JsonObject)JsonNode.Parse(KubernetesJson.Serialize(obj))!;
+        json["apiVersion"] = type.ApiVersion;
+        json["kind"] = type.Kind;
+        return json;
+    }
+
+    private static T FromJson<T>(JsonObject json) => KubernetesJson.Deserialize<T>(json.ToJsonString());
+
+    private void Bootstrap()
+    {
+        foreach (var ns in new[] { "default", "kube-system", "kube-public", "kube-node-lease" })
+        {
+            Create(ResourceType.Namespace, new JsonObject { ["metadata"] = new JsonObject { ["name"] = ns } });
+        }
+
+        for (var i = 0; i < Options.Nodes; i++)
+        {
+            AddNode($"node-{i + 1}", Options.Zones.Count == 0 ? null : Options.Zones[i % Options.Zones.Count]);
+        }
+
+        Create(ResourceType.Service, new JsonObject
+        {
+            ["metadata"] = new JsonObject { ["name"] = "kubernetes", ["namespace"] = "default", ["labels"] = new JsonObject { ["component"] = "apiserver", ["provider"] = "kubernetes" } },
+            ["spec"] = new JsonObject
+            {
+                ["ports"] = new JsonArray(new JsonObject { ["name"] = "https", ["port"] = 443, ["targetPort"] = 6443 }),
+            },
+        });
+        Create(ResourceType.Service, new JsonObject
+        {
+            ["metadata"] = new JsonObject { ["name"] = "kube-dns", ["namespace"] = "kube-system", ["labels"] = new JsonObject { ["k8s-app"] = "kube-dns" } },
+            ["spec"] = new JsonObject
+            {
+                ["selector"] = new JsonObject { ["k8s-app"] = "kube-dns" },
+                ["clusterIP"] = Options.ClusterDnsIP,
+                ["ports"] = new JsonArray(
+                    new JsonObject { ["name"] = "dns", ["port"] = 53, ["protocol"] = "UDP", ["targetPort"] = 53 },
+                    new JsonObject { ["name"] = "dns-tcp", ["port"] = 53, ["protocol"] = "TCP", ["targetPort"] = 53 },
+                    new JsonObject { ["name"] = "metrics", ["port"] = 9153, ["protocol"] = "TCP", ["targetPort"] = 9153 }),
+            },
+        });
+    }
+}

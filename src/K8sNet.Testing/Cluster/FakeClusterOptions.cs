@@ -1,0 +1,44 @@
+namespace K8sNet.Testing;
+
+/// <summary>How a <see cref="FakeCluster"/> is built.</summary>
+public sealed class FakeClusterOptions
+{
+    /// <summary>The clock controllers run on; a <c>FakeTimeProvider</c> in tests. Default <see cref="TimeProvider.System"/>.</summary>
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+
+    /// <summary>How many nodes to create at start. Default 3.</summary>
+    public int Nodes { get; set; } = 3;
+
+    /// <summary>The zones nodes are spread over, in turn (label <c>topology.kubernetes.io/zone</c>). Default zone-a, zone-b, zone-c.</summary>
+    public IList<string> Zones { get; } = ["zone-a", "zone-b", "zone-c"];
+
+    /// <summary>The region of every node (label <c>topology.kubernetes.io/region</c>). Default <c>region-1</c>.</summary>
+    public string Region { get; set; } = "region-1";
+
+    /// <summary>How pods get IPs. Default <see cref="PodNetworkMode.Simulated"/>.</summary>
+    public PodNetworkMode NetworkMode { get; set; } = PodNetworkMode.Simulated;
+
+    /// <summary>Service CIDRs, one per family (a second, IPv6, one makes the cluster dual-stack). Default 10.96.0.0/12 (kubeadm's).</summary>
+    public IList<string> ServiceCidrs { get; } = ["10.96.0.0/12"];
+
+    /// <summary>The cluster DNS Service IP (<c>kube-system/kube-dns</c>). Default 10.96.0.10.</summary>
+    public string ClusterDnsIP { get; set; } = "10.96.0.10";
+
+    /// <summary>The cluster domain. Default <c>cluster.local</c>.</summary>
+    public string ClusterDomain { get; set; } = "cluster.local";
+
+    /// <summary>The first node port. Default 30000.</summary>
+    public int NodePortMin { get; set; } = 30000;
+
+    /// <summary>The last node port. Default 32767.</summary>
+    public int NodePortMax { get; set; } = 32767;
+
+    /// <summary>Addresses given to LoadBalancer Services, as a CIDR. Default 198.51.100.0/24 (TEST-NET-2, never routed).</summary>
+    public string LoadBalancerPool { get; set; } = "198.51.100.0/24";
+
+    /// <summary>The EndpointSlice controller's <c>maxEndpointsPerSlice</c>. Default 100 (upstream's).</summary>
+    public int MaxEndpointsPerSlice { get; set; } = 100;
+
+    /// <summary>The seed for generated names and UIDs, so that runs repeat. Default 1.</summary>
+    public int Seed { get; set; } = 1;
+}

@@ -1,0 +1,239 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Text.Json.Nodes;
+
+namespace K8sNet.Testing;
+
+/// <summary>
+/// The scheduler and kubelets of FakeCluster: pods without a node go to the ready, schedulable node with the fewest pods
+/// (ties by name); a scheduled pod gets an IP from its node's pod CIDR and runs; it is Ready when its readiness gates
+/// (and any readiness a test set) allow; a deleted pod is removed when its grace period ends. A recreated pod gets a
+/// new IP.
+/// </summary>
+internal sealed class PodLifecycleController
+{
+    private readonly FakeCluster _cluster;
+    private readonly ConcurrentDictionary<string, CidrAllocator> _nodeRanges = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, bool> _readinessOverrides = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, ITimer> _deletions = new(StringComparer.Ordinal);
+
+    public PodLifecycleController(FakeCluster cluster) => _cluster = cluster;
+
+    public void AddNodeRange(string node, string podCidr) => _nodeRanges[node] = new CidrAllocator(podCidr, skipFirst: 2);
+
+    /// <summary>Sets (or, with <see langword="null"/>, clears) what a test wants a pod's readiness to be.</summary>
+    public void SetReadiness(string uid, bool? ready)
+    {
+        if (ready is { } r)
+        {
+            _readinessOverrides[uid] = r;
+        }
+        else
+        {
+            _readinessOverrides.TryRemove(uid, out _);
+        }
+    }
+
+    public void Handle(StoreEvent e)
+    {
+        if (e.Resource != ResourceType.Pod)
+        {
+            return;
+        }
+
+        var pod = e.Object;
+        var uid = Json.Uid(pod);
+        if (e.Type == WatchEventType.Deleted)
+        {
+            if (IPAddress.TryParse(Json.Str(pod["status"]?["podIP"]), out var ip) && _nodeRanges.TryGetValue(Json.Str(pod["spec"]?["nodeName"]) ?? string.Empty, out var range))
+            {
+                range.Release(ip);
+            }
+
+            _readinessOverrides.TryRemove(uid, out _);
+            if (_deletions.TryRemove(uid, out var timer))
+            {
+                timer.Dispose();
+            }
+
+            return;
+        }
+
+        // Work from the latest state: the event may be stale by the time it is handled.
+        var current = _cluster.Store.Get(ResourceType.Pod, Json.Namespace(pod), Json.Name(pod));
+        if (current is null || Json.Uid(current) != uid)
+        {
+            return;
+        }
+
+        if (Json.IsDeleting(current))
+        {
+            ScheduleFinalDeletion(current);
+            return;
+        }
+
+        var phase = Json.Str(current["status"]?["phase"]);
+        if (phase is "Succeeded" or "Failed")
+        {
+            return;
+        }
+
+        var spec = Json.Obj(current, "spec");
+        if (string.IsNullOrEmpty(Json.Str(spec["nodeName"])))
+        {
+            var node = ChooseNode();
+            if (node is null)
+            {
+                return; // unschedulable until a node is ready
+            }
+
+            spec["nodeName"] = node;
+            _cluster.Store.Update(ResourceType.Pod, current);
+            return;
+        }
+
+        var status = Json.Obj(current, "status");
+        var changed = false;
+        if (string.IsNullOrEmpty(Json.Str(status["podIP"])) && !Json.Bool(spec["hostNetwork"]).GetValueOrDefault())
+        {
+            var nodeName = Json.Str(spec["nodeName"])!;
+            if (!_nodeRanges.TryGetValue(nodeName, out var range) || range.Allocate() is not { } ip)
+            {
+                return;
+            }
+
+            status["podIP"] = ip.ToString();
+            status["podIPs"] = new JsonArray(new JsonObject { ["ip"] = ip.ToString() });
+            status["hostIP"] = NodeAddress(nodeName);
+            status["phase"] = "Running";
+            status["startTime"] = ObjectStore.Timestamp(_cluster.TimeProvider.GetUtcNow());
+            changed = true;
+        }
+
+        changed |= SetConditions(current, status, uid);
+        if (changed)
+        {
+            _cluster.Store.Update(ResourceType.Pod, current);
+        }
+    }
+
+    private bool SetConditions(JsonObject pod, JsonObject status, string uid)
+    {
+        var gates = (pod["spec"]?["readinessGates"] as JsonArray ?? []).Select(g => Json.Str(g?["conditionType"])).OfType<string>().ToList();
+        var conditions = Json.Arr(status, "conditions");
+        bool Condition(string type) => conditions.OfType<JsonObject>().Any(c => Json.Str(c["type"]) == type && Json.Str(c["status"]) == "True");
+        var nodeReady = _cluster.IsNodeReady(Json.Str(pod["spec"]?["nodeName"]) ?? string.Empty);
+        var containersReady = nodeReady && (_readinessOverrides.TryGetValue(uid, out var o) ? o : true);
+        var ready = containersReady && gates.All(Condition);
+
+        var changed = false;
+        changed |= Set(conditions, "PodScheduled", true);
+        changed |= Set(conditions, "Initialized", true);
+        changed |= Set(conditions, "ContainersReady", containersReady);
+        changed |= Set(conditions, "Ready", ready);
+        foreach (var c in pod["spec"]?["containers"] as JsonArray ?? [])
+        {
+            var statuses = Json.Arr(status, "containerStatuses");
+            var name = Json.Str(c?["name"]) ?? "app";
+            var cs = statuses.OfType<JsonObject>().FirstOrDefault(s => Json.Str(s["name"]) == name);
+            if (cs is null)
+            {
+                statuses.Add(new JsonObject
+                {
+                    ["name"] = name,
+                    ["image"] = Json.Str(c?["image"]),
+                    ["ready"] = containersReady,
+                    ["started"] = true,
+                    ["restartCount"] = 0,
+                    ["state"] = new JsonObject { ["running"] = new JsonObject { ["startedAt"] = ObjectStore.Timestamp(_cluster.TimeProvider.GetUtcNow()) } },
+                });
+                changed = true;
+            }
+            else if (Json.Bool(cs["ready"]) != containersReady)
+            {
+                cs["ready"] = containersReady;
+                changed = true;
+            }
+        }
+
+        return changed;
+    }
+
+    private bool Set(JsonArray conditions, string type, bool value)
+    {
+        var text = value ? "True" : "False";
+        var existing = conditions.OfType<JsonObject>().FirstOrDefault(c => Json.Str(c["type"]) == type);
+        if (existing is not null && Json.Str(existing["status"]) == text)
+        {
+            return false;
+        }
+
+        var now = ObjectStore.Timestamp(_cluster.TimeProvider.GetUtcNow());
+        if (existing is null)
+        {
+            conditions.Add(new JsonObject { ["type"] = type, ["status"] = text, ["lastProbeTime"] = null, ["lastTransitionTime"] = now });
+        }
+        else
+        {
+            existing["status"] = text;
+            existing["lastTransitionTime"] = now;
+        }
+
+        return true;
+    }
+
+    private void ScheduleFinalDeletion(JsonObject pod)
+    {
+        var uid = Json.Uid(pod);
+        if (_deletions.ContainsKey(uid))
+        {
+            return;
+        }
+
+        var at = DateTimeOffset.Parse(Json.Str(pod["metadata"]?["deletionTimestamp"])!, System.Globalization.CultureInfo.InvariantCulture);
+        var delay = at - _cluster.TimeProvider.GetUtcNow();
+        var ns = Json.Namespace(pod);
+        var name = Json.Name(pod);
+        void Finish()
+        {
+            _deletions.TryRemove(uid, out _);
+            try
+            {
+                _cluster.Store.Delete(ResourceType.Pod, ns, name, gracePeriodSeconds: 0, uidPrecondition: uid);
+            }
+            catch (KubernetesStatusException)
+            {
+                // already gone, or replaced by a pod of the same name
+            }
+        }
+
+        if (delay <= TimeSpan.Zero)
+        {
+            Finish();
+            return;
+        }
+
+        _deletions[uid] = _cluster.TimeProvider.CreateTimer(_ => _cluster.Controllers.Enqueue(Finish), null, delay, Timeout.InfiniteTimeSpan);
+    }
+
+    private string? ChooseNode()
+    {
+        var nodes = _cluster.Store.List(ResourceType.Node).Items
+            .Where(n => _cluster.IsNodeReady(Json.Name(n)) && Json.Bool(n["spec"]?["unschedulable"]) != true)
+            .Select(Json.Name)
+            .ToList();
+        if (nodes.Count == 0)
+        {
+            return null;
+        }
+
+        var load = _cluster.Store.List(ResourceType.Pod).Items
+            .GroupBy(p => Json.Str(p["spec"]?["nodeName"]) ?? string.Empty)
+            .ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
+        return nodes.OrderBy(n => load.GetValueOrDefault(n)).ThenBy(n => n, StringComparer.Ordinal).First();
+    }
+
+    private string? NodeAddress(string node) =>
+        (_cluster.Store.Get(ResourceType.Node, null, node)?["status"]?["addresses"] as JsonArray ?? [])
+            .OfType<JsonObject>().Select(a => Json.Str(a["address"])).FirstOrDefault();
+}

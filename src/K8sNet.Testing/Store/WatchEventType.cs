@@ -1,0 +1,17 @@
+namespace K8sNet.Testing;
+
+/// <summary>The type of a watch event, as the API sends it.</summary>
+public enum WatchEventType
+{
+    /// <summary><c>ADDED</c>.</summary>
+    Added = 0,
+
+    /// <summary><c>MODIFIED</c>.</summary>
+    Modified = 1,
+
+    /// <summary><c>DELETED</c>.</summary>
+    Deleted = 2,
+
+    /// <summary><c>BOOKMARK</c>: only the resource version moved.</summary>
+    Bookmark = 3,
+}
