@@ -57,6 +57,9 @@ public sealed class FakeCluster : IAsyncDisposable
         Bootstrap();
     }
 
+    /// <summary>The cluster's Services and EndpointSlices as an <see cref="IEndpointSource"/> (what <c>UseFakeCluster</c> registers).</summary>
+    public FakeClusterEndpointSource EndpointSource => field ??= new FakeClusterEndpointSource(this);
+
     /// <summary>The options the cluster was built with.</summary>
     public FakeClusterOptions Options { get; }
 

@@ -397,6 +397,15 @@ public sealed class ObjectStore
         return new Unsubscriber(this, subscription);
     }
 
+    /// <summary>Runs reads as one consistent view: no write happens in between (the lock is re-entrant).</summary>
+    internal T Atomically<T>(Func<T> read)
+    {
+        lock (_gate)
+        {
+            return read();
+        }
+    }
+
     /// <summary>Forgets the history up to now: watches resuming from an older version get 410 Gone.</summary>
     public void Compact()
     {
