@@ -20,6 +20,9 @@ public sealed class FakeCluster : IAsyncDisposable
     private readonly Admission _admission;
     private readonly PodLifecycleController _pods;
     private readonly EndpointSliceController _endpointSlices;
+    private readonly ReplicaSetController _replicaSets;
+    private readonly DeploymentController _deployments;
+    private readonly GarbageCollector _garbageCollector;
     private readonly List<IDisposable> _subscriptions = [];
     private readonly List<Exception> _controllerErrors = [];
 
@@ -41,6 +44,9 @@ public sealed class FakeCluster : IAsyncDisposable
         });
         _pods = new PodLifecycleController(this);
         _endpointSlices = new EndpointSliceController(this, new EndpointSliceReconciler(Options.MaxEndpointsPerSlice));
+        _replicaSets = new ReplicaSetController(this);
+        _deployments = new DeploymentController(this);
+        _garbageCollector = new GarbageCollector(this);
         _subscriptions.Add(Store.Subscribe(e =>
         {
             if (e.Type == WatchEventType.Deleted)
@@ -52,6 +58,9 @@ public sealed class FakeCluster : IAsyncDisposable
             {
                 _pods.Handle(e);
                 _endpointSlices.Handle(e);
+                _replicaSets.Handle(e);
+                _deployments.Handle(e);
+                _garbageCollector.Handle(e);
             });
         }));
         Bootstrap();
@@ -171,14 +180,23 @@ public sealed class FakeCluster : IAsyncDisposable
         where T : class, IKubernetesObject<V1ObjectMeta> =>
         [.. Store.List(TypeOf<T>(), @namespace, LabelSelector.Parse(labelSelector), FieldSelector.Parse(fieldSelector)).Items.Select(FromJson<T>)];
 
-    /// <summary>Deletes an object: pods gracefully (their grace period, unless given), objects with finalizers when they are cleared.</summary>
+    /// <summary>
+    /// Deletes an object: pods gracefully (their grace period, unless given), objects with finalizers when they are
+    /// cleared; dependents as <paramref name="propagation"/> says.
+    /// </summary>
     /// <typeparam name="T">The model type.</typeparam>
     /// <param name="name">The name.</param>
     /// <param name="namespace">The namespace.</param>
     /// <param name="gracePeriodSeconds">For pods: the grace period; 0 deletes at once.</param>
-    public void Delete<T>(string name, string? @namespace = "default", long? gracePeriodSeconds = null)
+    /// <param name="propagation">What happens to dependents. Default background.</param>
+    public void Delete<T>(string name, string? @namespace = "default", long? gracePeriodSeconds = null, DeletionPropagation propagation = DeletionPropagation.Background)
         where T : class, IKubernetesObject<V1ObjectMeta> =>
-        Store.Delete(TypeOf<T>(), @namespace, name, gracePeriodSeconds);
+        Store.Delete(TypeOf<T>(), @namespace, name, gracePeriodSeconds, propagation switch
+        {
+            DeletionPropagation.Foreground => "foregroundDeletion",
+            DeletionPropagation.Orphan => "orphan",
+            _ => null,
+        });
 
     /// <summary>
     /// Creates or replaces every object of a multi-document YAML manifest (kinds with or without a model), in order.
