@@ -468,6 +468,24 @@ internal sealed class Admission
             }
         }
 
+        // The DefaultTolerationSeconds admission plugin: tolerate not-ready and unreachable nodes for 300 s, unless the
+        // pod already says how long.
+        var tolerations = Json.Arr(spec, "tolerations");
+        foreach (var key in new[] { NodeLifecycleController.NotReadyTaint, NodeLifecycleController.UnreachableTaint })
+        {
+            var tolerated = NodeLifecycleController.Matching(obj, new JsonObject { ["key"] = key, ["effect"] = "NoExecute" }).Any();
+            if (!tolerated)
+            {
+                tolerations.Add(new JsonObject
+                {
+                    ["key"] = key,
+                    ["operator"] = "Exists",
+                    ["effect"] = "NoExecute",
+                    ["tolerationSeconds"] = 300,
+                });
+            }
+        }
+
         var status = Json.Obj(obj, "status");
         status["phase"] ??= "Pending";
         status["qosClass"] ??= "BestEffort";

@@ -22,7 +22,9 @@ public sealed class FakeCluster : IAsyncDisposable
     private readonly EndpointSliceController _endpointSlices;
     private readonly ReplicaSetController _replicaSets;
     private readonly DeploymentController _deployments;
+    private readonly StatefulSetController _statefulSets;
     private readonly GarbageCollector _garbageCollector;
+    private readonly NodeLifecycleController _nodes;
     private readonly List<IDisposable> _subscriptions = [];
     private readonly List<Exception> _controllerErrors = [];
 
@@ -46,7 +48,9 @@ public sealed class FakeCluster : IAsyncDisposable
         _endpointSlices = new EndpointSliceController(this, new EndpointSliceReconciler(Options.MaxEndpointsPerSlice));
         _replicaSets = new ReplicaSetController(this);
         _deployments = new DeploymentController(this);
+        _statefulSets = new StatefulSetController(this);
         _garbageCollector = new GarbageCollector(this);
+        _nodes = new NodeLifecycleController(this);
         _subscriptions.Add(Store.Subscribe(e =>
         {
             if (e.Type == WatchEventType.Deleted)
@@ -57,9 +61,11 @@ public sealed class FakeCluster : IAsyncDisposable
             Controllers.Enqueue(() =>
             {
                 _pods.Handle(e);
+                _nodes.Handle(e);
                 _endpointSlices.Handle(e);
                 _replicaSets.Handle(e);
                 _deployments.Handle(e);
+                _statefulSets.Handle(e);
                 _garbageCollector.Handle(e);
             });
         }));
@@ -285,6 +291,34 @@ public sealed class FakeCluster : IAsyncDisposable
         return FromJson<V1Node>(Create(ResourceType.Node, node));
     }
 
+    /// <summary>
+    /// Loses a node: its kubelet stops posting status and acting (a crash or a network partition). After
+    /// <see cref="FakeClusterOptions.NodeMonitorGracePeriod"/> the node turns <c>Ready=Unknown</c> and is tainted
+    /// <c>node.kubernetes.io/unreachable</c>, its pods turn not Ready (their endpoints with them), and each pod is evicted
+    /// when its toleration runs out (300 s by default); evicted pods stay Terminating until the node comes back or is deleted.
+    /// </summary>
+    /// <param name="name">The node.</param>
+    /// <exception cref="KubernetesStatusException">No such node (404).</exception>
+    public void LoseNode(string name)
+    {
+        _ = Store.Get(ResourceType.Node, null, name) ?? throw KubernetesStatusException.NotFound(ResourceType.Node, name);
+        _nodes.Lose(name);
+    }
+
+    /// <summary>Brings a lost node's kubelet back: the node is Ready again, untainted, and its pods report again.</summary>
+    /// <param name="name">The node.</param>
+    /// <exception cref="KubernetesStatusException">No such node (404).</exception>
+    public void RestoreNode(string name)
+    {
+        _ = Store.Get(ResourceType.Node, null, name) ?? throw KubernetesStatusException.NotFound(ResourceType.Node, name);
+        _nodes.Restore(name);
+    }
+
+    internal bool IsKubeletDown(string node) => _nodes.IsKubeletDown(node);
+
+    internal void ResyncPod(JsonObject pod) =>
+        Controllers.Enqueue(() => _pods.Handle(new StoreEvent(WatchEventType.Modified, ResourceType.Pod, pod, pod, Store.ResourceVersion)));
+
     /// <summary>Whether a node exists and reports Ready.</summary>
     /// <param name="name">The node.</param>
     /// <returns><see langword="true"/> when Ready.</returns>
@@ -303,7 +337,7 @@ public sealed class FakeCluster : IAsyncDisposable
     {
         var pod = Store.Get(ResourceType.Pod, @namespace, name) ?? throw KubernetesStatusException.NotFound(ResourceType.Pod, name);
         _pods.SetReadiness(Json.Uid(pod), ready);
-        Controllers.Enqueue(() => _pods.Handle(new StoreEvent(WatchEventType.Modified, ResourceType.Pod, pod, pod, Store.ResourceVersion)));
+        ResyncPod(pod);
     }
 
     /// <summary>Sets a condition in a pod's status (for readiness gates).</summary>
@@ -337,6 +371,7 @@ public sealed class FakeCluster : IAsyncDisposable
         }
 
         await Controllers.DisposeAsync().ConfigureAwait(false);
+        _nodes.Dispose();
     }
 
     internal static ResourceType TypeOf<T>()

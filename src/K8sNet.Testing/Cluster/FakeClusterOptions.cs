@@ -39,6 +39,12 @@ public sealed class FakeClusterOptions
     /// <summary>The EndpointSlice controller's <c>maxEndpointsPerSlice</c>. Default 100 (upstream's).</summary>
     public int MaxEndpointsPerSlice { get; set; } = 100;
 
+    /// <summary>
+    /// How long a node's kubelet may be silent before the node turns <c>Ready=Unknown</c>
+    /// (kube-controller-manager <c>--node-monitor-grace-period</c>). Default 50 s (upstream's since Kubernetes 1.29).
+    /// </summary>
+    public TimeSpan NodeMonitorGracePeriod { get; set; } = TimeSpan.FromSeconds(50);
+
     /// <summary>The seed for generated names and UIDs, so that runs repeat. Default 1.</summary>
     public int Seed { get; set; } = 1;
 }

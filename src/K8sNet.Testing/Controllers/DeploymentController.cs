@@ -24,7 +24,7 @@ internal sealed class DeploymentController(FakeCluster cluster)
         }
         else if (e.Resource == ResourceType.ReplicaSet)
         {
-            if (ControllerName(e.Object, "Deployment") is { } deployment)
+            if (Owners.ControllerName(e.Object, "Deployment") is { } deployment)
             {
                 Sync(Json.Namespace(e.Object), deployment);
             }
@@ -33,17 +33,14 @@ internal sealed class DeploymentController(FakeCluster cluster)
         {
             // A pod gone may let a Recreate rollout start its new pods (upstream deletePod).
             var ns = Json.Namespace(e.Object);
-            if (ControllerName(e.Object, "ReplicaSet") is { } rsName && cluster.Store.Get(ResourceType.ReplicaSet, ns, rsName) is { } rs &&
-                ControllerName(rs, "Deployment") is { } deployment)
+            if (Owners.ControllerName(e.Object, "ReplicaSet") is { } rsName && cluster.Store.Get(ResourceType.ReplicaSet, ns, rsName) is { } rs &&
+                Owners.ControllerName(rs, "Deployment") is { } deployment)
             {
                 Sync(ns, deployment);
             }
         }
     }
 
-    private static string? ControllerName(JsonObject obj, string kind) =>
-        (obj["metadata"]?["ownerReferences"] as JsonArray ?? []).OfType<JsonObject>()
-            .Where(o => Json.Str(o["kind"]) == kind && Json.Bool(o["controller"]) == true).Select(o => Json.Str(o["name"])).FirstOrDefault();
 
     /// <summary>The pod-template-hash of a template: FNV-32a of its JSON, safely encoded (no vowels, no look-alikes).</summary>
     internal static string TemplateHash(JsonNode? template)
@@ -98,7 +95,7 @@ internal sealed class DeploymentController(FakeCluster cluster)
         // Availability is read from the pods themselves rather than from ReplicaSet status, which trails a scale-down
         // the ReplicaSet controller has not acted on yet: a ReplicaSet will end with min(spec, ready) ready pods,
         // because it deletes not-ready pods first.
-        var pods = cluster.Store.List(ResourceType.Pod, ns).Items.ToLookup(p => Owners.ControllerUid(p) ?? string.Empty);
+        var pods = cluster.Store.Peek(ResourceType.Pod, ns).ToLookup(p => Owners.ControllerUid(p) ?? string.Empty);
         int SpecOf(JsonObject rs) => (int)(Json.Num(rs["spec"]?["replicas"]) ?? 0);
         int AvailableOf(JsonObject rs) => Math.Min(SpecOf(rs), pods[Json.Uid(rs)].Count(p => !Json.IsDeleting(p) && ReplicaSetController.IsReady(p)));
 

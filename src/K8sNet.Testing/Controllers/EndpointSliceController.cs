@@ -5,60 +5,94 @@ namespace K8sNet.Testing;
 /// <summary>
 /// Runs <see cref="EndpointSliceReconciler"/> for every Service whose inputs changed: the Service itself, a pod its
 /// selector matches (before or after the change), any node (zones), or one of its managed slices. Services without a
-/// selector, and ExternalName Services, get no managed slices; a deleted Service's slices are removed.
+/// selector, and ExternalName Services, get no managed slices; a deleted Service's slices are removed. As upstream's
+/// work queue does, changes are coalesced: a Service touched by many changes before the controller gets to it is
+/// reconciled once, against the state at that moment.
 /// </summary>
 internal sealed class EndpointSliceController(FakeCluster cluster, EndpointSliceReconciler reconciler)
 {
+    private readonly SortedSet<(string Namespace, string Name)> _dirty = [];
+    private readonly Dictionary<(string Namespace, string Name), (string? Version, LabelSelector? Selector)> _selectors = [];
+    private bool _scheduled;
+
     public void Handle(StoreEvent e)
     {
-        var services = new HashSet<(string Namespace, string Name)>();
         if (e.Resource == ResourceType.Service)
         {
-            services.Add((Json.Namespace(e.Object), Json.Name(e.Object)));
+            MarkDirty(Json.Namespace(e.Object), Json.Name(e.Object));
         }
         else if (e.Resource == ResourceType.Pod)
         {
             var ns = Json.Namespace(e.Object);
-            var now = ObjectStore.Labels(e.Object);
-            var before = e.OldObject is null ? null : ObjectStore.Labels(e.OldObject);
-            foreach (var svc in cluster.Store.List(ResourceType.Service, ns).Items)
+            var now = JsonLabels.Of(e.Object);
+            var before = e.OldObject is null ? null : JsonLabels.Of(e.OldObject);
+            foreach (var svc in cluster.Store.Peek(ResourceType.Service, ns))
             {
-                if (Selector(svc) is { } selector && (selector.Matches(now) || (before is not null && selector.Matches(before))))
+                if (Selector(svc) is { } selector && (selector.Matches(now) || (e.OldObject is not null && selector.Matches(before))))
                 {
-                    services.Add((ns, Json.Name(svc)));
+                    MarkDirty(ns, Json.Name(svc));
                 }
             }
         }
         else if (e.Resource == ResourceType.Node)
         {
-            foreach (var svc in cluster.Store.List(ResourceType.Service).Items)
+            foreach (var svc in cluster.Store.Peek(ResourceType.Service, null))
             {
-                services.Add((Json.Namespace(svc), Json.Name(svc)));
+                MarkDirty(Json.Namespace(svc), Json.Name(svc));
             }
         }
         else if (e.Resource == ResourceType.EndpointSlice
             && Json.Str(e.Object["metadata"]?["labels"]?[EndpointSliceReconciler.ManagedByLabel]) == EndpointSliceReconciler.ControllerName
             && Json.Str(e.Object["metadata"]?["labels"]?[EndpointSliceReconciler.ServiceNameLabel]) is { } owner)
         {
-            services.Add((Json.Namespace(e.Object), owner));
+            MarkDirty(Json.Namespace(e.Object), owner);
         }
+    }
 
-        foreach (var (ns, name) in services)
+    private void MarkDirty(string ns, string name)
+    {
+        _dirty.Add((ns, name));
+        if (!_scheduled)
+        {
+            _scheduled = true;
+            cluster.Controllers.Enqueue(Drain);
+        }
+    }
+
+    private void Drain()
+    {
+        _scheduled = false;
+        var batch = _dirty.ToList();
+        _dirty.Clear();
+        foreach (var (ns, name) in batch)
         {
             Sync(ns, name);
         }
     }
 
-    private static LabelSelector? Selector(JsonObject service) =>
-        service["spec"]?["selector"] is JsonObject map && map.Count > 0 ? LabelSelector.FromMap(Json.StringMap(map)) : null;
+    /// <summary>The Service's selector, parsed once per version of the Service.</summary>
+    private LabelSelector? Selector(JsonObject service)
+    {
+        var key = (Json.Namespace(service), Json.Name(service));
+        var version = Json.Str(service["metadata"]?["resourceVersion"]);
+        if (_selectors.TryGetValue(key, out var cached) && cached.Version == version)
+        {
+            return cached.Selector;
+        }
+
+        var selector = service["spec"]?["selector"] is JsonObject map && map.Count > 0 ? LabelSelector.FromMap(Json.StringMap(map)) : null;
+        _selectors[key] = (version, selector);
+        return selector;
+    }
 
     private void Sync(string ns, string name)
     {
         var managed = LabelSelector.Parse($"{EndpointSliceReconciler.ServiceNameLabel}={name},{EndpointSliceReconciler.ManagedByLabel}={EndpointSliceReconciler.ControllerName}");
-        var slices = cluster.Store.List(ResourceType.EndpointSlice, ns, managed).Items;
-        var service = cluster.Store.Get(ResourceType.Service, ns, name);
+        var slices = cluster.Store.Peek(ResourceType.EndpointSlice, ns, managed);
+        var service = cluster.Store.PeekOne(ResourceType.Service, ns, name);
         if (service is null)
         {
+            _selectors.Remove((ns, name));
             foreach (var slice in slices)
             {
                 TryDelete(ns, Json.Name(slice));
@@ -72,8 +106,9 @@ internal sealed class EndpointSliceController(FakeCluster cluster, EndpointSlice
             return;
         }
 
-        var pods = cluster.Store.List(ResourceType.Pod, ns, selector).Items;
-        var changes = reconciler.Reconcile(service, pods, node => cluster.Store.Get(ResourceType.Node, null, node), slices, cluster.TimeProvider.GetUtcNow());
+        // Stored objects are read in place (the reconciler copies what it changes).
+        var pods = cluster.Store.Peek(ResourceType.Pod, ns, selector);
+        var changes = reconciler.Reconcile(service, pods, node => cluster.Store.PeekOne(ResourceType.Node, null, node), slices, cluster.TimeProvider.GetUtcNow());
         foreach (var slice in changes.Create)
         {
             cluster.Create(ResourceType.EndpointSlice, slice);

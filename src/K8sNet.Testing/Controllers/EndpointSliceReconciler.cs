@@ -295,7 +295,7 @@ public sealed class EndpointSliceReconciler
             }
         }
 
-        var desired = new Dictionary<string, (JsonArray Ports, List<(string Id, JsonObject Endpoint)> Endpoints)>(StringComparer.Ordinal);
+        var desired = new Dictionary<string, (JsonArray Ports, List<(string Id, JsonObject Endpoint)> Endpoints, HashSet<string> Ids)>(StringComparer.Ordinal);
         var publishNotReady = Json.Bool(service["spec"]?["publishNotReadyAddresses"]) == true;
         foreach (var pod in pods)
         {
@@ -308,7 +308,7 @@ public sealed class EndpointSliceReconciler
             var key = PortMapKey(ports);
             if (!desired.TryGetValue(key, out var group))
             {
-                desired[key] = group = (ports, []);
+                desired[key] = group = (ports, [], new HashSet<string>(StringComparer.Ordinal));
             }
 
             var nodeName = Json.Str(pod["spec"]?["nodeName"]) ?? string.Empty;
@@ -322,7 +322,7 @@ public sealed class EndpointSliceReconciler
             if (ep["addresses"] is JsonArray { Count: > 0 })
             {
                 var id = Identity(ep);
-                if (group.Endpoints.All(e => e.Id != id))
+                if (group.Ids.Add(id))
                 {
                     group.Endpoints.Add((id, ep));
                 }
@@ -430,7 +430,7 @@ public sealed class EndpointSliceReconciler
                 var id = Identity(ep);
                 if (desired.Remove(id, out var want))
                 {
-                    kept.Add(want.DeepClone());
+                    kept.Add(want); // built for this call, used once
                     endpointUpdated |= !EqualBeyondHash(want, ep);
                 }
             }
@@ -472,7 +472,7 @@ public sealed class EndpointSliceReconciler
                 var eps = (JsonArray)slice["endpoints"]!;
                 while (eps.Count < _maxEndpointsPerSlice && remaining.Count > 0)
                 {
-                    eps.Add(remaining.Dequeue().DeepClone());
+                    eps.Add(remaining.Dequeue());
                 }
             }
         }
@@ -499,7 +499,7 @@ public sealed class EndpointSliceReconciler
             var eps = Json.Arr(slice, "endpoints");
             while (eps.Count < _maxEndpointsPerSlice && remaining.Count > 0)
             {
-                eps.Add(remaining.Dequeue().DeepClone());
+                eps.Add(remaining.Dequeue());
             }
 
             if (!string.IsNullOrEmpty(Json.Name(slice)))

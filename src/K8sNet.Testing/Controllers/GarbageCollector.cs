@@ -12,9 +12,16 @@ internal sealed class GarbageCollector(FakeCluster cluster)
     private const string Orphan = "orphan";
     private const string Foreground = "foregroundDeletion";
 
+    // The graph, from the events seen so far (as upstream's GC builds it from informers): objects by UID, and each
+    // owner's dependents.
+    private readonly Dictionary<string, (ResourceType Type, string Namespace, string Name)> _byUid = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, HashSet<string>> _dependents = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string[]> _owners = new(StringComparer.Ordinal);
+
     public void Handle(StoreEvent e)
     {
         var uid = Json.Uid(e.Object);
+        Track(e, uid);
         if (e.Type == WatchEventType.Deleted)
         {
             foreach (var (type, dependent) in Dependents(uid))
@@ -75,31 +82,63 @@ internal sealed class GarbageCollector(FakeCluster cluster)
         }
     }
 
+    private void Track(StoreEvent e, string uid)
+    {
+        if (_owners.Remove(uid, out var before))
+        {
+            foreach (var owner in before)
+            {
+                if (_dependents.TryGetValue(owner, out var set) && set.Remove(uid) && set.Count == 0)
+                {
+                    _dependents.Remove(owner);
+                }
+            }
+        }
+
+        if (e.Type == WatchEventType.Deleted)
+        {
+            _byUid.Remove(uid);
+            return;
+        }
+
+        _byUid[uid] = (e.Resource, Json.Namespace(e.Object), Json.Name(e.Object));
+        var owners = Owners.OwnerUids(e.Object).Distinct(StringComparer.Ordinal).ToArray();
+        if (owners.Length > 0)
+        {
+            _owners[uid] = owners;
+            foreach (var owner in owners)
+            {
+                if (!_dependents.TryGetValue(owner, out var set))
+                {
+                    _dependents[owner] = set = new HashSet<string>(StringComparer.Ordinal);
+                }
+
+                set.Add(uid);
+            }
+        }
+    }
+
     private IEnumerable<(ResourceType Type, JsonObject Object)> Dependents(string uid)
     {
-        foreach (var type in ResourceType.All)
+        if (!_dependents.TryGetValue(uid, out var set))
         {
-            foreach (var obj in cluster.Store.List(type).Items)
+            yield break;
+        }
+
+        foreach (var dependent in set.Order(StringComparer.Ordinal).ToList())
+        {
+            if (Find(dependent) is { } found && Owners.OwnerUids(found.Object).Contains(uid))
             {
-                if (Owners.OwnerUids(obj).Contains(uid))
-                {
-                    yield return (type, obj);
-                }
+                yield return found;
             }
         }
     }
 
     private (ResourceType Type, JsonObject Object)? Find(string uid)
     {
-        foreach (var type in ResourceType.All)
+        if (_byUid.TryGetValue(uid, out var key) && cluster.Store.Get(key.Type, key.Namespace, key.Name) is { } obj && Json.Uid(obj) == uid)
         {
-            foreach (var obj in cluster.Store.List(type).Items)
-            {
-                if (Json.Uid(obj) == uid)
-                {
-                    return (type, obj);
-                }
-            }
+            return (key.Type, obj);
         }
 
         return null;

@@ -21,4 +21,9 @@ internal static class Owners
 
     public static IEnumerable<string> OwnerUids(JsonObject obj) =>
         (obj["metadata"]?["ownerReferences"] as JsonArray ?? []).OfType<JsonObject>().Select(o => Json.Str(o["uid"])).OfType<string>();
+
+    /// <summary>The name of the object's controller when it is of <paramref name="kind"/>.</summary>
+    public static string? ControllerName(JsonObject obj, string kind) =>
+        (obj["metadata"]?["ownerReferences"] as JsonArray ?? []).OfType<JsonObject>()
+            .Where(o => Json.Str(o["kind"]) == kind && Json.Bool(o["controller"]) == true).Select(o => Json.Str(o["name"])).FirstOrDefault();
 }

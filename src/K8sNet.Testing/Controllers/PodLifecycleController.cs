@@ -17,6 +17,10 @@ internal sealed class PodLifecycleController
     private readonly ConcurrentDictionary<string, bool> _readinessOverrides = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, ITimer> _deletions = new(StringComparer.Ordinal);
 
+    // The scheduler's cache: each pod's node (recorded when it is bound, as upstream "assumes" a pod) and pods per node.
+    private readonly Dictionary<string, string> _podNodes = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _nodeLoad = new(StringComparer.Ordinal);
+
     public PodLifecycleController(FakeCluster cluster) => _cluster = cluster;
 
     public void AddNodeRange(string node, string podCidr) => _nodeRanges[node] = new CidrAllocator(podCidr, skipFirst: 2);
@@ -45,6 +49,7 @@ internal sealed class PodLifecycleController
         var uid = Json.Uid(pod);
         if (e.Type == WatchEventType.Deleted)
         {
+            Untrack(uid);
             if (IPAddress.TryParse(Json.Str(pod["status"]?["podIP"]), out var ip) && _nodeRanges.TryGetValue(Json.Str(pod["spec"]?["nodeName"]) ?? string.Empty, out var range))
             {
                 range.Release(ip);
@@ -60,8 +65,19 @@ internal sealed class PodLifecycleController
         }
 
         // Work from the latest state: the event may be stale by the time it is handled.
+        if (Json.Str(pod["spec"]?["nodeName"]) is { Length: > 0 } bound)
+        {
+            Track(uid, bound);
+        }
+
         var current = _cluster.Store.Get(ResourceType.Pod, Json.Namespace(pod), Json.Name(pod));
         if (current is null || Json.Uid(current) != uid)
+        {
+            return;
+        }
+
+        // A lost node's kubelet does nothing: no IPs, no status, no finishing of deletions, until it is back.
+        if (Json.Str(current["spec"]?["nodeName"]) is { Length: > 0 } boundNode && _cluster.IsKubeletDown(boundNode))
         {
             return;
         }
@@ -81,7 +97,7 @@ internal sealed class PodLifecycleController
         var spec = Json.Obj(current, "spec");
         if (string.IsNullOrEmpty(Json.Str(spec["nodeName"])))
         {
-            var node = ChooseNode();
+            var node = ChooseNode(current);
             if (node is null)
             {
                 return; // unschedulable until a node is ready
@@ -89,6 +105,7 @@ internal sealed class PodLifecycleController
 
             spec["nodeName"] = node;
             _cluster.Store.Update(ResourceType.Pod, current);
+            Track(uid, node);
             return;
         }
 
@@ -197,6 +214,11 @@ internal sealed class PodLifecycleController
         void Finish()
         {
             _deletions.TryRemove(uid, out _);
+            if (_cluster.IsKubeletDown(Json.Str(pod["spec"]?["nodeName"]) ?? string.Empty))
+            {
+                return; // finished when the node is back
+            }
+
             try
             {
                 _cluster.Store.Delete(ResourceType.Pod, ns, name, gracePeriodSeconds: 0, uidPrecondition: uid);
@@ -216,10 +238,13 @@ internal sealed class PodLifecycleController
         _deletions[uid] = _cluster.TimeProvider.CreateTimer(_ => _cluster.Controllers.Enqueue(Finish), null, delay, Timeout.InfiniteTimeSpan);
     }
 
-    private string? ChooseNode()
+    private string? ChooseNode(JsonObject pod)
     {
-        var nodes = _cluster.Store.List(ResourceType.Node).Items
-            .Where(n => _cluster.IsNodeReady(Json.Name(n)) && Json.Bool(n["spec"]?["unschedulable"]) != true)
+        var nodes = _cluster.Store.Peek(ResourceType.Node, null)
+            .Where(n => _cluster.IsNodeReady(Json.Name(n)) && Json.Bool(n["spec"]?["unschedulable"]) != true &&
+                (n["spec"]?["taints"] as JsonArray ?? []).OfType<JsonObject>()
+                    .Where(t => Json.Str(t["effect"]) is "NoSchedule" or "NoExecute")
+                    .All(t => NodeLifecycleController.Matching(pod, t).Any()))
             .Select(Json.Name)
             .ToList();
         if (nodes.Count == 0)
@@ -227,10 +252,31 @@ internal sealed class PodLifecycleController
             return null;
         }
 
-        var load = _cluster.Store.List(ResourceType.Pod).Items
-            .GroupBy(p => Json.Str(p["spec"]?["nodeName"]) ?? string.Empty)
-            .ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
-        return nodes.OrderBy(n => load.GetValueOrDefault(n)).ThenBy(n => n, StringComparer.Ordinal).First();
+        return nodes.OrderBy(n => _nodeLoad.GetValueOrDefault(n)).ThenBy(n => n, StringComparer.Ordinal).First();
+    }
+
+    private void Track(string uid, string node)
+    {
+        if (_podNodes.TryGetValue(uid, out var known))
+        {
+            if (known == node)
+            {
+                return;
+            }
+
+            _nodeLoad[known]--;
+        }
+
+        _podNodes[uid] = node;
+        _nodeLoad[node] = _nodeLoad.GetValueOrDefault(node) + 1;
+    }
+
+    private void Untrack(string uid)
+    {
+        if (_podNodes.Remove(uid, out var node))
+        {
+            _nodeLoad[node]--;
+        }
     }
 
     private string? NodeAddress(string node) =>

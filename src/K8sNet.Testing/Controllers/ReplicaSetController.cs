@@ -19,17 +19,13 @@ internal sealed class ReplicaSetController(FakeCluster cluster)
         {
             foreach (var obj in new[] { e.Object, e.OldObject })
             {
-                if (obj is not null && Owner(obj) is { } rs)
+                if (obj is not null && Owners.ControllerName(obj, "ReplicaSet") is { } rs)
                 {
                     Sync(Json.Namespace(obj), rs);
                 }
             }
         }
     }
-
-    private static string? Owner(JsonObject pod) =>
-        (pod["metadata"]?["ownerReferences"] as JsonArray ?? []).OfType<JsonObject>()
-            .Where(o => Json.Bool(o["controller"]) == true && Json.Str(o["kind"]) == "ReplicaSet").Select(o => Json.Str(o["name"])).FirstOrDefault();
 
     private void Sync(string ns, string name)
     {
@@ -40,7 +36,7 @@ internal sealed class ReplicaSetController(FakeCluster cluster)
         }
 
         var uid = Json.Uid(rs);
-        var pods = cluster.Store.List(ResourceType.Pod, ns).Items.Where(p => Owners.ControllerUid(p) == uid).ToList();
+        var pods = cluster.Store.Peek(ResourceType.Pod, ns).Where(p => Owners.ControllerUid(p) == uid).ToList();
         var active = pods.Where(p => !Json.IsDeleting(p) && Json.Str(p["status"]?["phase"]) is not ("Succeeded" or "Failed")).ToList();
         var want = Json.IsDeleting(rs) ? 0 : (int)(Json.Num(rs["spec"]?["replicas"]) ?? 1);
         if (active.Count < want)

@@ -17,7 +17,7 @@ public sealed class ObjectStore
     private readonly TimeProvider _time;
     private readonly Random _random;
     private readonly Lock _gate = new();
-    private readonly Dictionary<(ResourceType Type, string Namespace, string Name), JsonObject> _objects = [];
+    private readonly ObjectIndex _objects = new();
     private readonly LinkedList<StoreEvent> _history = new();
     private readonly List<Subscription> _subscriptions = [];
     private long _resourceVersion;
@@ -307,12 +307,29 @@ public sealed class ObjectStore
         ArgumentNullException.ThrowIfNull(type);
         lock (_gate)
         {
-            var items = _objects
-                .Where(kv => kv.Key.Type == type && (@namespace is null || !type.Namespaced || kv.Key.Namespace == @namespace) && Matches(kv.Value, labels, fields))
-                .OrderBy(kv => kv.Key.Namespace, StringComparer.Ordinal).ThenBy(kv => kv.Key.Name, StringComparer.Ordinal)
-                .Select(kv => (JsonObject)kv.Value.DeepClone())
-                .ToList();
+            var items = _objects.Enumerate(type, @namespace).Where(o => Matches(o, labels, fields)).Select(o => (JsonObject)o.DeepClone()).ToList();
             return (items, _resourceVersion);
+        }
+    }
+
+    /// <summary>
+    /// The stored objects themselves, not copies, for FakeCluster's controllers on their hot paths: callers must only
+    /// read them (stored objects are replaced on every write, never changed in place).
+    /// </summary>
+    internal List<JsonObject> Peek(ResourceType type, string? @namespace, LabelSelector? labels = null)
+    {
+        lock (_gate)
+        {
+            return _objects.Enumerate(type, @namespace).Where(o => Matches(o, labels, null)).ToList();
+        }
+    }
+
+    /// <summary>One stored object itself, not a copy (read only; see <see cref="Peek"/>).</summary>
+    internal JsonObject? PeekOne(ResourceType type, string? @namespace, string name)
+    {
+        lock (_gate)
+        {
+            return _objects.TryGetValue((type, type.Namespaced ? @namespace ?? "default" : string.Empty, name), out var obj) ? obj : null;
         }
     }
 
@@ -343,9 +360,9 @@ public sealed class ObjectStore
         {
             if (sinceResourceVersion is null or 0)
             {
-                foreach (var (key, obj) in _objects.OrderBy(kv => kv.Key.Namespace, StringComparer.Ordinal).ThenBy(kv => kv.Key.Name, StringComparer.Ordinal))
+                foreach (var obj in _objects.Enumerate(type, @namespace))
                 {
-                    if (key.Type == type && (@namespace is null || key.Namespace == @namespace) && Matches(obj, labels, fields))
+                    if (Matches(obj, labels, fields))
                     {
                         channel.Writer.TryWrite(new StoreEvent(WatchEventType.Added, type, (JsonObject)obj.DeepClone(), null, long.Parse(Metadata(obj)["resourceVersion"]!.GetValue<string>(), CultureInfo.InvariantCulture)));
                     }
@@ -444,7 +461,7 @@ public sealed class ObjectStore
         time.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 
     private static bool Matches(JsonObject obj, LabelSelector? labels, FieldSelector? fields) =>
-        (labels is null || labels.IsEmpty || labels.Matches(Labels(obj))) && (fields is null || fields.Matches(obj));
+        (labels is null || labels.IsEmpty || labels.Matches(JsonLabels.Of(obj))) && (fields is null || fields.Matches(obj));
 
     internal static Dictionary<string, string>? Labels(JsonObject obj)
     {

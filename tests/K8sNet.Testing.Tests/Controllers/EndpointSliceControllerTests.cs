@@ -13,13 +13,15 @@ public class EndpointSliceControllerTests
     [Fact]
     public async Task Service_250ReadyPods_3SlicesOfAtMost100_WithTheControllersLabelsAndOwner()
     {
+        // The pods first, then the Service: one reconcile sees all 250 and packs them (as upstream does).
         await using var cluster = new FakeCluster();
-        var svc = cluster.Create(Service("web"));
         for (var i = 0; i < 250; i++)
         {
             cluster.Create(Pod($"web-{i:D3}"));
         }
 
+        await cluster.WaitForIdleAsync();
+        var svc = cluster.Create(Service("web"));
         await cluster.WaitForIdleAsync();
 
         var slices = Slices(cluster, "web");
@@ -36,6 +38,30 @@ public class EndpointSliceControllerTests
         });
         Assert.Equal(250, slices.SelectMany(s => s.Endpoints).Select(e => e.Addresses[0]).Distinct().Count());
         Assert.Empty(cluster.ControllerErrors);
+    }
+
+    [Fact]
+    public async Task PodsArrivingInBatches_FillSlicesWithoutRepacking_NoneOverTheLimitAndNoneLost()
+    {
+        // Upstream does not repack: a batch that fits no existing slice starts a new one. Which batches the controller
+        // sees depends on timing (as in a real cluster), so only the invariants are certain.
+        await using var cluster = new FakeCluster();
+        cluster.Create(Service("web"));
+        for (var i = 0; i < 250; i++)
+        {
+            cluster.Create(Pod($"web-{i:D3}"));
+            if (i % 60 == 59)
+            {
+                await cluster.WaitForIdleAsync(); // batches of 60: 60, 60 (a new slice), 60, 60, 10
+            }
+        }
+
+        await cluster.WaitForIdleAsync();
+        var slices = Slices(cluster, "web");
+        Assert.All(slices, s => Assert.InRange(s.Endpoints.Count, 1, 100));
+        Assert.Equal(250, slices.SelectMany(s => s.Endpoints).Select(e => e.Addresses[0]).Distinct().Count());
+        Assert.Equal(250, slices.Sum(s => s.Endpoints.Count));
+        Assert.True(slices.Count >= 3);
     }
 
     [Fact]
