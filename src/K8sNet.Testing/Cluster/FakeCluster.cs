@@ -124,11 +124,16 @@ public sealed class FakeCluster : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(type);
         ArgumentNullException.ThrowIfNull(obj);
-        var copy = (JsonObject)obj.DeepClone();
+        return (JsonObject)CreateOwned(type, (JsonObject)obj.DeepClone()).DeepClone();
+    }
+
+    /// <summary>Create for the cluster's own writes: takes <paramref name="copy"/> itself and returns the stored object (read only).</summary>
+    internal JsonObject CreateOwned(ResourceType type, JsonObject copy)
+    {
         _admission.OnCreate(type, copy);
         try
         {
-            return Store.Create(type, copy);
+            return Store.CreateOwned(type, copy);
         }
         catch (KubernetesStatusException)
         {
@@ -323,7 +328,7 @@ public sealed class FakeCluster : IAsyncDisposable
     /// <param name="name">The node.</param>
     /// <returns><see langword="true"/> when Ready.</returns>
     public bool IsNodeReady(string name) =>
-        (Store.Get(ResourceType.Node, null, name)?["status"]?["conditions"] as JsonArray ?? [])
+        (Store.PeekOne(ResourceType.Node, null, name)?["status"]?["conditions"] as JsonArray ?? [])
             .OfType<JsonObject>().Any(c => Json.Str(c["type"]) == "Ready" && Json.Str(c["status"]) == "True");
 
     /// <summary>
@@ -396,7 +401,7 @@ public sealed class FakeCluster : IAsyncDisposable
         return json;
     }
 
-    private static T FromJson<T>(JsonObject json) => KubernetesJson.Deserialize<T>(json.ToJsonString());
+    private static T FromJson<T>(JsonObject json) => KubernetesJson.Deserialize<T>(json);
 
     private void Bootstrap()
     {

@@ -82,7 +82,7 @@ internal sealed class DeploymentController(FakeCluster cluster)
 
         if (current is null)
         {
-            current = cluster.Create(ResourceType.ReplicaSet, NewReplicaSet(deployment, template, hash, maxRevision + 1, 0));
+            current = cluster.CreateOwned(ResourceType.ReplicaSet, NewReplicaSet(deployment, template, hash, maxRevision + 1, 0));
         }
         else if (Revision(current) < maxRevision)
         {
@@ -204,7 +204,7 @@ internal sealed class DeploymentController(FakeCluster cluster)
     {
         try
         {
-            return cluster.Store.Update(ResourceType.ReplicaSet, rs);
+            return cluster.Store.UpdateOwned(ResourceType.ReplicaSet, rs);
         }
         catch (KubernetesStatusException ex) when (ex.Code is 404 or 409)
         {
@@ -223,7 +223,7 @@ internal sealed class DeploymentController(FakeCluster cluster)
         copy["spec"]!["replicas"] = replicas;
         try
         {
-            cluster.Store.Update(ResourceType.ReplicaSet, copy);
+            cluster.Store.UpdateOwned(ResourceType.ReplicaSet, copy);
         }
         catch (KubernetesStatusException ex) when (ex.Code is 404 or 409)
         {
@@ -304,7 +304,7 @@ internal sealed class DeploymentController(FakeCluster cluster)
         deployment["status"] = status;
         try
         {
-            cluster.Store.Update(ResourceType.Deployment, deployment);
+            cluster.Store.UpdateOwned(ResourceType.Deployment, deployment);
         }
         catch (KubernetesStatusException ex) when (ex.Code is 404 or 409)
         {

@@ -12,25 +12,53 @@ namespace K8sNet.Testing;
 internal sealed class EndpointSliceController(FakeCluster cluster, EndpointSliceReconciler reconciler)
 {
     private readonly SortedSet<(string Namespace, string Name)> _dirty = [];
-    private readonly Dictionary<(string Namespace, string Name), (string? Version, LabelSelector? Selector)> _selectors = [];
+    private readonly Dictionary<(string Namespace, string Name), (string? Uid, string? Version, LabelSelector? Selector)> _selectors = [];
+
+    // The slices this controller wrote, at the version it wrote them: their own events need no reconcile (upstream's
+    // endpointSliceTracker).
+    private readonly Dictionary<(string Namespace, string Name), string?> _written = [];
     private bool _scheduled;
+
+    // Each selector Service's pods, kept from the pod events as an informer's index would be: the controller sees the
+    // cluster as of the changes it has processed, and a sync does not scan every pod of the namespace.
+    private readonly Dictionary<(string Namespace, string Name), SortedDictionary<string, JsonObject>> _members = [];
 
     public void Handle(StoreEvent e)
     {
         if (e.Resource == ResourceType.Service)
         {
-            MarkDirty(Json.Namespace(e.Object), Json.Name(e.Object));
+            var key = (Json.Namespace(e.Object), Json.Name(e.Object));
+            _members.Remove(key); // rebuilt from the store at the next sync: the selector may have changed
+            MarkDirty(key.Item1, key.Item2);
         }
         else if (e.Resource == ResourceType.Pod)
         {
             var ns = Json.Namespace(e.Object);
+            var name = Json.Name(e.Object);
             var now = JsonLabels.Of(e.Object);
-            var before = e.OldObject is null ? null : JsonLabels.Of(e.OldObject);
             foreach (var svc in cluster.Store.Peek(ResourceType.Service, ns))
             {
-                if (Selector(svc) is { } selector && (selector.Matches(now) || (e.OldObject is not null && selector.Matches(before))))
+                if (Selector(svc) is not { } selector)
                 {
-                    MarkDirty(ns, Json.Name(svc));
+                    continue;
+                }
+
+                var key = (ns, Json.Name(svc));
+                var members = _members.GetValueOrDefault(key);
+                var was = members?.ContainsKey(name) == true;
+                if (e.Type != WatchEventType.Deleted && selector.Matches(now))
+                {
+                    if (members is not null)
+                    {
+                        members[name] = e.Object;
+                    }
+
+                    MarkDirty(ns, key.Item2);
+                }
+                else if (was || (members is null && e.OldObject is not null && selector.Matches(JsonLabels.Of(e.OldObject))))
+                {
+                    members?.Remove(name);
+                    MarkDirty(ns, key.Item2);
                 }
             }
         }
@@ -43,11 +71,27 @@ internal sealed class EndpointSliceController(FakeCluster cluster, EndpointSlice
         }
         else if (e.Resource == ResourceType.EndpointSlice
             && Json.Str(e.Object["metadata"]?["labels"]?[EndpointSliceReconciler.ManagedByLabel]) == EndpointSliceReconciler.ControllerName
-            && Json.Str(e.Object["metadata"]?["labels"]?[EndpointSliceReconciler.ServiceNameLabel]) is { } owner)
+            && Json.Str(e.Object["metadata"]?["labels"]?[EndpointSliceReconciler.ServiceNameLabel]) is { } owner
+            && !IsOwnWrite(e))
         {
             MarkDirty(Json.Namespace(e.Object), owner);
         }
     }
+
+    private bool IsOwnWrite(StoreEvent e)
+    {
+        var key = (Json.Namespace(e.Object), Json.Name(e.Object));
+        if (_written.TryGetValue(key, out var version) && version == Json.Str(e.Object["metadata"]?["resourceVersion"]))
+        {
+            _written.Remove(key);
+            return true;
+        }
+
+        return false;
+    }
+
+    private void Wrote(JsonObject slice) =>
+        _written[(Json.Namespace(slice), Json.Name(slice))] = Json.Str(slice["metadata"]?["resourceVersion"]);
 
     private void MarkDirty(string ns, string name)
     {
@@ -81,7 +125,7 @@ internal sealed class EndpointSliceController(FakeCluster cluster, EndpointSlice
         }
 
         var selector = service["spec"]?["selector"] is JsonObject map && map.Count > 0 ? LabelSelector.FromMap(Json.StringMap(map)) : null;
-        _selectors[key] = (version, selector);
+        _selectors[key] = (Json.Uid(service), version, selector);
         return selector;
     }
 
@@ -92,7 +136,12 @@ internal sealed class EndpointSliceController(FakeCluster cluster, EndpointSlice
         var service = cluster.Store.PeekOne(ResourceType.Service, ns, name);
         if (service is null)
         {
-            _selectors.Remove((ns, name));
+            _members.Remove((ns, name));
+            if (_selectors.Remove((ns, name), out var gone) && gone.Uid is { } uid)
+            {
+                reconciler.Forget(uid);
+            }
+
             foreach (var slice in slices)
             {
                 TryDelete(ns, Json.Name(slice));
@@ -107,18 +156,29 @@ internal sealed class EndpointSliceController(FakeCluster cluster, EndpointSlice
         }
 
         // Stored objects are read in place (the reconciler copies what it changes).
-        var pods = cluster.Store.Peek(ResourceType.Pod, ns, selector);
+        if (!_members.TryGetValue((ns, name), out var members))
+        {
+            members = new SortedDictionary<string, JsonObject>(StringComparer.Ordinal);
+            foreach (var pod in cluster.Store.Peek(ResourceType.Pod, ns, selector))
+            {
+                members[Json.Name(pod)] = pod;
+            }
+
+            _members[(ns, name)] = members;
+        }
+
+        var pods = members.Values.ToList();
         var changes = reconciler.Reconcile(service, pods, node => cluster.Store.PeekOne(ResourceType.Node, null, node), slices, cluster.TimeProvider.GetUtcNow());
         foreach (var slice in changes.Create)
         {
-            cluster.Create(ResourceType.EndpointSlice, slice);
+            Wrote(cluster.CreateOwned(ResourceType.EndpointSlice, slice));
         }
 
         foreach (var slice in changes.Update)
         {
             try
             {
-                cluster.Store.Update(ResourceType.EndpointSlice, slice);
+                Wrote(cluster.Store.UpdateOwned(ResourceType.EndpointSlice, slice));
             }
             catch (KubernetesStatusException ex) when (ex.Code is 404 or 409)
             {
@@ -136,7 +196,7 @@ internal sealed class EndpointSliceController(FakeCluster cluster, EndpointSlice
     {
         try
         {
-            cluster.Store.Delete(ResourceType.EndpointSlice, ns, name);
+            Wrote(cluster.Store.Delete(ResourceType.EndpointSlice, ns, name));
         }
         catch (KubernetesStatusException ex) when (ex.Code == 404)
         {

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.CompilerServices;
 using System.Text.Json.Nodes;
 
 namespace K8sNet.Testing;
@@ -46,6 +47,37 @@ public sealed class EndpointSliceReconciler
         _preferSameTrafficDistribution = preferSameTrafficDistribution;
     }
 
+    // Per Service (by UID): the endpoint built for each pod and address type, reused while the pod, the Service and
+    // the node's zone are unchanged (objects without a resourceVersion are never reused).
+    // Pods are keyed by the object itself: a stored object never changes, so the same reference is the same version.
+    private readonly Dictionary<string, Dictionary<(JsonObject Pod, string AddressType), PodEntry>> _memo = new(StringComparer.Ordinal);
+    private Dictionary<(JsonObject Pod, string AddressType), PodEntry>? _previous;
+    private Dictionary<(JsonObject Pod, string AddressType), PodEntry>? _next;
+
+    // Identity and the fields compared beyond it, per endpoint object of a stored slice (stored objects never change).
+    private static readonly ConditionalWeakTable<JsonObject, EndpointKey> Keys = [];
+
+    private sealed record PodEntry(bool Include, string NodeName, JsonObject? Node, string? ServiceVersion, string PortKey, JsonArray Ports, Desired? Endpoint);
+
+    private sealed class PodKeyComparer : IEqualityComparer<(JsonObject Pod, string AddressType)>
+    {
+        public static readonly PodKeyComparer Instance = new();
+
+        public bool Equals((JsonObject Pod, string AddressType) x, (JsonObject Pod, string AddressType) y) =>
+            ReferenceEquals(x.Pod, y.Pod) && x.AddressType == y.AddressType;
+
+        public int GetHashCode((JsonObject Pod, string AddressType) obj) =>
+            HashCode.Combine(RuntimeHelpers.GetHashCode(obj.Pod), obj.AddressType);
+    }
+
+    private sealed record Desired(string Id, string Fingerprint, JsonObject Endpoint);
+
+    private sealed record EndpointKey(string Id, string Fingerprint);
+
+    /// <summary>Forgets what was cached for a Service (it is gone).</summary>
+    /// <param name="serviceUid">The Service's UID.</param>
+    internal void Forget(string serviceUid) => _memo.Remove(serviceUid);
+
     /// <summary>Reconciles one Service.</summary>
     /// <param name="service">The Service (JSON).</param>
     /// <param name="pods">The pods its selector matches, in order.</param>
@@ -81,10 +113,20 @@ public sealed class EndpointSliceReconciler
             list.Add(slice);
         }
 
+        var uid = Json.Uid(service);
+        _previous = _memo.GetValueOrDefault(uid);
+        _next = new Dictionary<(JsonObject Pod, string AddressType), PodEntry>(pods.Count, PodKeyComparer.Instance);
         foreach (var type in supported)
         {
             ReconcileByAddressType(service, pods, nodes, byType.GetValueOrDefault(type) ?? [], triggerTime, type, changes);
         }
+
+        if (uid.Length > 0)
+        {
+            _memo[uid] = _next;
+        }
+
+        _previous = _next = null;
 
         changes.Delete.AddRange(outerDeletes.Select(Json.Name));
         return changes;
@@ -295,37 +337,27 @@ public sealed class EndpointSliceReconciler
             }
         }
 
-        var desired = new Dictionary<string, (JsonArray Ports, List<(string Id, JsonObject Endpoint)> Endpoints, HashSet<string> Ids)>(StringComparer.Ordinal);
+        var desired = new Dictionary<string, (JsonArray Ports, List<Desired> Endpoints, HashSet<string> Ids)>(StringComparer.Ordinal);
         var publishNotReady = Json.Bool(service["spec"]?["publishNotReadyAddresses"]) == true;
+        var serviceVersion = Json.Str(service["metadata"]?["resourceVersion"]);
+        var nodeCache = new Dictionary<string, JsonObject?>(StringComparer.Ordinal);
         foreach (var pod in pods)
         {
-            if (!ShouldPodBeInEndpoints(pod))
+            var entry = Entry(service, serviceVersion, pod, nodes, nodeCache, addressType, publishNotReady);
+            if (!entry.Include)
             {
                 continue;
             }
 
-            var ports = EndpointPorts(service, pod);
-            var key = PortMapKey(ports);
-            if (!desired.TryGetValue(key, out var group))
+            if (!desired.TryGetValue(entry.PortKey, out var group))
             {
-                desired[key] = group = (ports, [], new HashSet<string>(StringComparer.Ordinal));
+                desired[entry.PortKey] = group = (entry.Ports, [], new HashSet<string>(StringComparer.Ordinal));
             }
 
-            var nodeName = Json.Str(pod["spec"]?["nodeName"]) ?? string.Empty;
-            var node = nodes(nodeName);
-            if (node is null && !publishNotReady)
+            // A missing node: upstream skips the pod (and requeues the Service) unless not-ready addresses are published.
+            if (entry.Endpoint is { } ep && group.Ids.Add(ep.Id))
             {
-                continue; // upstream skips the pod and requeues the Service
-            }
-
-            var ep = PodToEndpoint(pod, node, service, addressType);
-            if (ep["addresses"] is JsonArray { Count: > 0 })
-            {
-                var id = Identity(ep);
-                if (group.Ids.Add(id))
-                {
-                    group.Endpoints.Add((id, ep));
-                }
+                group.Endpoints.Add(ep);
             }
         }
 
@@ -401,23 +433,79 @@ public sealed class EndpointSliceReconciler
         changes.Delete.AddRange(toDelete.Select(Json.Name));
     }
 
+    private PodEntry Entry(
+        JsonObject service, string? serviceVersion, JsonObject pod, Func<string, JsonObject?> nodes, Dictionary<string, JsonObject?> nodeCache, string addressType, bool publishNotReady)
+    {
+        JsonObject? Node(string name)
+        {
+            if (!nodeCache.TryGetValue(name, out var node))
+            {
+                nodeCache[name] = node = nodes(name);
+            }
+
+            return node;
+        }
+
+        var memoize = serviceVersion is not null && pod["metadata"]?["resourceVersion"] is not null;
+        if (memoize && _previous is not null && _previous.TryGetValue((pod, addressType), out var cached)
+            && cached.ServiceVersion == serviceVersion
+            && (!cached.Include || ReferenceEquals(Node(cached.NodeName), cached.Node)))
+        {
+            _next![(pod, addressType)] = cached;
+            return cached;
+        }
+
+        PodEntry entry;
+        if (!ShouldPodBeInEndpoints(pod))
+        {
+            entry = new PodEntry(false, string.Empty, null, serviceVersion, string.Empty, [], null);
+        }
+        else
+        {
+            var nodeName = Json.Str(pod["spec"]?["nodeName"]) ?? string.Empty;
+            var node = Node(nodeName);
+            var ports = EndpointPorts(service, pod);
+            Desired? desired = null;
+            if (node is not null || publishNotReady)
+            {
+                var ep = PodToEndpoint(pod, node, service, addressType);
+                if (ep["addresses"] is JsonArray { Count: > 0 })
+                {
+                    desired = new Desired(Identity(ep), Fingerprint(ep), ep);
+                }
+            }
+
+            entry = new PodEntry(true, nodeName, node, serviceVersion, PortMapKey(ports), ports, desired);
+        }
+
+        if (memoize)
+        {
+            _next![(pod, addressType)] = entry;
+        }
+
+        return entry;
+    }
+
+    private static EndpointKey KeyOf(JsonObject storedEndpoint) =>
+        Keys.GetValue(storedEndpoint, ep => new EndpointKey(Identity(ep), Fingerprint(ep)));
+
     private void ReconcileByPortMapping(
-        JsonObject service, List<JsonObject> existing, List<(string Id, JsonObject Endpoint)> desiredList, JsonArray ports, string addressType,
+        JsonObject service, List<JsonObject> existing, List<Desired> desiredList, JsonArray ports, string addressType,
         List<JsonObject> toCreate, List<JsonObject> toUpdate, List<JsonObject> toDelete)
     {
-        var desired = new Dictionary<string, JsonObject>(StringComparer.Ordinal);
+        var desired = new Dictionary<string, Desired>(StringComparer.Ordinal);
         var order = new List<string>();
-        foreach (var (id, ep) in desiredList)
+        foreach (var d in desiredList)
         {
-            desired[id] = ep;
-            order.Add(id);
+            desired[d.Id] = d;
+            order.Add(d.Id);
         }
 
         var unchanged = new List<JsonObject>();
         var updates = new List<JsonObject>();
         foreach (var slice in existing)
         {
-            var kept = new JsonArray();
+            var kept = new List<Desired>();
             var endpointUpdated = false;
             var original = slice["endpoints"] as JsonArray ?? [];
             foreach (var e in original)
@@ -427,11 +515,11 @@ public sealed class EndpointSliceReconciler
                     continue;
                 }
 
-                var id = Identity(ep);
-                if (desired.Remove(id, out var want))
+                var key = KeyOf(ep);
+                if (desired.Remove(key.Id, out var want))
                 {
-                    kept.Add(want); // built for this call, used once
-                    endpointUpdated |= !EqualBeyondHash(want, ep);
+                    kept.Add(want);
+                    endpointUpdated |= want.Fingerprint != key.Fingerprint;
                 }
             }
 
@@ -444,8 +532,8 @@ public sealed class EndpointSliceReconciler
                 }
                 else
                 {
-                    var copy = (JsonObject)slice.DeepClone();
-                    copy["endpoints"] = kept;
+                    var copy = CopyWithoutEndpoints(slice);
+                    copy["endpoints"] = new JsonArray([.. kept.Select(k => k.Endpoint.DeepClone())]);
                     ObjectStore.Metadata(copy)["labels"] = labels;
                     updates.Add(copy);
                 }
@@ -462,7 +550,7 @@ public sealed class EndpointSliceReconciler
             }
         }
 
-        var remaining = new Queue<JsonObject>(order.Where(desired.ContainsKey).Select(id => desired[id]));
+        var remaining = new Queue<JsonObject>(order.Where(desired.ContainsKey).Select(id => desired[id].Endpoint));
 
         // Top up slices already being updated, fullest first.
         if (remaining.Count > 0 && updates.Count > 0)
@@ -472,7 +560,7 @@ public sealed class EndpointSliceReconciler
                 var eps = (JsonArray)slice["endpoints"]!;
                 while (eps.Count < _maxEndpointsPerSlice && remaining.Count > 0)
                 {
-                    eps.Add(remaining.Dequeue());
+                    eps.Add(remaining.Dequeue().DeepClone()); // the cached endpoint stays unattached
                 }
             }
         }
@@ -499,7 +587,7 @@ public sealed class EndpointSliceReconciler
             var eps = Json.Arr(slice, "endpoints");
             while (eps.Count < _maxEndpointsPerSlice && remaining.Count > 0)
             {
-                eps.Add(remaining.Dequeue());
+                eps.Add(remaining.Dequeue().DeepClone()); // the cached endpoint stays unattached
             }
 
             if (!string.IsNullOrEmpty(Json.Name(slice)))
@@ -718,21 +806,27 @@ public sealed class EndpointSliceReconciler
         string.Join(",", (ep["addresses"] as JsonArray ?? []).Select(Json.Str).Order(StringComparer.Ordinal))
         + "|" + Json.Str(ep["hostname"]) + "|" + Json.Str(ep["targetRef"]?["namespace"]) + "/" + Json.Str(ep["targetRef"]?["name"]);
 
-    private static bool EqualBeyondHash(JsonObject a, JsonObject b) =>
-        Json.Str(a["nodeName"]) == Json.Str(b["nodeName"])
-        && Json.Str(a["zone"]) == Json.Str(b["zone"])
-        && Json.Bool(a["conditions"]?["ready"]) == Json.Bool(b["conditions"]?["ready"])
-        && Json.Bool(a["conditions"]?["serving"]) == Json.Bool(b["conditions"]?["serving"])
-        && Json.Bool(a["conditions"]?["terminating"]) == Json.Bool(b["conditions"]?["terminating"])
-        && TargetRefEqual(a["targetRef"], b["targetRef"]);
-
-    private static readonly string[] TargetRefFields = ["kind", "namespace", "name", "uid", "apiVersion", "fieldPath"];
-
-    private static bool TargetRefEqual(JsonNode? a, JsonNode? b)
+    // What upstream compares beyond the identity hash (endpointsEqualBeyondHash): node, zone, the three conditions, the
+    // target reference; two endpoints with the same identity are equal when these strings are.
+    private static string Fingerprint(JsonObject ep)
     {
-        static string Key(JsonNode? r) => r is null ? string.Empty
-            : string.Join("|", TargetRefFields.Select(f => Json.Str(r[f]) ?? string.Empty));
-        return Key(a) == Key(b);
+        static string B(JsonNode? n) => Json.Bool(n) switch { true => "t", false => "f", null => "-" };
+        var r = ep["targetRef"];
+        return string.Concat(
+            [Json.Str(ep["nodeName"]), "|", Json.Str(ep["zone"]), "|",
+             B(ep["conditions"]?["ready"]), B(ep["conditions"]?["serving"]), B(ep["conditions"]?["terminating"]), "|",
+             r is null ? "<nil>" : string.Join("|", Json.Str(r["kind"]), Json.Str(r["namespace"]), Json.Str(r["name"]), Json.Str(r["uid"]), Json.Str(r["apiVersion"]), Json.Str(r["fieldPath"]))]);
+    }
+
+    private static JsonObject CopyWithoutEndpoints(JsonObject slice)
+    {
+        var copy = new JsonObject();
+        foreach (var (k, v) in slice)
+        {
+            copy[k] = k == "endpoints" ? null : v?.DeepClone();
+        }
+
+        return copy;
     }
 
     // Port-group key: order-insensitive, nil and empty the same.

@@ -185,7 +185,7 @@ internal sealed class GarbageCollector(FakeCluster cluster)
     {
         try
         {
-            cluster.Store.Update(type, obj);
+            cluster.Store.UpdateOwned(type, obj);
         }
         catch (KubernetesStatusException ex) when (ex.Code is 404 or 409)
         {

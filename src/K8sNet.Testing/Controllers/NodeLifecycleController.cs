@@ -102,7 +102,7 @@ internal sealed class NodeLifecycleController(FakeCluster cluster)
             }
         }
 
-        cluster.Store.Update(ResourceType.Node, obj);
+        cluster.Store.UpdateOwned(ResourceType.Node, obj);
 
         // MarkPodsNotReady: the kubelet cannot say, so the control plane does.
         foreach (var pod in PodsOn(node))
@@ -141,7 +141,7 @@ internal sealed class NodeLifecycleController(FakeCluster cluster)
             }
         }
 
-        cluster.Store.Update(ResourceType.Node, obj);
+        cluster.Store.UpdateOwned(ResourceType.Node, obj);
         foreach (var pod in PodsOn(node))
         {
             CancelEviction(Json.Uid(pod));
@@ -247,7 +247,7 @@ internal sealed class NodeLifecycleController(FakeCluster cluster)
     {
         try
         {
-            cluster.Store.Update(ResourceType.Pod, pod);
+            cluster.Store.UpdateOwned(ResourceType.Pod, pod);
         }
         catch (KubernetesStatusException ex) when (ex.Code is 404 or 409)
         {

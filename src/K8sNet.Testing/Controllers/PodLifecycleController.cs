@@ -104,7 +104,7 @@ internal sealed class PodLifecycleController
             }
 
             spec["nodeName"] = node;
-            _cluster.Store.Update(ResourceType.Pod, current);
+            _cluster.Store.UpdateOwned(ResourceType.Pod, current);
             Track(uid, node);
             return;
         }
@@ -130,7 +130,7 @@ internal sealed class PodLifecycleController
         changed |= SetConditions(current, status, uid);
         if (changed)
         {
-            _cluster.Store.Update(ResourceType.Pod, current);
+            _cluster.Store.UpdateOwned(ResourceType.Pod, current);
         }
     }
 

@@ -43,7 +43,7 @@ internal sealed class ReplicaSetController(FakeCluster cluster)
         {
             for (var i = active.Count; i < want; i++)
             {
-                cluster.Create(ResourceType.Pod, NewPod(rs));
+                cluster.CreateOwned(ResourceType.Pod, NewPod(rs));
             }
         }
         else if (active.Count > want)
@@ -92,7 +92,7 @@ internal sealed class ReplicaSetController(FakeCluster cluster)
         rs["status"] = status;
         try
         {
-            cluster.Store.Update(ResourceType.ReplicaSet, rs);
+            cluster.Store.UpdateOwned(ResourceType.ReplicaSet, rs);
         }
         catch (KubernetesStatusException ex) when (ex.Code is 404 or 409)
         {

@@ -162,7 +162,7 @@ internal sealed class StatefulSetController(FakeCluster cluster)
 
         try
         {
-            cluster.Create(ResourceType.Pod, new JsonObject { ["metadata"] = meta, ["spec"] = podSpec });
+            cluster.CreateOwned(ResourceType.Pod, new JsonObject { ["metadata"] = meta, ["spec"] = podSpec });
             return true;
         }
         catch (KubernetesStatusException ex) when (ex.Code == 409)
@@ -209,7 +209,7 @@ internal sealed class StatefulSetController(FakeCluster cluster)
         set["status"] = status;
         try
         {
-            cluster.Store.Update(ResourceType.StatefulSet, set);
+            cluster.Store.UpdateOwned(ResourceType.StatefulSet, set);
         }
         catch (KubernetesStatusException ex) when (ex.Code is 404 or 409)
         {

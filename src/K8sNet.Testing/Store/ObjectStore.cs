@@ -66,7 +66,15 @@ public sealed class ObjectStore
     {
         ArgumentNullException.ThrowIfNull(type);
         ArgumentNullException.ThrowIfNull(obj);
-        var copy = (JsonObject)obj.DeepClone();
+        return (JsonObject)CreateOwned(type, (JsonObject)obj.DeepClone()).DeepClone();
+    }
+
+    /// <summary>
+    /// <see cref="Create"/> for FakeCluster's own writes: the store takes <paramref name="copy"/> itself (the caller must
+    /// not touch it again) and returns the stored object itself, read only.
+    /// </summary>
+    internal JsonObject CreateOwned(ResourceType type, JsonObject copy)
+    {
         var meta = Metadata(copy);
         lock (_gate)
         {
@@ -119,7 +127,7 @@ public sealed class ObjectStore
             meta["resourceVersion"] = rv.ToString(CultureInfo.InvariantCulture);
             _objects[(type, ns, name)] = copy;
             Publish(new StoreEvent(WatchEventType.Added, type, copy, null, rv));
-            return (JsonObject)copy.DeepClone();
+            return copy;
         }
     }
 
@@ -136,7 +144,12 @@ public sealed class ObjectStore
     {
         ArgumentNullException.ThrowIfNull(type);
         ArgumentNullException.ThrowIfNull(obj);
-        var copy = (JsonObject)obj.DeepClone();
+        return (JsonObject)UpdateOwned(type, (JsonObject)obj.DeepClone()).DeepClone();
+    }
+
+    /// <summary><see cref="Update"/> for FakeCluster's own writes: takes <paramref name="copy"/> itself, returns the stored object itself (read only).</summary>
+    internal JsonObject UpdateOwned(ResourceType type, JsonObject copy)
+    {
         var meta = Metadata(copy);
         lock (_gate)
         {
@@ -184,12 +197,12 @@ public sealed class ObjectStore
             {
                 _objects.Remove((type, ns, name));
                 Publish(new StoreEvent(WatchEventType.Deleted, type, copy, current, rv));
-                return (JsonObject)copy.DeepClone();
+                return copy;
             }
 
             _objects[(type, ns, name)] = copy;
             Publish(new StoreEvent(WatchEventType.Modified, type, copy, current, rv));
-            return (JsonObject)copy.DeepClone();
+            return copy;
         }
     }
 
