@@ -27,6 +27,7 @@ public sealed class FakeCluster : IAsyncDisposable
     private readonly NodeLifecycleController _nodes;
     private readonly List<IDisposable> _subscriptions = [];
     private readonly List<Exception> _controllerErrors = [];
+    private readonly SemaphoreSlim _apiServerGate = new(1, 1);
 
     /// <summary>Creates and starts a cluster.</summary>
     /// <param name="configure">Options; defaults are three nodes in three zones, simulated pod networking, 10.96.0.0/12.</param>
@@ -324,6 +325,77 @@ public sealed class FakeCluster : IAsyncDisposable
     internal void ResyncPod(JsonObject pod) =>
         Controllers.Enqueue(() => _pods.Handle(new StoreEvent(WatchEventType.Modified, ResourceType.Pod, pod, pod, Store.ResourceVersion)));
 
+    /// <summary>The loopback API server, once started (<see cref="StartApiServerAsync"/>).</summary>
+    public FakeApiServer? ApiServer { get; private set; }
+
+    /// <summary>
+    /// Starts the cluster's Kubernetes API on 127.0.0.1 (a second call returns the running server). It stops with the
+    /// cluster.
+    /// </summary>
+    /// <param name="port">The port; 0 (the default) picks a free one.</param>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    /// <returns>The server, answering requests.</returns>
+    public async Task<FakeApiServer> StartApiServerAsync(int port = 0, CancellationToken cancellationToken = default)
+    {
+        await _apiServerGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (ApiServer is { IsRunning: true } running)
+            {
+                return running;
+            }
+
+            var server = ApiServer ?? new FakeApiServer(this);
+            await server.StartAsync(port == 0 && ApiServer is not null ? server.Port : port, cancellationToken).ConfigureAwait(false);
+            ApiServer = server;
+            return server;
+        }
+        finally
+        {
+            _apiServerGate.Release();
+        }
+    }
+
+    /// <summary>A KubernetesClient for the cluster's API server (which must be started).</summary>
+    /// <returns>The client; dispose it when done.</returns>
+    /// <exception cref="InvalidOperationException">The API server is not running.</exception>
+    public IKubernetes CreateKubernetesClient() => new Kubernetes(new KubernetesClientConfiguration { Host = RunningApiServer().BaseAddress.ToString() });
+
+    /// <summary>
+    /// Writes a kubeconfig for the cluster's API server (context and cluster <c>k8snet-fake</c>, namespace
+    /// <c>default</c>), for kubectl (<c>--kubeconfig</c>) or <c>KubernetesClientConfiguration.BuildConfigFromConfigFile</c>.
+    /// </summary>
+    /// <param name="path">The file to write.</param>
+    /// <exception cref="InvalidOperationException">The API server is not running.</exception>
+    public void WriteKubeconfig(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        var server = RunningApiServer().BaseAddress.ToString().TrimEnd('/');
+        File.WriteAllText(path, $"""
+            apiVersion: v1
+            kind: Config
+            clusters:
+            - name: k8snet-fake
+              cluster:
+                server: {server}
+            users:
+            - name: k8snet-fake
+              user:
+                token: k8snet-fake-token
+            contexts:
+            - name: k8snet-fake
+              context:
+                cluster: k8snet-fake
+                user: k8snet-fake
+                namespace: default
+            current-context: k8snet-fake
+
+            """);
+    }
+
+    private FakeApiServer RunningApiServer() =>
+        ApiServer is { IsRunning: true } server ? server : throw new InvalidOperationException("The API server is not running: call StartApiServerAsync() first.");
+
     /// <summary>Whether a node exists and reports Ready.</summary>
     /// <param name="name">The node.</param>
     /// <returns><see langword="true"/> when Ready.</returns>
@@ -370,6 +442,12 @@ public sealed class FakeCluster : IAsyncDisposable
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
+        if (ApiServer is { } server)
+        {
+            await server.DisposeAsync().ConfigureAwait(false);
+        }
+
+        _apiServerGate.Dispose();
         foreach (var s in _subscriptions)
         {
             s.Dispose();

@@ -326,6 +326,55 @@ public sealed class ObjectStore
     }
 
     /// <summary>
+    /// The objects of a kind as they were at <paramref name="resourceVersion"/> (an exact list, as etcd serves one until
+    /// it compacts): today's objects with every later change undone. Stored objects themselves, read only.
+    /// </summary>
+    /// <exception cref="KubernetesStatusException">410 Expired: the version has been compacted away.</exception>
+    internal (List<JsonObject> Items, long ResourceVersion) ListAt(ResourceType type, string? @namespace, LabelSelector? labels, FieldSelector? fields, long resourceVersion)
+    {
+        lock (_gate)
+        {
+            if (resourceVersion < _compactedThrough)
+            {
+                throw KubernetesStatusException.Gone($"too old resource version: {resourceVersion} ({_compactedThrough})");
+            }
+
+            if (resourceVersion >= _resourceVersion)
+            {
+                return (_objects.Enumerate(type, @namespace).Where(o => Matches(o, labels, fields)).ToList(), _resourceVersion);
+            }
+
+            var state = new SortedDictionary<(string Namespace, string Name), JsonObject>(Comparer<(string Namespace, string Name)>.Create(
+                static (a, b) => string.CompareOrdinal(a.Namespace, b.Namespace) is var c and not 0 ? c : string.CompareOrdinal(a.Name, b.Name)));
+            foreach (var obj in _objects.Enumerate(type, @namespace))
+            {
+                state[(Json.Namespace(obj), Json.Name(obj))] = obj;
+            }
+
+            for (var node = _history.Last; node is not null && node.Value.ResourceVersion > resourceVersion; node = node.Previous)
+            {
+                var e = node.Value;
+                if (e.Resource != type || (@namespace is not null && type.Namespaced && Json.Namespace(e.Object) != @namespace))
+                {
+                    continue;
+                }
+
+                var key = (Json.Namespace(e.Object), Json.Name(e.Object));
+                if (e.Type == WatchEventType.Added)
+                {
+                    state.Remove(key);
+                }
+                else if (e.OldObject is not null)
+                {
+                    state[key] = e.OldObject;
+                }
+            }
+
+            return (state.Values.Where(o => Matches(o, labels, fields)).ToList(), resourceVersion);
+        }
+    }
+
+    /// <summary>
     /// The stored objects themselves, not copies, for FakeCluster's controllers on their hot paths: callers must only
     /// read them (stored objects are replaced on every write, never changed in place).
     /// </summary>
@@ -364,7 +413,7 @@ public sealed class ObjectStore
         long? sinceResourceVersion = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(type);
-        var channel = Channel.CreateUnbounded<StoreEvent>(new UnboundedChannelOptions { SingleReader = true });
+        var channel = Channel.CreateUnbounded<StoreEvent>(new UnboundedChannelOptions { SingleReader = false } /* the API server reads Count */);
         var subscription = new Subscription(e => Deliver(channel.Writer, e, type, @namespace, labels, fields), isWatch: true)
         {
             OnComplete = () => channel.Writer.TryComplete(),

@@ -1,0 +1,123 @@
+using System.Text.Json.Nodes;
+
+namespace K8sNet.Testing;
+
+/// <summary>
+/// The discovery documents a real API server serves (legacy form: <c>/api</c>, <c>/apis</c>, one
+/// <c>APIResourceList</c> per group-version) and <c>/version</c>. Aggregated discovery is declined by answering plain
+/// <c>application/json</c>, which clients take as the legacy form.
+/// </summary>
+internal static class ApiDiscovery
+{
+    private static readonly string[] Verbs = ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"];
+    private static readonly string[] StatusVerbs = ["get", "patch", "update"];
+    private static readonly HashSet<string> InAll = ["pods", "services", "deployments", "replicasets", "statefulsets"];
+    private static readonly HashSet<string> WithStatus =
+        ["pods", "services", "nodes", "namespaces", "deployments", "replicasets", "statefulsets", "ingresses", "gatewayclasses", "gateways", "httproutes", "grpcroutes", "tcproutes", "udproutes", "tlsroutes"];
+
+    /// <summary>The kinds the API serves (the Endpoints kind has no controller filling it yet, so it is not served).</summary>
+    public static IEnumerable<ResourceType> Served => ResourceType.All.Where(t => t != ResourceType.Endpoints);
+
+    public static bool HasStatus(ResourceType type) => WithStatus.Contains(type.Plural);
+
+    public static JsonObject Version() => new()
+    {
+        ["major"] = "1",
+        ["minor"] = "32",
+        ["gitVersion"] = "v1.32.0",
+        ["gitCommit"] = "0000000000000000000000000000000000000000",
+        ["gitTreeState"] = "clean",
+        ["buildDate"] = "2026-01-01T00:00:00Z",
+        ["goVersion"] = "go1.23.4",
+        ["compiler"] = "gc",
+        ["platform"] = "linux/amd64",
+    };
+
+    public static JsonObject CoreVersions(string serverAddress) => new()
+    {
+        ["kind"] = "APIVersions",
+        ["versions"] = new JsonArray("v1"),
+        ["serverAddressByClientCIDRs"] = new JsonArray(new JsonObject { ["clientCIDR"] = "0.0.0.0/0", ["serverAddress"] = serverAddress }),
+    };
+
+    public static JsonObject Groups() => new()
+    {
+        ["kind"] = "APIGroupList",
+        ["apiVersion"] = "v1",
+        ["groups"] = new JsonArray([.. Served.Where(t => t.Group.Length > 0).Select(t => t.Group).Distinct().Select(g => (JsonNode)Group(g)!)]),
+    };
+
+    public static JsonObject? Group(string group)
+    {
+        var versions = Served.Where(t => t.Group == group).Select(t => t.Version).Distinct().OrderBy(Priority).ToList();
+        if (versions.Count == 0)
+        {
+            return null;
+        }
+
+        JsonObject Entry(string v) => new() { ["groupVersion"] = $"{group}/{v}", ["version"] = v };
+        return new JsonObject
+        {
+            ["kind"] = "APIGroup",
+            ["apiVersion"] = "v1",
+            ["name"] = group,
+            ["versions"] = new JsonArray([.. versions.Select(v => (JsonNode)Entry(v))]),
+            ["preferredVersion"] = Entry(versions[0]),
+        };
+    }
+
+    public static JsonObject? Resources(string group, string version)
+    {
+        var types = Served.Where(t => t.Group == group && t.Version == version).ToList();
+        if (types.Count == 0)
+        {
+            return null;
+        }
+
+        var resources = new JsonArray();
+        foreach (var t in types)
+        {
+            var entry = new JsonObject
+            {
+                ["name"] = t.Plural,
+                ["singularName"] = t.Kind.ToLowerInvariant(),
+                ["namespaced"] = t.Namespaced,
+                ["kind"] = t.Kind,
+                ["verbs"] = new JsonArray([.. Verbs.Select(v => (JsonNode)v)]),
+            };
+            if (t.ShortNames.Length > 0)
+            {
+                entry["shortNames"] = new JsonArray([.. t.ShortNames.Select(n => (JsonNode)n)]);
+            }
+
+            if (InAll.Contains(t.Plural))
+            {
+                entry["categories"] = new JsonArray("all");
+            }
+
+            resources.Add(entry);
+            if (HasStatus(t))
+            {
+                resources.Add(new JsonObject
+                {
+                    ["name"] = t.Plural + "/status",
+                    ["singularName"] = string.Empty,
+                    ["namespaced"] = t.Namespaced,
+                    ["kind"] = t.Kind,
+                    ["verbs"] = new JsonArray([.. StatusVerbs.Select(v => (JsonNode)v)]),
+                });
+            }
+        }
+
+        return new JsonObject
+        {
+            ["kind"] = "APIResourceList",
+            ["apiVersion"] = "v1",
+            ["groupVersion"] = group.Length == 0 ? version : $"{group}/{version}",
+            ["resources"] = resources,
+        };
+    }
+
+    // Kubernetes version priority: GA before beta before alpha.
+    private static int Priority(string version) => version.Contains("alpha", StringComparison.Ordinal) ? 2 : version.Contains("beta", StringComparison.Ordinal) ? 1 : 0;
+}
