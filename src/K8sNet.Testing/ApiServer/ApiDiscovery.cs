@@ -15,8 +15,13 @@ internal static class ApiDiscovery
     private static readonly HashSet<string> WithStatus =
         ["pods", "services", "nodes", "namespaces", "deployments", "replicasets", "statefulsets", "ingresses", "gatewayclasses", "gateways", "httproutes", "grpcroutes", "tcproutes", "udproutes", "tlsroutes"];
 
-    /// <summary>The kinds the API serves (the Endpoints kind has no controller filling it yet, so it is not served).</summary>
-    public static IEnumerable<ResourceType> Served => ResourceType.All.Where(t => t != ResourceType.Endpoints);
+    private static readonly string[] ReadOnlyVerbs = ["get", "list", "watch"];
+
+    /// <summary>The kinds the API serves.</summary>
+    public static IEnumerable<ResourceType> Served => ResourceType.All;
+
+    /// <summary>Kinds only FakeCluster's controllers write (Endpoints, the legacy mirror of the slices): the API reads them.</summary>
+    public static bool IsReadOnly(ResourceType type) => type == ResourceType.Endpoints;
 
     public static bool HasStatus(ResourceType type) => WithStatus.Contains(type.Plural);
 
@@ -83,7 +88,7 @@ internal static class ApiDiscovery
                 ["singularName"] = t.Kind.ToLowerInvariant(),
                 ["namespaced"] = t.Namespaced,
                 ["kind"] = t.Kind,
-                ["verbs"] = new JsonArray([.. Verbs.Select(v => (JsonNode)v)]),
+                ["verbs"] = new JsonArray([.. (IsReadOnly(t) ? ReadOnlyVerbs : Verbs).Select(v => (JsonNode)v)]),
             };
             if (t.ShortNames.Length > 0)
             {

@@ -96,6 +96,11 @@ internal sealed class ApiHandler(FakeCluster cluster, FakeApiServer server)
             throw new KubernetesStatusException(404, "NotFound", "the server could not find the requested resource");
         }
 
+        if (method != "GET" && ApiDiscovery.IsReadOnly(route.Type))
+        {
+            throw MethodNotAllowed();
+        }
+
         var query = context.Request.Query;
         switch (method)
         {

@@ -7,7 +7,8 @@ namespace K8sNet.Testing;
 /// selector matches (before or after the change), any node (zones), or one of its managed slices. Services without a
 /// selector, and ExternalName Services, get no managed slices; a deleted Service's slices are removed. As upstream's
 /// work queue does, changes are coalesced: a Service touched by many changes before the controller gets to it is
-/// reconciled once, against the state at that moment.
+/// reconciled once, against the state at that moment. From the same view it keeps each selector Service's legacy
+/// Endpoints object (<see cref="EndpointsMirror"/>), deleted with the Service and put back if deleted.
 /// </summary>
 internal sealed class EndpointSliceController(FakeCluster cluster, EndpointSliceReconciler reconciler)
 {
@@ -68,6 +69,10 @@ internal sealed class EndpointSliceController(FakeCluster cluster, EndpointSlice
             {
                 MarkDirty(Json.Namespace(svc), Json.Name(svc));
             }
+        }
+        else if (e.Resource == ResourceType.Endpoints && e.Type == WatchEventType.Deleted)
+        {
+            MarkDirty(Json.Namespace(e.Object), Json.Name(e.Object)); // upstream onEndpointsDelete: put it back
         }
         else if (e.Resource == ResourceType.EndpointSlice
             && Json.Str(e.Object["metadata"]?["labels"]?[EndpointSliceReconciler.ManagedByLabel]) == EndpointSliceReconciler.ControllerName
@@ -147,6 +152,7 @@ internal sealed class EndpointSliceController(FakeCluster cluster, EndpointSlice
                 TryDelete(ns, Json.Name(slice));
             }
 
+            TryDeleteEndpoints(ns, name);
             return;
         }
 
@@ -189,6 +195,45 @@ internal sealed class EndpointSliceController(FakeCluster cluster, EndpointSlice
         foreach (var sliceName in changes.Delete)
         {
             TryDelete(ns, sliceName);
+        }
+
+        SyncEndpoints(service, members.Values);
+    }
+
+    // The legacy Endpoints mirror (upstream's endpoints controller) from the same view of the Service's pods.
+    private void SyncEndpoints(JsonObject service, IEnumerable<JsonObject> pods)
+    {
+        var current = cluster.Store.PeekOne(ResourceType.Endpoints, Json.Namespace(service), Json.Name(service));
+        if (EndpointsMirror.Desired(service, pods, current) is not { } desired)
+        {
+            return;
+        }
+
+        try
+        {
+            if (current is null)
+            {
+                cluster.CreateOwned(ResourceType.Endpoints, desired);
+            }
+            else
+            {
+                cluster.Store.UpdateOwned(ResourceType.Endpoints, desired);
+            }
+        }
+        catch (KubernetesStatusException ex) when (ex.Code is 404 or 409)
+        {
+            // Changed or gone meanwhile (or the namespace is going): the event that caused it brings this Service back.
+        }
+    }
+
+    private void TryDeleteEndpoints(string ns, string name)
+    {
+        try
+        {
+            cluster.Store.Delete(ResourceType.Endpoints, ns, name);
+        }
+        catch (KubernetesStatusException ex) when (ex.Code == 404)
+        {
         }
     }
 

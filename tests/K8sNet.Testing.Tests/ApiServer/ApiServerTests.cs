@@ -73,6 +73,8 @@ public sealed class ApiServerTests : IAsyncLifetime
         Assert.Contains("watch", pods["verbs"]!.AsArray().Select(n => Json(n)));
         Assert.Contains(core["resources"]!.AsArray(), r => Json(r!["name"]) == "pods/status");
         Assert.False(core["resources"]!.AsArray().Single(r => Json(r!["name"]) == "nodes")!["namespaced"]!.GetValue<bool>());
+        var endpoints = core["resources"]!.AsArray().Single(r => Json(r!["name"]) == "endpoints")!;
+        Assert.Equal(["get", "list", "watch"], endpoints["verbs"]!.AsArray().Select(n => Json(n))); // the read-only mirror
 
         var (_, groups, groupResponse) = await SendAsync(HttpMethod.Get, "/apis");
         Assert.Equal("application/json", groupResponse.Content.Headers.ContentType!.MediaType); // aggregated discovery declined
@@ -87,6 +89,23 @@ public sealed class ApiServerTests : IAsyncLifetime
         Assert.Equal("EndpointSlice", Json(slices["resources"]![0]!["kind"]));
         var (_, alpha, _) = await SendAsync(HttpMethod.Get, "/apis/gateway.networking.k8s.io/v1alpha2");
         Assert.Equal(["tcproutes", "tcproutes/status", "udproutes", "udproutes/status", "tlsroutes", "tlsroutes/status"], alpha["resources"]!.AsArray().Select(r => Json(r!["name"])));
+    }
+
+    [Fact]
+    public async Task Endpoints_TheReadOnlyMirror_ListsThroughTheClient_WritesAre405()
+    {
+        _cluster.Create(FakeClusterTests.Service("web"));
+        _cluster.Create(FakeClusterTests.Pod("web-0"));
+        await _cluster.WaitForIdleAsync();
+
+        var endpoints = await _client.CoreV1.ReadNamespacedEndpointsAsync("web", "default");
+        Assert.Equal("web-0", endpoints.Subsets.Single().Addresses.Single().TargetRef.Name);
+        Assert.Contains((await _client.CoreV1.ListNamespacedEndpointsAsync("default")).Items, e => e.Name() == "web");
+
+        var (code, status, _) = await SendAsync(HttpMethod.Post, "/api/v1/namespaces/default/endpoints", """{"metadata":{"name":"manual"}}""");
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, code);
+        Assert.Equal("MethodNotAllowed", Json(status["reason"]));
+        Assert.Null(_cluster.Get<V1Endpoints>("manual"));
     }
 
     private static string? Json(JsonNode? node) => node?.GetValue<string>();
