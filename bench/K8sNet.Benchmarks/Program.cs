@@ -1,5 +1,13 @@
 using BenchmarkDotNet.Running;
 using K8sNet.Benchmarks;
+using K8sNet.Benchmarks.Harness;
 
 // dotnet run -c Release --project bench/K8sNet.Benchmarks -- --filter '*Naming*'
+// dotnet run -c Release --project bench/K8sNet.Benchmarks -- watch-latency [events] [warm-up]
+if (args.Length > 0 && args[0] == "watch-latency")
+{
+    return await WatchLatencyHarness.RunAsync(args[1..]);
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(BenchConfig).Assembly).Run(args, new BenchConfig());
+return 0;

@@ -108,7 +108,7 @@ internal sealed class ApiHandler(FakeCluster cluster, FakeApiServer server)
                 await WatchAsync(context, route).ConfigureAwait(false);
                 break;
             case "GET" when route.Name is null:
-                await WriteJsonAsync(context, 200, List(context, route)).ConfigureAwait(false);
+                await WriteListAsync(context, route, List(context, route)).ConfigureAwait(false);
                 break;
             case "GET":
                 await WriteJsonAsync(context, 200, cluster.Store.Get(route.Type, route.Namespace, route.Name) ?? throw KubernetesStatusException.NotFound(route.Type, route.Name)).ConfigureAwait(false);
@@ -140,7 +140,7 @@ internal sealed class ApiHandler(FakeCluster cluster, FakeApiServer server)
 
     // ---------------------------------------------------------------- list
 
-    private JsonObject List(HttpContext context, ApiRoute route)
+    private (JsonObject Metadata, List<JsonObject> Items) List(HttpContext context, ApiRoute route)
     {
         var q = context.Request.Query;
         var (labels, fields) = Selectors(context, route);
@@ -209,13 +209,35 @@ internal sealed class ApiHandler(FakeCluster cluster, FakeApiServer server)
             }
         }
 
-        return new JsonObject
+        return (meta, items);
+    }
+
+    // The list streamed: each item's cached bytes, flushed every 64 KiB, no copy of the stored objects.
+    private static async Task WriteListAsync(HttpContext context, ApiRoute route, (JsonObject Metadata, List<JsonObject> Items) list)
+    {
+        context.Response.StatusCode = 200;
+        context.Response.ContentType = "application/json";
+        var body = context.Response.Body;
+        var writer = new Utf8JsonWriter(body, new JsonWriterOptions { Encoder = Wire.Encoder, SkipValidation = true });
+        await using var _ = writer.ConfigureAwait(false);
+        writer.WriteStartObject();
+        writer.WriteString("kind", route.Type.ListKind);
+        writer.WriteString("apiVersion", route.Type.ApiVersion);
+        writer.WritePropertyName("metadata");
+        list.Metadata.WriteTo(writer, Wire);
+        writer.WriteStartArray("items");
+        foreach (var item in list.Items)
         {
-            ["kind"] = route.Type.ListKind,
-            ["apiVersion"] = route.Type.ApiVersion,
-            ["metadata"] = meta,
-            ["items"] = new JsonArray([.. items.Select(i => i.DeepClone())]),
-        };
+            writer.WriteRawValue(WireBytes.Of(item, Wire), skipInputValidation: true);
+            if (writer.BytesPending > 64 * 1024)
+            {
+                await writer.FlushAsync(context.RequestAborted).ConfigureAwait(false);
+            }
+        }
+
+        writer.WriteEndArray();
+        writer.WriteEndObject();
+        await writer.FlushAsync(context.RequestAborted).ConfigureAwait(false);
     }
 
     private static (LabelSelector Labels, FieldSelector Fields) Selectors(HttpContext context, ApiRoute route)
@@ -389,7 +411,7 @@ internal sealed class ApiHandler(FakeCluster cluster, FakeApiServer server)
                         continue;
                     }
 
-                    await WriteLineAsync(context, new JsonObject { ["type"] = EventType(e.Type), ["object"] = e.Object.DeepClone() }).ConfigureAwait(false);
+                    await WriteEventAsync(context, e).ConfigureAwait(false);
                     lastSent = Math.Max(lastSent, e.ResourceVersion);
                     if (initialPending > 0 && --initialPending == 0 && bookmarks)
                     {
@@ -427,12 +449,12 @@ internal sealed class ApiHandler(FakeCluster cluster, FakeApiServer server)
         };
     }
 
-    private static string EventType(WatchEventType type) => type switch
+    private static string EventType(StoreEventType type) => type switch
     {
-        WatchEventType.Added => "ADDED",
-        WatchEventType.Modified => "MODIFIED",
-        WatchEventType.Deleted => "DELETED",
-        WatchEventType.Bookmark => "BOOKMARK",
+        StoreEventType.Added => "ADDED",
+        StoreEventType.Modified => "MODIFIED",
+        StoreEventType.Deleted => "DELETED",
+        StoreEventType.Bookmark => "BOOKMARK",
         _ => "ERROR",
     };
 
@@ -442,6 +464,34 @@ internal sealed class ApiHandler(FakeCluster cluster, FakeApiServer server)
         context.Response.ContentType = "application/json";
         await context.Response.StartAsync(context.RequestAborted).ConfigureAwait(false);
         await context.Response.Body.FlushAsync(context.RequestAborted).ConfigureAwait(false);
+    }
+
+    private static readonly byte[] Added = """{"type":"ADDED","object":"""u8.ToArray();
+    private static readonly byte[] Modified = """{"type":"MODIFIED","object":"""u8.ToArray();
+    private static readonly byte[] Deleted = """{"type":"DELETED","object":"""u8.ToArray();
+    private static readonly byte[] EventEnd = "}\n"u8.ToArray();
+
+    // One event line from the object's cached bytes: shared by every watcher, no copy of the stored object.
+    private static async Task WriteEventAsync(HttpContext context, StoreEvent e)
+    {
+        var head = e.Type switch
+        {
+            StoreEventType.Added => Added,
+            StoreEventType.Modified => Modified,
+            StoreEventType.Deleted => Deleted,
+            _ => null,
+        };
+        if (head is null)
+        {
+            await WriteLineAsync(context, new JsonObject { ["type"] = EventType(e.Type), ["object"] = e.Object.DeepClone() }).ConfigureAwait(false);
+            return;
+        }
+
+        var body = context.Response.Body;
+        await body.WriteAsync(head, context.RequestAborted).ConfigureAwait(false);
+        await body.WriteAsync(WireBytes.Of(e.Object, Wire), context.RequestAborted).ConfigureAwait(false);
+        await body.WriteAsync(EventEnd, context.RequestAborted).ConfigureAwait(false);
+        await body.FlushAsync(context.RequestAborted).ConfigureAwait(false);
     }
 
     private static async Task WriteLineAsync(HttpContext context, JsonObject line)

@@ -54,7 +54,7 @@ public sealed class FakeCluster : IAsyncDisposable
         _nodes = new NodeLifecycleController(this);
         _subscriptions.Add(Store.Subscribe(e =>
         {
-            if (e.Type == WatchEventType.Deleted)
+            if (e.Type == StoreEventType.Deleted)
             {
                 _admission.OnDeleted(e.Resource, e.Object);
             }
@@ -323,7 +323,7 @@ public sealed class FakeCluster : IAsyncDisposable
     internal bool IsKubeletDown(string node) => _nodes.IsKubeletDown(node);
 
     internal void ResyncPod(JsonObject pod) =>
-        Controllers.Enqueue(() => _pods.Handle(new StoreEvent(WatchEventType.Modified, ResourceType.Pod, pod, pod, Store.ResourceVersion)));
+        Controllers.Enqueue(() => _pods.Handle(new StoreEvent(StoreEventType.Modified, ResourceType.Pod, pod, pod, Store.ResourceVersion)));
 
     /// <summary>The loopback API server, once started (<see cref="StartApiServerAsync"/>).</summary>
     public FakeApiServer? ApiServer { get; private set; }

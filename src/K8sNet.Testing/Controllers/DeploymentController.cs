@@ -29,7 +29,7 @@ internal sealed class DeploymentController(FakeCluster cluster)
                 Sync(Json.Namespace(e.Object), deployment);
             }
         }
-        else if (e.Resource == ResourceType.Pod && e.Type == WatchEventType.Deleted)
+        else if (e.Resource == ResourceType.Pod && e.Type == StoreEventType.Deleted)
         {
             // A pod gone may let a Recreate rollout start its new pods (upstream deletePod).
             var ns = Json.Namespace(e.Object);

@@ -47,7 +47,7 @@ internal sealed class EndpointSliceController(FakeCluster cluster, EndpointSlice
                 var key = (ns, Json.Name(svc));
                 var members = _members.GetValueOrDefault(key);
                 var was = members?.ContainsKey(name) == true;
-                if (e.Type != WatchEventType.Deleted && selector.Matches(now))
+                if (e.Type != StoreEventType.Deleted && selector.Matches(now))
                 {
                     if (members is not null)
                     {
@@ -70,7 +70,7 @@ internal sealed class EndpointSliceController(FakeCluster cluster, EndpointSlice
                 MarkDirty(Json.Namespace(svc), Json.Name(svc));
             }
         }
-        else if (e.Resource == ResourceType.Endpoints && e.Type == WatchEventType.Deleted)
+        else if (e.Resource == ResourceType.Endpoints && e.Type == StoreEventType.Deleted)
         {
             MarkDirty(Json.Namespace(e.Object), Json.Name(e.Object)); // upstream onEndpointsDelete: put it back
         }

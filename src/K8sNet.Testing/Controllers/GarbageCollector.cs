@@ -22,7 +22,7 @@ internal sealed class GarbageCollector(FakeCluster cluster)
     {
         var uid = Json.Uid(e.Object);
         Track(e, uid);
-        if (e.Type == WatchEventType.Deleted)
+        if (e.Type == StoreEventType.Deleted)
         {
             foreach (var (type, dependent) in Dependents(uid))
             {
@@ -95,7 +95,7 @@ internal sealed class GarbageCollector(FakeCluster cluster)
             }
         }
 
-        if (e.Type == WatchEventType.Deleted)
+        if (e.Type == StoreEventType.Deleted)
         {
             _byUid.Remove(uid);
             return;

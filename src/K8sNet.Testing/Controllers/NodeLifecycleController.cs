@@ -44,7 +44,7 @@ internal sealed class NodeLifecycleController(FakeCluster cluster)
 
     public void Handle(StoreEvent e)
     {
-        if (e.Resource == ResourceType.Node && e.Type == WatchEventType.Deleted)
+        if (e.Resource == ResourceType.Node && e.Type == StoreEventType.Deleted)
         {
             // Pod GC: pods bound to a node that no longer exists are deleted at once.
             var name = Json.Name(e.Object);
@@ -60,7 +60,7 @@ internal sealed class NodeLifecycleController(FakeCluster cluster)
         }
         else if (e.Resource == ResourceType.Pod)
         {
-            if (e.Type == WatchEventType.Deleted)
+            if (e.Type == StoreEventType.Deleted)
             {
                 CancelEviction(Json.Uid(e.Object));
             }

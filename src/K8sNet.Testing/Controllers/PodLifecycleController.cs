@@ -47,7 +47,7 @@ internal sealed class PodLifecycleController
 
         var pod = e.Object;
         var uid = Json.Uid(pod);
-        if (e.Type == WatchEventType.Deleted)
+        if (e.Type == StoreEventType.Deleted)
         {
             Untrack(uid);
             if (IPAddress.TryParse(Json.Str(pod["status"]?["podIP"]), out var ip) && _nodeRanges.TryGetValue(Json.Str(pod["spec"]?["nodeName"]) ?? string.Empty, out var range))

@@ -78,11 +78,11 @@ public sealed class FakeClusterEndpointSource : IEndpointSource
     {
         if (e.Resource == ResourceType.Service)
         {
-            return e.Type == WatchEventType.Deleted ? state.WithSpec(null) : state.WithSpec(ModelConversion.ToSpec(e.Object));
+            return e.Type == StoreEventType.Deleted ? state.WithSpec(null) : state.WithSpec(ModelConversion.ToSpec(e.Object));
         }
 
         var belongs = Json.Str(e.Object["metadata"]?["labels"]?[EndpointSliceReconciler.ServiceNameLabel]) == state.Service.Name;
-        return e.Type == WatchEventType.Deleted || !belongs
+        return e.Type == StoreEventType.Deleted || !belongs
             ? state.WithoutSlice(Json.Name(e.Object))
             : state.WithSlice(ModelConversion.ToSlice(e.Object));
     }

@@ -126,7 +126,7 @@ public sealed class ObjectStore
             var rv = ++_resourceVersion;
             meta["resourceVersion"] = rv.ToString(CultureInfo.InvariantCulture);
             _objects[(type, ns, name)] = copy;
-            Publish(new StoreEvent(WatchEventType.Added, type, copy, null, rv));
+            Publish(new StoreEvent(StoreEventType.Added, type, copy, null, rv));
             return copy;
         }
     }
@@ -196,12 +196,12 @@ public sealed class ObjectStore
             if (meta["deletionTimestamp"] is not null && Finalizers(meta).Count == 0 && !IsGracefulPod(type, meta))
             {
                 _objects.Remove((type, ns, name));
-                Publish(new StoreEvent(WatchEventType.Deleted, type, copy, current, rv));
+                Publish(new StoreEvent(StoreEventType.Deleted, type, copy, current, rv));
                 return copy;
             }
 
             _objects[(type, ns, name)] = copy;
-            Publish(new StoreEvent(WatchEventType.Modified, type, copy, current, rv));
+            Publish(new StoreEvent(StoreEventType.Modified, type, copy, current, rv));
             return copy;
         }
     }
@@ -360,7 +360,7 @@ public sealed class ObjectStore
                 }
 
                 var key = (Json.Namespace(e.Object), Json.Name(e.Object));
-                if (e.Type == WatchEventType.Added)
+                if (e.Type == StoreEventType.Added)
                 {
                     state.Remove(key);
                 }
@@ -426,7 +426,7 @@ public sealed class ObjectStore
                 {
                     if (Matches(obj, labels, fields))
                     {
-                        channel.Writer.TryWrite(new StoreEvent(WatchEventType.Added, type, (JsonObject)obj.DeepClone(), null, long.Parse(Metadata(obj)["resourceVersion"]!.GetValue<string>(), CultureInfo.InvariantCulture)));
+                        channel.Writer.TryWrite(new StoreEvent(StoreEventType.Added, type, (JsonObject)obj.DeepClone(), null, long.Parse(Metadata(obj)["resourceVersion"]!.GetValue<string>(), CultureInfo.InvariantCulture)));
                     }
                 }
             }
@@ -558,19 +558,19 @@ public sealed class ObjectStore
         var before = e.OldObject is not null && Matches(e.OldObject, labels, fields);
         switch (e.Type)
         {
-            case WatchEventType.Added when now:
+            case StoreEventType.Added when now:
                 writer.TryWrite(e);
                 break;
-            case WatchEventType.Modified when now && before:
+            case StoreEventType.Modified when now && before:
                 writer.TryWrite(e);
                 break;
-            case WatchEventType.Modified when now:
-                writer.TryWrite(e with { Type = WatchEventType.Added });
+            case StoreEventType.Modified when now:
+                writer.TryWrite(e with { Type = StoreEventType.Added });
                 break;
-            case WatchEventType.Modified when before:
-                writer.TryWrite(e with { Type = WatchEventType.Deleted });
+            case StoreEventType.Modified when before:
+                writer.TryWrite(e with { Type = StoreEventType.Deleted });
                 break;
-            case WatchEventType.Deleted when before || now:
+            case StoreEventType.Deleted when before || now:
                 writer.TryWrite(e);
                 break;
         }
@@ -585,7 +585,7 @@ public sealed class ObjectStore
         var rv = ++_resourceVersion;
         var last = (JsonObject)current.DeepClone();
         Metadata(last)["resourceVersion"] = rv.ToString(CultureInfo.InvariantCulture);
-        Publish(new StoreEvent(WatchEventType.Deleted, type, last, current, rv));
+        Publish(new StoreEvent(StoreEventType.Deleted, type, last, current, rv));
         return (JsonObject)last.DeepClone();
     }
 
@@ -594,7 +594,7 @@ public sealed class ObjectStore
         var rv = ++_resourceVersion;
         Metadata(copy)["resourceVersion"] = rv.ToString(CultureInfo.InvariantCulture);
         _objects[(type, ns, name)] = copy;
-        Publish(new StoreEvent(WatchEventType.Modified, type, copy, current, rv));
+        Publish(new StoreEvent(StoreEventType.Modified, type, copy, current, rv));
         return (JsonObject)copy.DeepClone();
     }
 

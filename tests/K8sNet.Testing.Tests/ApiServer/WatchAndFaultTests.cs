@@ -7,7 +7,6 @@ using k8s.Models;
 using K8sNet.Testing;
 using K8sNet.Testing.Tests.Cluster;
 using Microsoft.Extensions.Time.Testing;
-using KubeEvent = k8s.WatchEventType;
 
 namespace K8sNet.Testing.Tests.ApiServer;
 
@@ -36,13 +35,13 @@ public sealed class WatchAndFaultTests : IAsyncLifetime
     /// <summary>A running watch: its events, the errors passed to onError, and whether it ended.</summary>
     private sealed class PodWatch
     {
-        public Channel<(KubeEvent Type, V1Pod Pod)> Events { get; } = Channel.CreateUnbounded<(KubeEvent, V1Pod)>();
+        public Channel<(WatchEventType Type, V1Pod Pod)> Events { get; } = Channel.CreateUnbounded<(WatchEventType, V1Pod)>();
 
         public List<Exception> Errors { get; } = [];
 
         public Task Completion { get; set; } = Task.CompletedTask;
 
-        public async Task<(KubeEvent Type, V1Pod Pod)> NextAsync()
+        public async Task<(WatchEventType Type, V1Pod Pod)> NextAsync()
         {
             using var cts = new CancellationTokenSource(Wait);
             try
@@ -58,12 +57,12 @@ public sealed class WatchAndFaultTests : IAsyncLifetime
             }
         }
 
-        public async Task<(KubeEvent Type, V1Pod Pod)> NextNonBookmarkAsync()
+        public async Task<(WatchEventType Type, V1Pod Pod)> NextNonBookmarkAsync()
         {
             while (true)
             {
                 var e = await NextAsync();
-                if (e.Type != KubeEvent.Bookmark)
+                if (e.Type != WatchEventType.Bookmark)
                 {
                     return e;
                 }
@@ -111,25 +110,25 @@ public sealed class WatchAndFaultTests : IAsyncLifetime
         var version = _cluster.Store.ResourceVersion.ToString(System.Globalization.CultureInfo.InvariantCulture);
         var watch = StartWatch(resourceVersion: version);
         var bookmark = await watch.NextAsync();
-        Assert.Equal(KubeEvent.Bookmark, bookmark.Type);
+        Assert.Equal(WatchEventType.Bookmark, bookmark.Type);
         Assert.Equal(version, bookmark.Pod.ResourceVersion());
 
         _cluster.Create(FakeClusterTests.Pod("web-0", node: "node-1"));
         var added = await watch.NextNonBookmarkAsync();
-        Assert.Equal((KubeEvent.Added, "web-0"), (added.Type, added.Pod.Name()));
+        Assert.Equal((WatchEventType.Added, "web-0"), (added.Type, added.Pod.Name()));
         var modified = await watch.NextNonBookmarkAsync();
-        Assert.Equal(KubeEvent.Modified, modified.Type); // the kubelet: IP, Running, Ready
+        Assert.Equal(WatchEventType.Modified, modified.Type); // the kubelet: IP, Running, Ready
 
         await _cluster.WaitForIdleAsync();
         _cluster.Delete<V1Pod>("web-0", gracePeriodSeconds: 0);
-        (KubeEvent Type, V1Pod Pod) e;
+        (WatchEventType Type, V1Pod Pod) e;
         do
         {
             e = await watch.NextNonBookmarkAsync();
         }
-        while (e.Type == KubeEvent.Modified);
+        while (e.Type == WatchEventType.Modified);
 
-        Assert.Equal((KubeEvent.Deleted, "web-0"), (e.Type, e.Pod.Name()));
+        Assert.Equal((WatchEventType.Deleted, "web-0"), (e.Type, e.Pod.Name()));
         Assert.Empty(watch.Errors);
     }
 
@@ -146,10 +145,10 @@ public sealed class WatchAndFaultTests : IAsyncLifetime
         Assert.Equal(["web-0", "web-1"], names.Order());
 
         var fromList = StartWatch(resourceVersion: list.ResourceVersion(), bookmarks: true);
-        Assert.Equal(KubeEvent.Bookmark, (await fromList.NextAsync()).Type);
+        Assert.Equal(WatchEventType.Bookmark, (await fromList.NextAsync()).Type);
         _cluster.Create(FakeClusterTests.Pod("web-2"));
         var next = await fromList.NextNonBookmarkAsync();
-        Assert.Equal((KubeEvent.Added, "web-2"), (next.Type, next.Pod.Name()));
+        Assert.Equal((WatchEventType.Added, "web-2"), (next.Type, next.Pod.Name()));
     }
 
     [Fact]
@@ -199,10 +198,10 @@ public sealed class WatchAndFaultTests : IAsyncLifetime
         var pod = _cluster.Get<V1Pod>("web-0")!;
         pod.Metadata.Labels["app"] = "other";
         pod = _cluster.Update(pod);
-        Assert.Equal(KubeEvent.Deleted, (await watch.NextNonBookmarkAsync()).Type);
+        Assert.Equal(WatchEventType.Deleted, (await watch.NextNonBookmarkAsync()).Type);
         pod.Metadata.Labels["app"] = "web";
         _cluster.Update(pod);
-        Assert.Equal(KubeEvent.Added, (await watch.NextNonBookmarkAsync()).Type);
+        Assert.Equal(WatchEventType.Added, (await watch.NextNonBookmarkAsync()).Type);
     }
 
     [Fact]
@@ -212,9 +211,9 @@ public sealed class WatchAndFaultTests : IAsyncLifetime
         await _cluster.WaitForIdleAsync();
         var watch = StartWatch(resourceVersion: "0", sendInitialEvents: true, resourceVersionMatch: "NotOlderThan");
         var first = await watch.NextAsync();
-        Assert.Equal((KubeEvent.Added, "web-0"), (first.Type, first.Pod.Name()));
+        Assert.Equal((WatchEventType.Added, "web-0"), (first.Type, first.Pod.Name()));
         var bookmark = await watch.NextAsync();
-        Assert.Equal(KubeEvent.Bookmark, bookmark.Type);
+        Assert.Equal(WatchEventType.Bookmark, bookmark.Type);
         Assert.Equal("true", bookmark.Pod.Annotations()["k8s.io/initial-events-end"]);
 
         var invalid = await Assert.ThrowsAsync<HttpOperationException>(() => _client.CoreV1.ListNamespacedPodWithHttpMessagesAsync("default", watch: true, sendInitialEvents: true));
@@ -227,7 +226,7 @@ public sealed class WatchAndFaultTests : IAsyncLifetime
         var watch = StartWatch(resourceVersion: _cluster.Store.ResourceVersion.ToString(System.Globalization.CultureInfo.InvariantCulture), timeoutSeconds: 300);
         await watch.NextAsync(); // the first bookmark
         _time.Advance(TimeSpan.FromMinutes(1));
-        Assert.Equal(KubeEvent.Bookmark, (await watch.NextAsync()).Type);
+        Assert.Equal(WatchEventType.Bookmark, (await watch.NextAsync()).Type);
         Assert.False(watch.Completion.IsCompleted);
         _time.Advance(TimeSpan.FromMinutes(4));
         await watch.EndsAsync();
@@ -246,7 +245,7 @@ public sealed class WatchAndFaultTests : IAsyncLifetime
         await b.EndsAsync();
 
         var c = StartWatch(resourceVersion: _cluster.Store.ResourceVersion.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        Assert.Equal(KubeEvent.Bookmark, (await c.NextAsync()).Type);
+        Assert.Equal(WatchEventType.Bookmark, (await c.NextAsync()).Type);
     }
 
     [Fact]

@@ -115,13 +115,13 @@ public class ObjectStoreTests
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(5));
 
         var reader = store.Watch(ResourceType.ConfigMap, "default", LabelSelector.Parse("app=web"), sinceResourceVersion: from, cancellationToken: cts.Token);
-        var events = new List<WatchEventType>();
+        var events = new List<StoreEventType>();
         for (var i = 0; i < 3; i++)
         {
             events.Add((await reader.ReadAsync(cts.Token)).Type);
         }
 
-        Assert.Equal([WatchEventType.Deleted, WatchEventType.Added, WatchEventType.Deleted], events);
+        Assert.Equal([StoreEventType.Deleted, StoreEventType.Added, StoreEventType.Deleted], events);
     }
 
     [Fact]
@@ -150,8 +150,8 @@ public class ObjectStoreTests
 
         var first = await reader.ReadAsync(cts.Token);
         var second = await reader.ReadAsync(cts.Token);
-        Assert.Equal(("a", WatchEventType.Added), (first.Object["metadata"]!["name"]!.GetValue<string>(), first.Type));
-        Assert.Equal(("b", WatchEventType.Added), (second.Object["metadata"]!["name"]!.GetValue<string>(), second.Type));
+        Assert.Equal(("a", StoreEventType.Added), (first.Object["metadata"]!["name"]!.GetValue<string>(), first.Type));
+        Assert.Equal(("b", StoreEventType.Added), (second.Object["metadata"]!["name"]!.GetValue<string>(), second.Type));
     }
 
     [Fact]

@@ -1,7 +1,7 @@
 namespace K8sNet.Testing;
 
-/// <summary>The type of a watch event, as the API sends it.</summary>
-public enum WatchEventType
+/// <summary>The type of a store watch event (named apart from KubernetesClient's <c>k8s.WatchEventType</c>, so both import cleanly).</summary>
+public enum StoreEventType
 {
     /// <summary><c>ADDED</c>.</summary>
     Added = 0,
