@@ -49,10 +49,13 @@ public sealed class FakeApiServer : IAsyncDisposable
     /// <summary>How often an open watch that asked for bookmarks gets one (cluster time). Default 1 minute.</summary>
     public TimeSpan BookmarkInterval { get; set; } = TimeSpan.FromMinutes(1);
 
-    /// <summary>The requests served so far (at most the last 10,000), oldest first.</summary>
+    /// <summary>The requests answered so far (at most the last 10,000), in the order they ended: a watch is logged when it ends.</summary>
     public IReadOnlyList<ApiRequestRecord> Requests => [.. _requests];
 
     internal ConcurrentDictionary<WatchStream, byte> Watches { get; } = new();
+
+    /// <summary>How many watches are open now (a test can wait for its client to be watching before a fault).</summary>
+    public int OpenWatches => Watches.Count;
 
     /// <summary>
     /// Exceptions the server did not expect while handling a request (each answered, when it could be, with a 500
@@ -187,6 +190,7 @@ public sealed class FakeApiServer : IAsyncDisposable
 
     private async Task HandleAsync(HttpContext context)
     {
+        var received = TimeProvider.System.GetUtcNow();
         if (Latency > TimeSpan.Zero)
         {
             await Task.Delay(Latency, TimeProvider.System, context.RequestAborted).ConfigureAwait(false); // network time, not the cluster's clock
@@ -201,7 +205,7 @@ public sealed class FakeApiServer : IAsyncDisposable
                     context.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(after.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
                 }
 
-                await ApiHandler.WriteStatusAsync(context, FaultStatus(fault.StatusCode)).ConfigureAwait(false);
+                await ApiHandler.WriteStatusAsync(context, FaultStatus(fault.StatusCode, context.Request)).ConfigureAwait(false);
                 return;
             }
 
@@ -209,7 +213,10 @@ public sealed class FakeApiServer : IAsyncDisposable
         }
         finally
         {
-            _requests.Enqueue(new ApiRequestRecord(context.Request.Method, context.Request.Path.Value ?? "/", context.Request.QueryString.Value ?? string.Empty, context.Response.StatusCode));
+            _requests.Enqueue(new ApiRequestRecord(context.Request.Method, context.Request.Path.Value ?? "/", context.Request.QueryString.Value ?? string.Empty, context.Response.StatusCode)
+            {
+                ReceivedAt = received,
+            });
             while (_requests.Count > 10_000 && _requests.TryDequeue(out _))
             {
             }
@@ -246,14 +253,43 @@ public sealed class FakeApiServer : IAsyncDisposable
         }
     }
 
-    private static KubernetesStatusException FaultStatus(int code) => code switch
+    private static KubernetesStatusException FaultStatus(int code, HttpRequest request) => code switch
     {
+        401 => new(401, "Unauthorized", "Unauthorized"),
+        403 => Forbidden(request),
         429 => new(429, "TooManyRequests", "Too many requests, please try again later."),
         500 => new(500, "InternalError", "Internal error occurred: injected by FakeApiServer.FailRequests"),
         503 => new(503, "ServiceUnavailable", "The server is currently unable to handle the request"),
         504 => new(504, "Timeout", "The server was unable to return a response in the time allotted, but may still be processing the request"),
         _ => new(code, code >= 500 ? "InternalError" : "BadRequest", $"injected failure ({code})"),
     };
+
+    // The real server's RBAC denial: `<resource>.<group> is forbidden: User "<user>" cannot <verb> resource "<resource>"
+    // in API group "<group>" in the namespace "<ns>"`.
+    private static KubernetesStatusException Forbidden(HttpRequest request)
+    {
+        var user = "system:serviceaccount:default:default";
+        if (!ApiPath.TryParse(request.Path.Value ?? "/", out var route))
+        {
+            return new(403, "Forbidden", $"forbidden: User \"{user}\" cannot {request.Method.ToLowerInvariant()} path \"{request.Path}\"");
+        }
+
+        var watch = request.Query["watch"] is { Count: > 0 } w && (w == "true" || w == "1");
+        var verb = request.Method switch
+        {
+            "GET" when watch => "watch",
+            "GET" => route.Name is null ? "list" : "get",
+            "POST" => "create",
+            "PUT" => "update",
+            "PATCH" => "patch",
+            "DELETE" => route.Name is null ? "deletecollection" : "delete",
+            _ => request.Method.ToLowerInvariant(),
+        };
+        var qualified = route.Type.Group.Length == 0 ? route.Type.Plural : $"{route.Type.Plural}.{route.Type.Group}";
+        var scope = route.Namespace is null ? "at the cluster scope" : $"in the namespace \"{route.Namespace}\"";
+        var message = $"{qualified}{(route.Name is null ? string.Empty : $" \"{route.Name}\"")} is forbidden: User \"{user}\" cannot {verb} resource \"{route.Type.Plural}\" in API group \"{route.Type.Group}\" {scope}";
+        return new(403, "Forbidden", message, route.Type.Plural, route.Name, route.Type.Group);
+    }
 
     private sealed class Fault(int statusCode, DateTimeOffset? until, int? remaining, TimeSpan? retryAfter)
     {
@@ -287,6 +323,9 @@ public sealed class FakeApiServer : IAsyncDisposable
 /// <param name="StatusCode">The status code sent.</param>
 public sealed record ApiRequestRecord(string Method, string Path, string Query, int StatusCode)
 {
+    /// <summary>When the request arrived (wall clock: network time, not the cluster's).</summary>
+    public DateTimeOffset ReceivedAt { get; init; }
+
     /// <summary>Whether this was a watch request.</summary>
     public bool IsWatch => Query.Contains("watch=true", StringComparison.Ordinal) || Query.Contains("watch=1", StringComparison.Ordinal);
 

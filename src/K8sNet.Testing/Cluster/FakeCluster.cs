@@ -359,7 +359,7 @@ public sealed class FakeCluster : IAsyncDisposable
     /// <summary>A KubernetesClient for the cluster's API server (which must be started).</summary>
     /// <returns>The client; dispose it when done.</returns>
     /// <exception cref="InvalidOperationException">The API server is not running.</exception>
-    public IKubernetes CreateKubernetesClient() => new Kubernetes(new KubernetesClientConfiguration { Host = RunningApiServer().BaseAddress.ToString() });
+    public IKubernetes CreateKubernetesClient() => new k8s.Kubernetes(new KubernetesClientConfiguration { Host = RunningApiServer().BaseAddress.ToString() });
 
     /// <summary>
     /// Writes a kubeconfig for the cluster's API server (context and cluster <c>k8snet-fake</c>, namespace

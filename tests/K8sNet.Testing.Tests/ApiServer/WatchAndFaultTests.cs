@@ -328,7 +328,7 @@ public sealed class WatchAndFaultTests : IAsyncLifetime
             _cluster.WriteKubeconfig(path);
             var config = KubernetesClientConfiguration.BuildConfigFromConfigFile(path);
             Assert.Equal("default", config.Namespace);
-            using var client = new Kubernetes(config);
+            using var client = new k8s.Kubernetes(config);
             Assert.Contains((await client.CoreV1.ListNamespaceAsync()).Items, n => n.Name() == "kube-system");
         }
         finally
