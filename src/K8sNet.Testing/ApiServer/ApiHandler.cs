@@ -346,6 +346,10 @@ internal sealed class ApiHandler(FakeCluster cluster, FakeApiServer server)
         using var timeoutSource = timeout is { } t ? new CancellationTokenSource(t, cluster.TimeProvider) : new CancellationTokenSource();
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, stream.Ended, timeoutSource.Token);
         server.Watches[stream] = 0;
+        if (server.IsStopping)
+        {
+            stream.End(); // opened while the server stops: it ends with the others
+        }
         try
         {
             System.Threading.Channels.ChannelReader<StoreEvent> events;

@@ -141,6 +141,7 @@ public sealed class FakeApiServer : IAsyncDisposable
         {
             app = _app;
             _app = null;
+            IsStopping = true; // requests arriving from now on are refused; watches opened meanwhile end at once
         }
 
         if (app is not null)
@@ -167,8 +168,11 @@ public sealed class FakeApiServer : IAsyncDisposable
     /// <inheritdoc />
     public ValueTask DisposeAsync() => new(StopAsync());
 
+    internal bool IsStopping { get; private set; }
+
     internal async Task StartAsync(int port, CancellationToken cancellationToken)
     {
+        IsStopping = false;
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.UseKestrel(o =>
@@ -177,6 +181,7 @@ public sealed class FakeApiServer : IAsyncDisposable
             o.Limits.MaxRequestBodySize = null; // the handler answers oversized bodies with the API server's 413 Status
             o.Listen(IPAddress.Loopback, port);
         });
+        builder.WebHost.UseShutdownTimeout(TimeSpan.FromSeconds(2));
         var app = builder.Build();
         app.Run(HandleAsync);
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
@@ -198,6 +203,14 @@ public sealed class FakeApiServer : IAsyncDisposable
 
         try
         {
+            if (IsStopping)
+            {
+                // As kube-apiserver during graceful termination.
+                context.Response.Headers.RetryAfter = "1";
+                await ApiHandler.WriteStatusAsync(context, new KubernetesStatusException(503, "ServiceUnavailable", "apiserver is shutting down")).ConfigureAwait(false);
+                return;
+            }
+
             if (TakeFault() is { } fault)
             {
                 if (fault.RetryAfter is { } after)
