@@ -50,6 +50,13 @@ public sealed class KubernetesEndpointSourceOptions
     /// <summary>After this long without a failure the delay starts again from <see cref="InitialBackoff"/>. Default 2 min.</summary>
     public TimeSpan BackoffReset { get; set; } = TimeSpan.FromMinutes(2);
 
+    /// <summary>
+    /// How long one list request (one page) may take before it is abandoned and retried with backoff: a hung list
+    /// must not stall a Service's sync. Default 30 s (KubernetesClient's own is 100 s). Watches are bounded by
+    /// <see cref="IdleTimeout"/> instead.
+    /// </summary>
+    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Items per page when listing. Default 500 (client-go's).</summary>
     public int ListPageSize { get; set; } = 500;
 
@@ -68,6 +75,7 @@ public sealed class KubernetesEndpointSourceOptions
         Positive(IdleTimeout, nameof(IdleTimeout));
         Positive(InitialBackoff, nameof(InitialBackoff));
         Positive(BackoffReset, nameof(BackoffReset));
+        Positive(RequestTimeout, nameof(RequestTimeout));
         if (MaxWatchTimeout < MinWatchTimeout)
         {
             throw new ArgumentOutOfRangeException(nameof(MaxWatchTimeout), MaxWatchTimeout, "KubernetesEndpointSourceOptions.MaxWatchTimeout must not be below MinWatchTimeout.");

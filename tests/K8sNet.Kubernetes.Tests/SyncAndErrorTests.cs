@@ -67,6 +67,27 @@ public sealed class SyncAndErrorTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task HungList_IsAbandonedAfterTheRequestTimeout_AndRetried()
+    {
+        _cluster.Create(Service("web"));
+        _cluster.Create(Pod("web-0"));
+        await _cluster.WaitForIdleAsync();
+        _server.Latency = TimeSpan.FromSeconds(30); // every request hangs
+        var options = Fast();
+        options.RequestTimeout = TimeSpan.FromMilliseconds(300);
+        options.SyncTimeout = TimeSpan.FromSeconds(2);
+        await using var source = new KubernetesEndpointSource(_cluster.CreateKubernetesClient(), options);
+        var web = new ServiceName("default", "web");
+
+        var ex = await Assert.ThrowsAsync<KubernetesEndpointSourceException>(async () => await source.GetAsync(web));
+        Assert.Equal(KubernetesSourceError.NotSynced, ex.Error);
+        Assert.Contains("the list took longer than 0.3 s (KubernetesEndpointSourceOptions.RequestTimeout)", ex.Message);
+
+        _server.Latency = TimeSpan.Zero;
+        Assert.Single(Addresses(await ConvergedAsync(source, _cluster, web)));
+    }
+
+    [Fact]
     public async Task NamespaceNotAllowed_FailsWithoutAnApiCall()
     {
         var options = Fast();

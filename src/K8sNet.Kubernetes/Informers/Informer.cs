@@ -235,8 +235,17 @@ internal sealed class Informer<T> : IInformer
         string? version;
         do
         {
-            (var page, next, version) = await _listPage(next, _options.ListPageSize, token).ConfigureAwait(false);
-            items.AddRange(page);
+            using var timeout = new CancellationTokenSource(_options.RequestTimeout, _time);
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(token, timeout.Token);
+            try
+            {
+                (var page, next, version) = await _listPage(next, _options.ListPageSize, linked.Token).ConfigureAwait(false);
+                items.AddRange(page);
+            }
+            catch (OperationCanceledException ex) when (timeout.IsCancellationRequested && !token.IsCancellationRequested)
+            {
+                throw new TimeoutException($"the list took longer than {_options.RequestTimeout.TotalSeconds:0.###} s (KubernetesEndpointSourceOptions.RequestTimeout)", ex);
+            }
         }
         while (!string.IsNullOrEmpty(next));
 
