@@ -239,3 +239,37 @@ public class RbacManifestTests
         Assert.Single(objects.OfType<V1ClusterRoleBinding>());
     }
 }
+
+/// <summary>A disposed source lets go of everything: nothing (timers, continuations, meters) keeps it alive.</summary>
+public class DisposalTests
+{
+    [Fact]
+    public async Task DisposedSource_IsCollected()
+    {
+        await using var cluster = new FakeCluster(o => o.Nodes = 1);
+        await cluster.StartApiServerAsync();
+        cluster.Create(ConvergenceTests.Service("web"));
+        cluster.Create(ConvergenceTests.Pod("web-0"));
+        await cluster.WaitForIdleAsync();
+        using var client = cluster.CreateKubernetesClient();
+
+        var weak = await SyncAndDisposeAsync(client);
+        for (var i = 0; i < 10 && weak.IsAlive; i++)
+        {
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+            await Task.Delay(TimeSpan.FromMilliseconds(100), TimeProvider.System);
+        }
+
+        Assert.False(weak.IsAlive, "the disposed source is still reachable");
+    }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static async Task<WeakReference> SyncAndDisposeAsync(k8s.IKubernetes client)
+    {
+        var source = new KubernetesEndpointSource(client, ConvergenceTests.Fast());
+        await source.GetAsync(new ServiceName("default", "web"));
+        await source.DisposeAsync();
+        return new WeakReference(source);
+    }
+}
