@@ -164,10 +164,10 @@ public sealed class FakeCluster : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(type);
         ArgumentNullException.ThrowIfNull(obj);
         var copy = (JsonObject)obj.DeepClone();
-        var current = Store.Get(type, Json.Str(copy["metadata"]?["namespace"]), Json.Name(copy))
+        var current = Store.PeekOne(type, Json.Str(copy["metadata"]?["namespace"]), Json.Name(copy)) // read only: admission copies what it keeps
             ?? throw KubernetesStatusException.NotFound(type, Json.Name(copy));
         _admission.OnUpdate(type, copy, current);
-        return Store.Update(type, copy);
+        return (JsonObject)Store.UpdateOwned(type, copy).DeepClone();
     }
 
     /// <summary>An object, or <see langword="null"/> when absent.</summary>
