@@ -31,6 +31,8 @@ internal sealed class SourceMetrics : IDisposable
         _meter.CreateObservableGauge("k8snet.kubernetes.last_heard.age", () => informers().Select(i => i.LastHeardAge?.TotalSeconds ?? 0).DefaultIfEmpty(0).Max(), "s", "The longest time any list/watch has not heard from the API server.");
     }
 
+    public Meter Meter => _meter;
+
     public void WatchRestart(string resource, WatchEnd reason) =>
         _restarts.Add(1, new KeyValuePair<string, object?>("resource", resource), new KeyValuePair<string, object?>("reason", reason.ToString().ToLowerInvariant()));
 
