@@ -73,6 +73,15 @@ public sealed class FakeCluster : IAsyncDisposable
         Bootstrap();
     }
 
+    /// <summary>
+    /// The cluster's DNS, answering from the live state as CoreDNS's kubernetes plugin would (zone
+    /// <see cref="FakeClusterOptions.ClusterDomain"/>, TTL 5 s, pod records insecure as kubeadm configures them, reverse
+    /// zones in-addr.arpa and ip6.arpa).
+    /// </summary>
+    public K8sNet.Dns.ClusterDnsAnswerer Dns => field ??= new K8sNet.Dns.ClusterDnsAnswerer(
+        new FakeClusterDnsData(this),
+        new K8sNet.Dns.ClusterDnsOptions { Zone = Options.ClusterDomain, PodRecords = K8sNet.Dns.PodRecordMode.Insecure });
+
     /// <summary>The cluster's Services and EndpointSlices as an <see cref="IEndpointSource"/> (what <c>UseFakeCluster</c> registers).</summary>
     public FakeClusterEndpointSource EndpointSource => field ??= new FakeClusterEndpointSource(this);
 
