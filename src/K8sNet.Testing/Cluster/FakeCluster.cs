@@ -82,6 +82,25 @@ public sealed class FakeCluster : IAsyncDisposable
         new FakeClusterDnsData(this),
         new K8sNet.Dns.ClusterDnsOptions { Zone = Options.ClusterDomain, PodRecords = K8sNet.Dns.PodRecordMode.Insecure });
 
+    private readonly Lock _dnsServerGate = new();
+
+    /// <summary>The DNS server, once <see cref="StartDnsServer"/> has started it.</summary>
+    public FakeDnsServer? DnsServer { get; private set; }
+
+    /// <summary>
+    /// Serves <see cref="Dns"/> on 127.0.0.1 over UDP and TCP (a second call returns the running server); it stops with
+    /// the cluster.
+    /// </summary>
+    /// <param name="port">The port; 0 (the default) picks a free one.</param>
+    /// <returns>The server.</returns>
+    public FakeDnsServer StartDnsServer(int port = 0)
+    {
+        lock (_dnsServerGate)
+        {
+            return DnsServer ??= FakeDnsServer.Start(this, port);
+        }
+    }
+
     /// <summary>The cluster's Services and EndpointSlices as an <see cref="IEndpointSource"/> (what <c>UseFakeCluster</c> registers).</summary>
     public FakeClusterEndpointSource EndpointSource => field ??= new FakeClusterEndpointSource(this);
 
@@ -454,6 +473,11 @@ public sealed class FakeCluster : IAsyncDisposable
         if (ApiServer is { } server)
         {
             await server.DisposeAsync().ConfigureAwait(false);
+        }
+
+        if (DnsServer is { } dns)
+        {
+            await dns.DisposeAsync().ConfigureAwait(false);
         }
 
         _apiServerGate.Dispose();
