@@ -84,6 +84,22 @@ public sealed class FakeCluster : IAsyncDisposable
 
     private readonly Lock _dnsServerGate = new();
 
+    /// <summary>
+    /// Resolves <paramref name="name"/> as a process in a pod would: through the pod's resolv.conf (its namespace's
+    /// search path, ndots 5, its <c>dnsConfig</c>) and glibc's search order, against <see cref="Dns"/>.
+    /// </summary>
+    /// <param name="name">The name as the app writes it (<c>web</c>, <c>web.shop</c>, an FQDN...).</param>
+    /// <param name="pod">The pod.</param>
+    /// <param name="namespace">Its namespace.</param>
+    /// <returns>The search and the addresses found.</returns>
+    /// <exception cref="KubernetesStatusException">404 when the pod does not exist.</exception>
+    public PodDnsLookup ResolveFromPod(string name, string pod, string @namespace = "default")
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        var obj = Store.PeekOne(ResourceType.Pod, @namespace, pod) ?? throw KubernetesStatusException.NotFound(ResourceType.Pod, pod);
+        return PodDns.Resolve(this, obj, name);
+    }
+
     /// <summary>The DNS server, once <see cref="StartDnsServer"/> has started it.</summary>
     public FakeDnsServer? DnsServer { get; private set; }
 

@@ -78,19 +78,24 @@ internal sealed class LoopbackUdpTransport(Socket socket) : IServerTransport
     {
         while (!token.IsCancellationRequested)
         {
-            var buffer = new byte[65535];
+            var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(65535);
             SocketReceiveFromResult received;
+            ArraySegment<byte> message;
             try
             {
                 received = await socket.ReceiveFromAsync(buffer, SocketFlags.None, new IPEndPoint(IPAddress.Any, 0), token).ConfigureAwait(false);
+                message = new ArraySegment<byte>(buffer.AsSpan(0, received.ReceivedBytes).ToArray());
             }
             catch (Exception ex) when (ex is SocketException or ObjectDisposedException or OperationCanceledException)
             {
                 return null;
             }
+            finally
+            {
+                System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+            }
 
             var remote = (IPEndPoint)received.RemoteEndPoint;
-            var message = new ArraySegment<byte>(buffer, 0, received.ReceivedBytes);
             if (!LoopbackDnsTransports.Parses(message))
             {
                 if (LoopbackDnsTransports.FormErr(message) is { } formErr)

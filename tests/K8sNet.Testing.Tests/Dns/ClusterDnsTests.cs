@@ -67,3 +67,42 @@ public class ClusterDnsTests
         Assert.Equal("1.1.0", Assert.IsType<TxtRecord>(Assert.Single(cluster.Dns.Answer("dns-version.cluster.local.", DnsRecordType.TXT).Answer)).Text);
     }
 }
+
+/// <summary>Names resolved from inside a pod: its namespace's search path, ndots 5, glibc's order.</summary>
+public class PodDnsTests
+{
+    [Fact]
+    public async Task ShortAndQualifiedNames_FollowThePodsSearchPath()
+    {
+        await using var cluster = new FakeCluster();
+        cluster.Create(ResourceType.Namespace, System.Text.Json.Nodes.JsonNode.Parse("""{"metadata":{"name":"shop"}}""")!.AsObject());
+        var orders = Service("orders");
+        orders.Metadata.NamespaceProperty = "shop";
+        var ordersCreated = cluster.Create(orders);
+        var web = cluster.Create(Service("web"));
+        var client = Pod("client");
+        client.Metadata.NamespaceProperty = "shop";
+        cluster.Create(client);
+        await cluster.WaitForIdleAsync();
+
+        var shortName = cluster.ResolveFromPod("orders", "client", "shop");
+        Assert.Equal("orders.shop.svc.cluster.local.", shortName.Search.Answered);
+        Assert.Equal([ordersCreated.Spec.ClusterIP], shortName.Addresses.Select(a => a.ToString()));
+        Assert.Equal<string>(["shop.svc.cluster.local", "svc.cluster.local", "cluster.local"], shortName.ResolvConf.Search);
+
+        var otherNamespace = cluster.ResolveFromPod("web.default", "client", "shop");
+        Assert.Equal(["web.default.shop.svc.cluster.local.", "web.default.svc.cluster.local."], otherNamespace.Search.Queries);
+        Assert.Equal([web.Spec.ClusterIP], otherNamespace.Addresses.Select(a => a.ToString()));
+
+        // ndots 5: a name with fewer dots is searched first, so the FQDN without a trailing dot is tried under 3 search domains before itself.
+        var fqdn = cluster.ResolveFromPod("web.default.svc.cluster.local", "client", "shop");
+        Assert.Equal(4, fqdn.Search.Queries.Count);
+        Assert.Equal("web.default.svc.cluster.local.", fqdn.Search.Answered);
+        Assert.Single(cluster.ResolveFromPod("web.default.svc.cluster.local.", "client", "shop").Search.Queries);
+
+        var missing = cluster.ResolveFromPod("nope", "client", "shop");
+        Assert.False(missing.Search.Found);
+        Assert.Empty(missing.Addresses);
+        Assert.Throws<KubernetesStatusException>(() => cluster.ResolveFromPod("web", "ghost", "shop"));
+    }
+}
