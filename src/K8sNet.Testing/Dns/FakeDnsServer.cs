@@ -11,8 +11,8 @@ namespace K8sNet.Testing;
 /// any resolver gets the cluster's answers (<see cref="FakeCluster.Dns"/>), from the live state. Responses over 512
 /// bytes on UDP (or the client's EDNS size) are truncated with TC set, and the client retries over TCP. A packet that
 /// is not a readable query is answered FORMERR (dropped when its header is incomplete); names outside the cluster zone
-/// and the reverse zones are REFUSED (there is no upstream: tests stay on loopback). The server keeps serving whatever
-/// it is sent. Wire format: ARSoft.Tools.Net.
+/// and the reverse zones go to <see cref="Upstream"/> when one is set (an ExternalName's target outside the zone too),
+/// and are REFUSED when not. The server keeps serving whatever it is sent. Wire format: ARSoft.Tools.Net.
 /// </summary>
 public sealed class FakeDnsServer : IAsyncDisposable
 {
@@ -30,6 +30,13 @@ public sealed class FakeDnsServer : IAsyncDisposable
 
     /// <summary>Where the server listens (127.0.0.1 and a port, for UDP and TCP).</summary>
     public IPEndPoint EndPoint { get; }
+
+    /// <summary>
+    /// A DNS server (UDP, then TCP when truncated) for names outside the cluster's zones, as CoreDNS's <c>forward</c>;
+    /// <see langword="null"/> (the default) answers them REFUSED. Keep it on loopback in tests (another FakeCluster's
+    /// server, say).
+    /// </summary>
+    public IPEndPoint? Upstream { get; set; }
 
     /// <summary>How many queries the server has answered from the cluster (FORMERRs not counted).</summary>
     public long Queries => Interlocked.Read(ref _queries);
@@ -71,11 +78,11 @@ public sealed class FakeDnsServer : IAsyncDisposable
         }
     }
 
-    private Task OnQueryReceivedAsync(object sender, QueryReceivedEventArgs e)
+    private async Task OnQueryReceivedAsync(object sender, QueryReceivedEventArgs e)
     {
         if (e.Query is not DnsMessage query)
         {
-            return Task.CompletedTask;
+            return;
         }
 
         var response = query.CreateResponseInstance();
@@ -83,13 +90,13 @@ public sealed class FakeDnsServer : IAsyncDisposable
         if (query.OperationCode != OperationCode.Query)
         {
             response.ReturnCode = ReturnCode.NotImplemented;
-            return Task.CompletedTask;
+            return;
         }
 
         if (query.Questions.Count != 1 || query.Questions[0].RecordClass is not (RecordClass.INet or RecordClass.Any))
         {
             response.ReturnCode = query.Questions.Count != 1 ? ReturnCode.FormatError : ReturnCode.NotImplemented;
-            return Task.CompletedTask;
+            return;
         }
 
         Interlocked.Increment(ref _queries);
@@ -102,16 +109,53 @@ public sealed class FakeDnsServer : IAsyncDisposable
         catch (ArgumentException)
         {
             response.ReturnCode = ReturnCode.FormatError;
-            return Task.CompletedTask;
+            return;
+        }
+
+        var upstream = Upstream;
+        response.IsRecursionAllowed = upstream is not null;
+        if (!answer.IsAuthoritative && upstream is not null)
+        {
+            // Outside the cluster: forwarded, the upstream's answer relayed.
+            var forwarded = await ForwardAsync(upstream, question.Name, question.RecordType).ConfigureAwait(false);
+            response.ReturnCode = forwarded?.ReturnCode ?? ReturnCode.ServerFailure;
+            if (forwarded is not null)
+            {
+                response.AnswerRecords.AddRange(forwarded.AnswerRecords);
+                response.AuthorityRecords.AddRange(forwarded.AuthorityRecords);
+                response.AdditionalRecords.AddRange(forwarded.AdditionalRecords.Where(r => r.RecordType != RecordType.Opt));
+            }
+
+            return;
         }
 
         response.IsAuthoritiveAnswer = answer.IsAuthoritative;
-        response.IsRecursionAllowed = false;
         response.ReturnCode = (ReturnCode)(ushort)answer.ResponseCode;
         response.AnswerRecords.AddRange(answer.Answer.Select(ToWire));
         response.AuthorityRecords.AddRange(answer.Authority.Select(ToWire));
         response.AdditionalRecords.AddRange(answer.Additional.Select(ToWire));
-        return Task.CompletedTask;
+        if (answer.UpstreamName is { } target && upstream is not null
+            && await ForwardAsync(upstream, DomainName.Parse(target), question.RecordType).ConfigureAwait(false) is { ReturnCode: ReturnCode.NoError } resolved)
+        {
+            response.AnswerRecords.AddRange(resolved.AnswerRecords); // an ExternalName's target, after its CNAME
+        }
+    }
+
+    private static async Task<DnsMessage?> ForwardAsync(IPEndPoint upstream, DomainName name, RecordType type)
+    {
+        using var client = new ARSoft.Tools.Net.Dns.DnsClient(
+            [upstream.Address],
+            [new UdpClientTransport(upstream.Port), new TcpClientTransport(upstream.Port)],
+            true,
+            2000);
+        try
+        {
+            return await client.ResolveAsync(name, type, RecordClass.INet, new DnsQueryOptions { IsRecursionDesired = true }, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is SocketException or TimeoutException or OperationCanceledException or IOException)
+        {
+            return null;
+        }
     }
 
     private static ARSoft.Tools.Net.Dns.DnsRecordBase ToWire(K8sNet.Dns.DnsRecord record)

@@ -149,6 +149,33 @@ public sealed class DnsServerTests : IAsyncLifetime
         Assert.Equal(WebIp, Assert.Single(a.Answers.ARecords()).Address.ToString());
     }
 
+    [Fact]
+    public async Task OutsideTheZone_ForwardedToTheUpstream_ExternalNameTargetsToo()
+    {
+        // Another cluster, zone corp.example, serves as the upstream.
+        await using var corp = new FakeCluster(o => o.ClusterDomain = "corp.example");
+        var api = corp.Create(Service("api"));
+        await corp.WaitForIdleAsync();
+        _server.Upstream = corp.StartDnsServer().EndPoint;
+        _cluster.Create(new V1Service
+        {
+            Metadata = new V1ObjectMeta { Name = "corp-api", NamespaceProperty = "default" },
+            Spec = new V1ServiceSpec { Type = "ExternalName", ExternalName = "api.default.svc.corp.example" },
+        });
+        await _cluster.WaitForIdleAsync();
+
+        var forwarded = await _client.QueryAsync("api.default.svc.corp.example", QueryType.A);
+        Assert.Equal(api.Spec.ClusterIP, Assert.Single(forwarded.Answers.ARecords()).Address.ToString());
+        Assert.False(forwarded.Header.HasAuthorityAnswer);
+
+        var external = await _client.QueryAsync("corp-api.default.svc.cluster.local", QueryType.A);
+        Assert.Equal("api.default.svc.corp.example.", Assert.Single(external.Answers.CnameRecords()).CanonicalName.Value);
+        Assert.Equal(api.Spec.ClusterIP, Assert.Single(external.Answers.ARecords()).Address.ToString());
+
+        var missing = await _client.QueryAsync("nope.default.svc.corp.example", QueryType.A);
+        Assert.Equal(DnsHeaderResponseCode.NotExistentDomain, missing.Header.ResponseCode);
+    }
+
     [SkippableFact]
     public async Task Dig_GetsTheSameAnswers()
     {
