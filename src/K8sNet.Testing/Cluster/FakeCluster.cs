@@ -158,7 +158,9 @@ public sealed class FakeCluster : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(obj);
         var type = TypeOf(obj);
-        return FromJson<T>(Create(type, ToJson(obj, type)));
+
+        // The JSON made from the model is ours to hand over, and the stored object is only read: no copies.
+        return FromJson<T>(CreateOwned(type, ToJson(obj, type)));
     }
 
     /// <summary>Creates an object given as JSON.</summary>
@@ -196,7 +198,7 @@ public sealed class FakeCluster : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(obj);
         var type = TypeOf(obj);
-        return FromJson<T>(Update(type, ToJson(obj, type)));
+        return FromJson<T>(UpdateOwned(type, ToJson(obj, type)));
     }
 
     /// <summary>Replaces an object given as JSON.</summary>
@@ -207,11 +209,16 @@ public sealed class FakeCluster : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(type);
         ArgumentNullException.ThrowIfNull(obj);
-        var copy = (JsonObject)obj.DeepClone();
+        return (JsonObject)UpdateOwned(type, (JsonObject)obj.DeepClone()).DeepClone();
+    }
+
+    /// <summary>Update that takes <paramref name="copy"/> itself and returns the stored object (read only).</summary>
+    private JsonObject UpdateOwned(ResourceType type, JsonObject copy)
+    {
         var current = Store.PeekOne(type, Json.Str(copy["metadata"]?["namespace"]), Json.Name(copy)) // read only: admission copies what it keeps
             ?? throw KubernetesStatusException.NotFound(type, Json.Name(copy));
         _admission.OnUpdate(type, copy, current);
-        return (JsonObject)Store.UpdateOwned(type, copy).DeepClone();
+        return Store.UpdateOwned(type, copy);
     }
 
     /// <summary>An object, or <see langword="null"/> when absent.</summary>
