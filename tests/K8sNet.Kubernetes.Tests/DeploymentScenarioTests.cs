@@ -85,7 +85,7 @@ public class DeploymentScenarioTests
 
         await ConvergeAsync(client, source, web, ready: 3);
 
-        await client.AppsV1.PatchNamespacedDeploymentAsync(new V1Patch("""{"spec":{"replicas":5}}""", V1Patch.PatchType.MergePatch), "web", Namespace); // (the /scale subresource is API server part 2)
+        await client.AppsV1.PatchNamespacedDeploymentScaleAsync(new V1Patch("""{"spec":{"replicas":5}}""", V1Patch.PatchType.MergePatch), "web", Namespace);
         await ConvergeAsync(client, source, web, ready: 5);
 
         var victim = (await client.CoreV1.ListNamespacedPodAsync(Namespace, labelSelector: "app=web")).Items.First();

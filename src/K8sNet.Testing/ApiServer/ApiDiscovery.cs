@@ -101,6 +101,20 @@ internal static class ApiDiscovery
             }
 
             resources.Add(entry);
+            if (ScaleSubresource.Supports(t))
+            {
+                resources.Add(new JsonObject
+                {
+                    ["name"] = t.Plural + "/scale",
+                    ["singularName"] = string.Empty,
+                    ["namespaced"] = t.Namespaced,
+                    ["group"] = "autoscaling",
+                    ["version"] = "v1",
+                    ["kind"] = "Scale",
+                    ["verbs"] = new JsonArray([.. StatusVerbs.Select(v => (JsonNode)v)]),
+                });
+            }
+
             if (HasStatus(t))
             {
                 resources.Add(new JsonObject

@@ -91,9 +91,17 @@ internal sealed class ApiHandler(FakeCluster cluster, FakeApiServer server)
             throw new KubernetesStatusException(404, "NotFound", "the server could not find the requested resource");
         }
 
-        if (route.Subresource is { } sub && (sub != "status" || !ApiDiscovery.HasStatus(route.Type)))
+        if (route.Subresource is { } sub
+            && !(sub == "status" && ApiDiscovery.HasStatus(route.Type))
+            && !(sub == "scale" && ScaleSubresource.Supports(route.Type) && route.Name is not null))
         {
             throw new KubernetesStatusException(404, "NotFound", "the server could not find the requested resource");
+        }
+
+        if (route.Subresource == "scale")
+        {
+            await ScaleAsync(context, route, method).ConfigureAwait(false);
+            return;
         }
 
         if (method != "GET" && ApiDiscovery.IsReadOnly(route.Type))
@@ -564,6 +572,49 @@ internal sealed class ApiHandler(FakeCluster cluster, FakeApiServer server)
         }
 
         return cluster.Update(route.Type, result);
+    }
+
+    // GET, PUT and PATCH (merge or JSON patch, applied to the Scale) of the scale subresource.
+    private async Task ScaleAsync(HttpContext context, ApiRoute route, string method)
+    {
+        var current = cluster.Store.Get(route.Type, route.Namespace, route.Name!) ?? throw KubernetesStatusException.NotFound(route.Type, route.Name!);
+        JsonObject scale;
+        switch (method)
+        {
+            case "GET":
+                await WriteJsonAsync(context, 200, ScaleSubresource.ToScale(current)).ConfigureAwait(false);
+                return;
+            case "PUT":
+                scale = await ReadObjectAsync(context).ConfigureAwait(false);
+                break;
+            case "PATCH":
+                var mediaType = MediaType(context.Request.ContentType);
+                var body = await ReadBodyAsync(context).ConfigureAwait(false);
+                JsonNode? patch;
+                try
+                {
+                    patch = JsonNode.Parse(body);
+                }
+                catch (JsonException ex)
+                {
+                    throw KubernetesStatusException.BadRequest($"error decoding patch: {ex.Message}");
+                }
+
+                var original = ScaleSubresource.ToScale(current);
+                scale = (mediaType switch
+                {
+                    "application/merge-patch+json" or "application/strategic-merge-patch+json" => JsonPatches.MergePatch(original, patch), // a Scale has no lists: both merge alike
+                    "application/json-patch+json" => JsonPatches.Apply(original, patch),
+                    _ => throw new KubernetesStatusException(415, "UnsupportedMediaType",
+                        "the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json"),
+                }) as JsonObject ?? throw new KubernetesStatusException(422, "Invalid", "the patch did not produce an object");
+                break;
+            default:
+                throw MethodNotAllowed();
+        }
+
+        var updated = cluster.Update(route.Type, ScaleSubresource.Apply(current, scale));
+        await WriteJsonAsync(context, 200, ScaleSubresource.ToScale(updated)).ConfigureAwait(false);
     }
 
     private async Task<JsonObject> PatchAsync(HttpContext context, ApiRoute route)

@@ -108,6 +108,43 @@ public sealed class ApiServerTests : IAsyncLifetime
         Assert.Null(_cluster.Get<V1Endpoints>("manual"));
     }
 
+    [Fact]
+    public async Task ScaleSubresource_ReadReplacePatch_OnlyReplicasChange()
+    {
+        var deployment = new V1Deployment
+        {
+            Metadata = new V1ObjectMeta { Name = "web", NamespaceProperty = "default" },
+            Spec = new V1DeploymentSpec
+            {
+                Replicas = 2,
+                Selector = new V1LabelSelector { MatchLabels = new Dictionary<string, string> { ["app"] = "web" } },
+                Template = new V1PodTemplateSpec { Metadata = new V1ObjectMeta { Labels = new Dictionary<string, string> { ["app"] = "web" } }, Spec = new V1PodSpec { Containers = [new V1Container { Name = "app", Image = "web:1" }] } },
+            },
+        };
+        _cluster.Create(deployment);
+        await _cluster.WaitForIdleAsync();
+
+        var scale = await _client.AppsV1.ReadNamespacedDeploymentScaleAsync("web", "default");
+        Assert.Equal((2, 2, "app=web"), (scale.Spec.Replicas, scale.Status.Replicas, scale.Status.Selector));
+
+        var patched = await _client.AppsV1.PatchNamespacedDeploymentScaleAsync(new V1Patch("""{"spec":{"replicas":4}}""", V1Patch.PatchType.MergePatch), "web", "default");
+        Assert.Equal(4, patched.Spec.Replicas);
+        await _cluster.WaitForIdleAsync();
+        Assert.Equal(4, _cluster.List<V1Pod>("default", "app=web").Count);
+
+        scale = await _client.AppsV1.ReadNamespacedDeploymentScaleAsync("web", "default");
+        scale.Spec.Replicas = 1;
+        Assert.Equal(1, (await _client.AppsV1.ReplaceNamespacedDeploymentScaleAsync(scale, "web", "default")).Spec.Replicas);
+        Assert.Equal("web:1", _cluster.Get<V1Deployment>("web")!.Spec.Template.Spec.Containers[0].Image); // only replicas changed
+
+        var stale = await Assert.ThrowsAsync<HttpOperationException>(() => _client.AppsV1.ReplaceNamespacedDeploymentScaleAsync(scale, "web", "default"));
+        Assert.Equal(HttpStatusCode.Conflict, stale.Response.StatusCode); // the Scale's resourceVersion is a precondition
+        var negative = await Assert.ThrowsAsync<HttpOperationException>(() => _client.AppsV1.PatchNamespacedDeploymentScaleAsync(new V1Patch("""{"spec":{"replicas":-1}}""", V1Patch.PatchType.MergePatch), "web", "default"));
+        Assert.Equal((HttpStatusCode)422, negative.Response.StatusCode);
+        var (code, _, _) = await SendAsync(HttpMethod.Get, "/api/v1/namespaces/default/pods/x/scale");
+        Assert.Equal(HttpStatusCode.NotFound, code);
+    }
+
     private static string? Json(JsonNode? node) => node?.GetValue<string>();
 
     [Fact]

@@ -1,0 +1,91 @@
+using System.Diagnostics;
+using k8s.Models;
+using K8sNet.Testing;
+
+namespace K8sNet.Testing.Tests.ApiServer;
+
+/// <summary>
+/// kubectl against the fake API server with its default settings (skipped, saying so, where kubectl is not on PATH;
+/// the same calls are made through KubernetesClient in <see cref="ApiServerTests"/>).
+/// </summary>
+public sealed class KubectlTests : IAsyncLifetime
+{
+    private readonly FakeCluster _cluster = new();
+    private readonly string _kubeconfig = Path.Combine(Path.GetTempPath(), $"k8snet-{Guid.NewGuid():N}.kubeconfig");
+
+    public async Task InitializeAsync()
+    {
+        _cluster.Apply("""
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata: {name: web, namespace: default}
+            spec:
+              replicas: 2
+              selector: {matchLabels: {app: web}}
+              template:
+                metadata: {labels: {app: web}}
+                spec: {containers: [{name: app, image: "web:1"}]}
+            ---
+            apiVersion: v1
+            kind: Service
+            metadata: {name: web, namespace: default}
+            spec: {selector: {app: web}, ports: [{name: http, port: 80, targetPort: 8080}]}
+            """);
+        await _cluster.WaitForIdleAsync();
+        await _cluster.StartApiServerAsync();
+        _cluster.WriteKubeconfig(_kubeconfig);
+    }
+
+    public async Task DisposeAsync()
+    {
+        File.Delete(_kubeconfig);
+        Assert.Empty(_cluster.ApiServer!.UnhandledExceptions);
+        await _cluster.DisposeAsync();
+    }
+
+    [SkippableFact]
+    public async Task GetDescribeScale()
+    {
+        Skip.If(Which("kubectl") is null, "kubectl is not on PATH (https://kubernetes.io/docs/tasks/tools/); the same requests are made through KubernetesClient in ApiServerTests.");
+
+        var (code, pods) = await KubectlAsync("get", "pods");
+        Assert.Equal(0, code);
+        Assert.Equal(2, pods.Split('\n', StringSplitOptions.RemoveEmptyEntries).Count(l => l.StartsWith("web-", StringComparison.Ordinal)));
+
+        var (_, describe) = await KubectlAsync("describe", "service", "web");
+        Assert.Contains("Selector:", describe, StringComparison.Ordinal);
+        Assert.Contains("app=web", describe, StringComparison.Ordinal);
+
+        var (scaleCode, scaled) = await KubectlAsync("scale", "deployment", "web", "--replicas=3");
+        Assert.Equal(0, scaleCode);
+        Assert.Contains("deployment.apps/web scaled", scaled, StringComparison.Ordinal);
+        Assert.Equal(3, _cluster.Get<V1Deployment>("web")!.Spec.Replicas);
+        await _cluster.WaitForIdleAsync();
+
+        var (_, replicas) = await KubectlAsync("get", "deployment", "web", "-o", "jsonpath={.spec.replicas}");
+        Assert.Equal("3", replicas.Trim());
+        var (missingCode, missing) = await KubectlAsync("get", "pod", "nope");
+        Assert.NotEqual(0, missingCode);
+        Assert.Contains("NotFound", missing, StringComparison.Ordinal);
+    }
+
+    private static string? Which(string program) =>
+        (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(Path.PathSeparator).Select(d => Path.Combine(d, program)).FirstOrDefault(File.Exists);
+
+    private async Task<(int Code, string Output)> KubectlAsync(params string[] args)
+    {
+        var start = new ProcessStartInfo("kubectl") { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add("--kubeconfig");
+        start.ArgumentList.Add(_kubeconfig);
+        foreach (var a in args)
+        {
+            start.ArgumentList.Add(a);
+        }
+
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
+        return (process.ExitCode, await stdout + await stderr);
+    }
+}
