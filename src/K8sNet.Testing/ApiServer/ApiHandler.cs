@@ -115,11 +115,21 @@ internal sealed class ApiHandler(FakeCluster cluster, FakeApiServer server)
             case "GET" when route.Name is null && IsTrue(query["watch"]):
                 await WatchAsync(context, route).ConfigureAwait(false);
                 break;
+            case "GET" when route.Name is null && TablePrinter.Wanted(context.Request.Headers.Accept):
+                var (listMeta, listItems) = List(context, route);
+                await WriteJsonAsync(context, 200, TablePrinter.Table(route.Type, listItems, listMeta, query["includeObject"], cluster.TimeProvider.GetUtcNow())).ConfigureAwait(false);
+                break;
             case "GET" when route.Name is null:
                 await WriteListAsync(context, route, List(context, route)).ConfigureAwait(false);
                 break;
             case "GET":
-                await WriteJsonAsync(context, 200, cluster.Store.Get(route.Type, route.Namespace, route.Name) ?? throw KubernetesStatusException.NotFound(route.Type, route.Name)).ConfigureAwait(false);
+                var one = cluster.Store.Get(route.Type, route.Namespace, route.Name) ?? throw KubernetesStatusException.NotFound(route.Type, route.Name);
+                await WriteJsonAsync(
+                    context,
+                    200,
+                    TablePrinter.Wanted(context.Request.Headers.Accept)
+                        ? TablePrinter.Table(route.Type, [one], new JsonObject { ["resourceVersion"] = Json.Str(one["metadata"]?["resourceVersion"]) }, query["includeObject"], cluster.TimeProvider.GetUtcNow())
+                        : one).ConfigureAwait(false);
                 break;
             case "POST" when route.Name is null:
                 await WriteJsonAsync(context, 201, Create(context, route, await ReadObjectAsync(context).ConfigureAwait(false))).ConfigureAwait(false);

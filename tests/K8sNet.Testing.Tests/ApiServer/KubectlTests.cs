@@ -51,6 +51,10 @@ public sealed class KubectlTests : IAsyncLifetime
         var (code, pods) = await KubectlAsync("get", "pods");
         Assert.Equal(0, code);
         Assert.Equal(2, pods.Split('\n', StringSplitOptions.RemoveEmptyEntries).Count(l => l.StartsWith("web-", StringComparison.Ordinal)));
+        Assert.Matches(@"NAME\s+READY\s+STATUS\s+RESTARTS\s+AGE", pods); // the server's Table
+        Assert.Matches(@"web-\S+\s+1/1\s+Running\s+0\s+\d+s", pods);
+        var (_, services) = await KubectlAsync("get", "services", "-o", "wide");
+        Assert.Matches(@"web\s+ClusterIP\s+10\.96\.\S+\s+<none>\s+80/TCP\s+\S+\s+app=web", services);
 
         var (_, describe) = await KubectlAsync("describe", "service", "web");
         Assert.Contains("Selector:", describe, StringComparison.Ordinal);
