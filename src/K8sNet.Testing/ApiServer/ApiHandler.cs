@@ -646,8 +646,11 @@ internal sealed class ApiHandler(FakeCluster cluster, FakeApiServer server)
         {
             "application/merge-patch+json" => JsonPatches.MergePatch(current, patch),
             "application/json-patch+json" => JsonPatches.Apply(current, patch),
-            "application/strategic-merge-patch+json" or "application/apply-patch+yaml" => throw new KubernetesStatusException(415, "UnsupportedMediaType",
-                $"the fake API server does not support {mediaType} yet (supported patch types: application/json-patch+json, application/merge-patch+json)"),
+            "application/strategic-merge-patch+json" => patch is JsonObject strategic
+                ? StrategicMergePatch.Apply(current, strategic, route.Type)
+                : throw KubernetesStatusException.BadRequest("json: cannot unmarshal array into Go value of type map[string]interface {}"),
+            "application/apply-patch+yaml" => throw new KubernetesStatusException(415, "UnsupportedMediaType",
+                "the fake API server does not support server-side apply (application/apply-patch+yaml) yet; supported patch types: application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json"),
             _ => throw new KubernetesStatusException(415, "UnsupportedMediaType",
                 $"the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml"),
         } as JsonObject ?? throw new KubernetesStatusException(422, "Invalid", "the patch did not produce an object");

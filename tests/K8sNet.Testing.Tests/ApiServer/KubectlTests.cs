@@ -73,6 +73,37 @@ public sealed class KubectlTests : IAsyncLifetime
         Assert.Contains("NotFound", missing, StringComparison.Ordinal);
     }
 
+    [SkippableFact]
+    public async Task Apply_CreatesThenPatches_WithoutClientValidation()
+    {
+        Skip.If(Which("kubectl") is null, "kubectl is not on PATH (https://kubernetes.io/docs/tasks/tools/); strategic merge patch is tested through KubernetesClient in StrategicMergePatchTests.");
+        var file = Path.Combine(Path.GetTempPath(), $"k8snet-{Guid.NewGuid():N}.yaml");
+        try
+        {
+            // --validate=false: kubectl validates against the server's OpenAPI, which the fake does not serve yet.
+            await File.WriteAllTextAsync(file, "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings, namespace: default}\ndata: {a: \"1\"}\n");
+            var (created, createdText) = await KubectlAsync("apply", "--validate=false", "-f", file);
+            Assert.True(created == 0, createdText);
+            Assert.Contains("configmap/settings created", createdText, StringComparison.Ordinal);
+
+            await File.WriteAllTextAsync(file, "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings, namespace: default}\ndata: {b: \"2\"}\n");
+            var (configured, configuredText) = await KubectlAsync("apply", "--validate=false", "-f", file);
+            Assert.True(configured == 0, configuredText);
+            Assert.Contains("configmap/settings configured", configuredText, StringComparison.Ordinal);
+            var data = _cluster.Get<V1ConfigMap>("settings")!.Data;
+            Assert.Equal(["b"], data.Keys); // the three-way patch removed what the last applied configuration had
+            Assert.Contains("kubectl.kubernetes.io/last-applied-configuration", _cluster.Get<V1ConfigMap>("settings")!.Annotations().Keys);
+
+            var (imageCode, imageText) = await KubectlAsync("set", "image", "deployment/web", "app=web:2");
+            Assert.True(imageCode == 0, imageText);
+            Assert.Equal("web:2", _cluster.Get<V1Deployment>("web")!.Spec.Template.Spec.Containers.Single().Image);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
     private static string? Which(string program) =>
         (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(Path.PathSeparator).Select(d => Path.Combine(d, program)).FirstOrDefault(File.Exists);
 
