@@ -641,27 +641,39 @@ internal sealed class ApiHandler(FakeCluster cluster, FakeApiServer server)
             throw KubernetesStatusException.BadRequest($"error decoding patch: {ex.Message}");
         }
 
-        var current = cluster.Store.Get(route.Type, route.Namespace, route.Name!) ?? throw KubernetesStatusException.NotFound(route.Type, route.Name!);
-        var patched = mediaType switch
+        // As the API server's GuaranteedUpdate: a patch without its own resourceVersion is applied again to the newest
+        // object when a concurrent write wins the race (a controller updating status, say).
+        for (var attempt = 0; ; attempt++)
         {
-            "application/merge-patch+json" => JsonPatches.MergePatch(current, patch),
-            "application/json-patch+json" => JsonPatches.Apply(current, patch),
-            "application/strategic-merge-patch+json" => patch is JsonObject strategic
-                ? StrategicMergePatch.Apply(current, strategic, route.Type)
-                : throw KubernetesStatusException.BadRequest("json: cannot unmarshal array into Go value of type map[string]interface {}"),
-            "application/apply-patch+yaml" => throw new KubernetesStatusException(415, "UnsupportedMediaType",
-                "the fake API server does not support server-side apply (application/apply-patch+yaml) yet; supported patch types: application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json"),
-            _ => throw new KubernetesStatusException(415, "UnsupportedMediaType",
-                $"the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml"),
-        } as JsonObject ?? throw new KubernetesStatusException(422, "Invalid", "the patch did not produce an object");
+            var current = cluster.Store.Get(route.Type, route.Namespace, route.Name!) ?? throw KubernetesStatusException.NotFound(route.Type, route.Name!);
+            var patched = mediaType switch
+            {
+                "application/merge-patch+json" => JsonPatches.MergePatch(current, patch),
+                "application/json-patch+json" => JsonPatches.Apply(current, patch),
+                "application/strategic-merge-patch+json" => patch is JsonObject strategic
+                    ? StrategicMergePatch.Apply(current, strategic, route.Type)
+                    : throw KubernetesStatusException.BadRequest("json: cannot unmarshal array into Go value of type map[string]interface {}"),
+                "application/apply-patch+yaml" => throw new KubernetesStatusException(415, "UnsupportedMediaType",
+                    "the fake API server does not support server-side apply (application/apply-patch+yaml) yet; supported patch types: application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json"),
+                _ => throw new KubernetesStatusException(415, "UnsupportedMediaType",
+                    $"the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml"),
+            } as JsonObject ?? throw new KubernetesStatusException(422, "Invalid", "the patch did not produce an object");
 
-        if (Json.Name(patched) != route.Name || (route.Type.Namespaced && Json.Namespace(patched) != route.Namespace))
-        {
-            throw KubernetesStatusException.BadRequest("the name and namespace of an object cannot be changed by a patch");
+            if (Json.Name(patched) != route.Name || (route.Type.Namespaced && Json.Namespace(patched) != route.Namespace))
+            {
+                throw KubernetesStatusException.BadRequest("the name and namespace of an object cannot be changed by a patch");
+            }
+
+            FieldValidation.Check(context, route.Type, patched);
+            try
+            {
+                return Write(route, patched);
+            }
+            catch (KubernetesStatusException conflict) when (conflict.Code == 409 && attempt < 5 && Json.Str((patch as JsonObject)?["metadata"]?["resourceVersion"]) is null)
+            {
+                // lost the race to another writer: apply the patch to the newer object
+            }
         }
-
-        FieldValidation.Check(context, route.Type, patched);
-        return Write(route, patched);
     }
 
     private async Task DeleteAsync(HttpContext context, ApiRoute route)
