@@ -12,6 +12,7 @@ public sealed class KubectlTests : IAsyncLifetime
 {
     private readonly FakeCluster _cluster = new();
     private readonly string _kubeconfig = Path.Combine(Path.GetTempPath(), $"k8snet-{Guid.NewGuid():N}.kubeconfig");
+    private readonly string _cacheDir = Path.Combine(Path.GetTempPath(), $"k8snet-kubectl-cache-{Guid.NewGuid():N}");
 
     public async Task InitializeAsync()
     {
@@ -39,6 +40,11 @@ public sealed class KubectlTests : IAsyncLifetime
     public async Task DisposeAsync()
     {
         File.Delete(_kubeconfig);
+        if (Directory.Exists(_cacheDir))
+        {
+            Directory.Delete(_cacheDir, recursive: true);
+        }
+
         Assert.Empty(_cluster.ApiServer!.UnhandledExceptions);
         await _cluster.DisposeAsync();
     }
@@ -112,6 +118,8 @@ public sealed class KubectlTests : IAsyncLifetime
         var start = new ProcessStartInfo("kubectl") { RedirectStandardOutput = true, RedirectStandardError = true };
         start.ArgumentList.Add("--kubeconfig");
         start.ArgumentList.Add(_kubeconfig);
+        start.ArgumentList.Add("--cache-dir"); // discovery cached per test, not in ~/.kube
+        start.ArgumentList.Add(_cacheDir);
         foreach (var a in args)
         {
             start.ArgumentList.Add(a);

@@ -1,0 +1,52 @@
+using k8s;
+using K8sNet.Dns;
+using K8sNet.Testing;
+
+namespace K8sNet.Testing.Tests.Cluster;
+
+/// <summary>The standalone fake cluster's command (what samples/K8sNet.FakeCluster.Server runs).</summary>
+public class FakeClusterHostTests
+{
+    [Fact]
+    public async Task Demo_ServesTheApiAndDns_WritesTheKubeconfig_StopsWhenCancelled()
+    {
+        var kubeconfig = Path.Combine(Path.GetTempPath(), $"k8snet-{Guid.NewGuid():N}.kubeconfig");
+        using var stop = new CancellationTokenSource();
+        using var output = new StringWriter();
+        var started = new TaskCompletionSource<FakeCluster>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var run = FakeClusterHost.RunAsync(["--port", "0", "--dns-port", "0", "--kubeconfig", kubeconfig, "--demo", "--nodes", "2", "--zones", "a,b"], output, stop.Token, c => started.SetResult(c));
+        try
+        {
+            var cluster = await started.Task.WaitAsync(TimeSpan.FromSeconds(30));
+            using var client = new k8s.Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(kubeconfig));
+            Assert.Equal(3, (await client.AppsV1.ReadNamespacedDeploymentAsync("orders", "shop")).Spec.Replicas);
+            Assert.Equal(["a", "b"], (await client.CoreV1.ListNodeAsync()).Items.Select(n => n.Metadata.Labels["topology.kubernetes.io/zone"]));
+            Assert.NotNull(cluster.DnsServer);
+            Assert.Equal(DnsResponseCode.NoError, cluster.Dns.Answer("orders.shop.svc.cluster.local", DnsRecordType.A).ResponseCode);
+            Assert.Contains("API server   http://127.0.0.1:", output.ToString(), StringComparison.Ordinal);
+            Assert.Contains("cluster DNS  127.0.0.1:", output.ToString(), StringComparison.Ordinal);
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            Assert.Equal(0, await run.WaitAsync(TimeSpan.FromSeconds(30)));
+            File.Delete(kubeconfig);
+        }
+
+        Assert.EndsWith("stopped" + Environment.NewLine, output.ToString(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("--port abc", "--port 'abc' is not a port (0-65535)")]
+    [InlineData("--nodes 0", "--nodes '0' is not a node count (1-1000)")]
+    [InlineData("--tls", "--tls is not available yet")]
+    [InlineData("--bogus", "unknown option '--bogus'")]
+    [InlineData("--kubeconfig", "--kubeconfig needs a value")]
+    public async Task BadCommandLines_Exit2_NamingTheOption(string args, string message)
+    {
+        using var output = new StringWriter();
+        Assert.Equal(2, await FakeClusterHost.RunAsync(args.Split(' '), output, CancellationToken.None));
+        Assert.Contains(message, output.ToString(), StringComparison.Ordinal);
+        Assert.Contains("--dns-port N", output.ToString(), StringComparison.Ordinal); // the usage follows
+    }
+}
