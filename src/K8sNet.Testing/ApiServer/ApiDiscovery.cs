@@ -137,6 +137,63 @@ internal static class ApiDiscovery
         };
     }
 
+    /// <summary>
+    /// <c>/openapi/v3</c>: the index of one document per served group-version (what kubectl reads before
+    /// <c>apply</c>'s default validation).
+    /// </summary>
+    public static JsonObject OpenApiIndex()
+    {
+        var paths = new JsonObject();
+        foreach (var (group, version) in Served.Select(t => (t.Group, t.Version)).Distinct())
+        {
+            var key = group.Length == 0 ? $"api/{version}" : $"apis/{group}/{version}";
+            paths[key] = new JsonObject { ["serverRelativeURL"] = $"/openapi/v3/{key}" };
+        }
+
+        return new JsonObject { ["paths"] = paths };
+    }
+
+    /// <summary>
+    /// One group-version's OpenAPI v3 document, reduced to what clients read from it: per kind, a <c>patch</c>
+    /// operation with its <c>x-kubernetes-group-version-kind</c> and the <c>fieldValidation</c> query parameter, which
+    /// tells kubectl that the server validates fields itself (it then sends <c>fieldValidation=Strict</c>). No schemas:
+    /// the server's own validation answers.
+    /// </summary>
+    public static JsonObject? OpenApiDocument(string group, string version)
+    {
+        var types = Served.Where(t => t.Group == group && t.Version == version).ToList();
+        if (types.Count == 0)
+        {
+            return null;
+        }
+
+        var paths = new JsonObject();
+        foreach (var t in types.Where(t => !IsReadOnly(t)))
+        {
+            var prefix = group.Length == 0 ? $"/api/{version}" : $"/apis/{group}/{version}";
+            var path = t.Namespaced ? $"{prefix}/namespaces/{{namespace}}/{t.Plural}/{{name}}" : $"{prefix}/{t.Plural}/{{name}}";
+            var operation = new JsonObject
+            {
+                ["operationId"] = $"patch{t.Kind}",
+                ["x-kubernetes-action"] = "patch",
+                ["x-kubernetes-group-version-kind"] = new JsonObject { ["group"] = group, ["version"] = version, ["kind"] = t.Kind },
+                ["parameters"] = new JsonArray(
+                    new JsonObject { ["name"] = "dryRun", ["in"] = "query", ["schema"] = new JsonObject { ["type"] = "string", ["uniqueItems"] = true } },
+                    new JsonObject { ["name"] = "fieldManager", ["in"] = "query", ["schema"] = new JsonObject { ["type"] = "string", ["uniqueItems"] = true } },
+                    new JsonObject { ["name"] = "fieldValidation", ["in"] = "query", ["schema"] = new JsonObject { ["type"] = "string", ["uniqueItems"] = true } },
+                    new JsonObject { ["name"] = "force", ["in"] = "query", ["schema"] = new JsonObject { ["type"] = "boolean", ["uniqueItems"] = true } }),
+            };
+            paths[path] = new JsonObject { ["patch"] = operation };
+        }
+
+        return new JsonObject
+        {
+            ["openapi"] = "3.0.0",
+            ["info"] = new JsonObject { ["title"] = "Kubernetes (K8sNet FakeCluster)", ["version"] = "v1.32.0" },
+            ["paths"] = paths,
+        };
+    }
+
     // Kubernetes version priority: GA before beta before alpha.
     private static int Priority(string version) => version.Contains("alpha", StringComparison.Ordinal) ? 2 : version.Contains("beta", StringComparison.Ordinal) ? 1 : 0;
 }

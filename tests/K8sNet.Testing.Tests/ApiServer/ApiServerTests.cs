@@ -109,6 +109,28 @@ public sealed class ApiServerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task OpenApiV3_IndexAndDocuments_DeclareServerSideFieldValidation()
+    {
+        var (code, index, _) = await SendAsync(HttpMethod.Get, "/openapi/v3");
+        Assert.Equal(HttpStatusCode.OK, code);
+        Assert.Equal("/openapi/v3/apis/apps/v1", Json(index["paths"]!["apis/apps/v1"]!["serverRelativeURL"]));
+        Assert.Equal("/openapi/v3/api/v1", Json(index["paths"]!["api/v1"]!["serverRelativeURL"]));
+
+        var (_, core, _) = await SendAsync(HttpMethod.Get, "/openapi/v3/api/v1?hash=ignored");
+        var services = core["paths"]!["/api/v1/namespaces/{namespace}/services/{name}"]!["patch"]!;
+        Assert.Equal("Service", Json(services["x-kubernetes-group-version-kind"]!["kind"]));
+        Assert.Contains(services["parameters"]!.AsArray(), p => Json(p!["name"]) == "fieldValidation" && Json(p["in"]) == "query");
+        Assert.Null(services["requestBody"]); // kubectl would try to compute patches from it
+        Assert.Null(core["paths"]!["/api/v1/namespaces/{namespace}/endpoints/{name}"]); // read-only here
+        Assert.NotNull(core["paths"]!["/api/v1/nodes/{name}"]);
+
+        var (missing, _, _) = await SendAsync(HttpMethod.Get, "/openapi/v3/apis/nope.example/v1");
+        Assert.Equal(HttpStatusCode.NotFound, missing);
+        var (v2, _, _) = await SendAsync(HttpMethod.Get, "/openapi/v2");
+        Assert.Equal(HttpStatusCode.NotFound, v2); // not served: kubectl uses v3
+    }
+
+    [Fact]
     public async Task ScaleSubresource_ReadReplacePatch_OnlyReplicasChange()
     {
         var deployment = new V1Deployment

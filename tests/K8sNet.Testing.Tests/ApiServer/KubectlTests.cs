@@ -80,25 +80,35 @@ public sealed class KubectlTests : IAsyncLifetime
     }
 
     [SkippableFact]
-    public async Task Apply_CreatesThenPatches_WithoutClientValidation()
+    public async Task Apply_CreatesThenPatches_WithTheDefaultValidation()
     {
         Skip.If(Which("kubectl") is null, "kubectl is not on PATH (https://kubernetes.io/docs/tasks/tools/); strategic merge patch is tested through KubernetesClient in StrategicMergePatchTests.");
         var file = Path.Combine(Path.GetTempPath(), $"k8snet-{Guid.NewGuid():N}.yaml");
         try
         {
-            // --validate=false: kubectl validates against the server's OpenAPI, which the fake does not serve yet.
+            // The default --validate=strict: kubectl reads /openapi/v3, sees the fieldValidation parameter and leaves
+            // validation to the server (fieldValidation=Strict).
             await File.WriteAllTextAsync(file, "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings, namespace: default}\ndata: {a: \"1\"}\n");
-            var (created, createdText) = await KubectlAsync("apply", "--validate=false", "-f", file);
+            var (created, createdText) = await KubectlAsync("apply", "-f", file);
             Assert.True(created == 0, createdText);
             Assert.Contains("configmap/settings created", createdText, StringComparison.Ordinal);
 
             await File.WriteAllTextAsync(file, "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings, namespace: default}\ndata: {b: \"2\"}\n");
-            var (configured, configuredText) = await KubectlAsync("apply", "--validate=false", "-f", file);
+            var (configured, configuredText) = await KubectlAsync("apply", "-f", file);
             Assert.True(configured == 0, configuredText);
             Assert.Contains("configmap/settings configured", configuredText, StringComparison.Ordinal);
             var data = _cluster.Get<V1ConfigMap>("settings")!.Data;
             Assert.Equal(["b"], data.Keys); // the three-way patch removed what the last applied configuration had
             Assert.Contains("kubectl.kubernetes.io/last-applied-configuration", _cluster.Get<V1ConfigMap>("settings")!.Annotations().Keys);
+
+            var (unchangedCode, unchangedText) = await KubectlAsync("apply", "-f", file);
+            Assert.True(unchangedCode == 0, unchangedText);
+            Assert.Contains("configmap/settings unchanged", unchangedText, StringComparison.Ordinal);
+
+            await File.WriteAllTextAsync(file, "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings, namespace: default}\ndta: {b: \"2\"}\n");
+            var (strictCode, strictText) = await KubectlAsync("apply", "-f", file);
+            Assert.NotEqual(0, strictCode);
+            Assert.Contains("unknown field \"dta\"", strictText, StringComparison.Ordinal); // the server's strict validation
 
             var (imageCode, imageText) = await KubectlAsync("set", "image", "deployment/web", "app=web:2");
             Assert.True(imageCode == 0, imageText);
