@@ -120,6 +120,33 @@ public sealed class KubectlTests : IAsyncLifetime
         }
     }
 
+    [SkippableFact]
+    public async Task RolloutStatus_Wait_Selectors_AllNamespaces_Names_ForceDelete()
+    {
+        Skip.If(Which("kubectl") is null, "kubectl is not on PATH (https://kubernetes.io/docs/tasks/tools/); the same list/watch requests are made through KubernetesClient in WatchAndFaultTests.");
+
+        var (rolloutCode, rollout) = await KubectlAsync("rollout", "status", "deployment/web", "--timeout=30s");
+        Assert.True(rolloutCode == 0, rollout);
+        Assert.Contains("deployment \"web\" successfully rolled out", rollout, StringComparison.Ordinal);
+
+        var (_, names) = await KubectlAsync("get", "pods", "-l", "app in (web,other)", "-o", "name");
+        var pods = names.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(2, pods.Length);
+        Assert.All(pods, p => Assert.StartsWith("pod/web-", p, StringComparison.Ordinal));
+
+        var (waitCode, waited) = await KubectlAsync("wait", "--for=condition=Ready", pods[0], "--timeout=30s");
+        Assert.True(waitCode == 0, waited);
+        Assert.Contains("condition met", waited, StringComparison.Ordinal);
+
+        var (_, all) = await KubectlAsync("get", "pods", "-A", "--field-selector", "status.phase=Running");
+        Assert.Matches(@"NAMESPACE\s+NAME\s+READY", all);
+        Assert.Equal(2, all.Split('\n').Count(l => l.StartsWith("default", StringComparison.Ordinal)));
+
+        var (deleteCode, deleted) = await KubectlAsync("delete", pods[0], "--grace-period=0", "--force");
+        Assert.True(deleteCode == 0, deleted);
+        Assert.Null(_cluster.Get<V1Pod>(pods[0]["pod/".Length..]));
+    }
+
     private static string? Which(string program) =>
         (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(Path.PathSeparator).Select(d => Path.Combine(d, program)).FirstOrDefault(File.Exists);
 
