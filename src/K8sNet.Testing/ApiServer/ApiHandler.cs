@@ -341,6 +341,7 @@ internal sealed class ApiHandler(FakeCluster cluster, FakeApiServer server)
         var rv = (string?)q["resourceVersion"];
         var match = (string?)q["resourceVersionMatch"];
         var bookmarks = IsTrue(q["allowWatchBookmarks"]);
+        var asTable = TablePrinter.Wanted(context.Request.Headers.Accept); // kubectl get -w: each event's object a Table
         var initialEvents = q["sendInitialEvents"] is { Count: > 0 } sie ? IsTrue(sie) : (bool?)null;
         if (initialEvents is not null && match != "NotOlderThan")
         {
@@ -436,7 +437,15 @@ internal sealed class ApiHandler(FakeCluster cluster, FakeApiServer server)
                         continue;
                     }
 
-                    await WriteEventAsync(context, e).ConfigureAwait(false);
+                    if (asTable && e.Type != StoreEventType.Bookmark)
+                    {
+                        var table = TablePrinter.Table(route.Type, [e.Object], new JsonObject { ["resourceVersion"] = e.ResourceVersion.ToString(CultureInfo.InvariantCulture) }, q["includeObject"], cluster.TimeProvider.GetUtcNow());
+                        await WriteLineAsync(context, new JsonObject { ["type"] = EventType(e.Type), ["object"] = table }).ConfigureAwait(false);
+                    }
+                    else
+                    {
+                        await WriteEventAsync(context, e).ConfigureAwait(false);
+                    }
                     lastSent = Math.Max(lastSent, e.ResourceVersion);
                     if (initialPending > 0 && --initialPending == 0 && bookmarks)
                     {

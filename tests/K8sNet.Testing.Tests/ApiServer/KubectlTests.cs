@@ -147,6 +147,40 @@ public sealed class KubectlTests : IAsyncLifetime
         Assert.Null(_cluster.Get<V1Pod>(pods[0]["pod/".Length..]));
     }
 
+    [SkippableFact]
+    public async Task GetWatch_PrintsLaterChangesAsTableRows()
+    {
+        Skip.If(Which("kubectl") is null, "kubectl is not on PATH (https://kubernetes.io/docs/tasks/tools/); watches are tested through KubernetesClient in WatchAndFaultTests.");
+        var start = new ProcessStartInfo("kubectl") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in new[] { "--kubeconfig", _kubeconfig, "--cache-dir", _cacheDir, "get", "pods", "-w", "--request-timeout=20s" })
+        {
+            start.ArgumentList.Add(a);
+        }
+
+        using var process = Process.Start(start)!;
+        try
+        {
+            var header = await process.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(30));
+            Assert.Matches(@"NAME\s+READY\s+STATUS", header!);
+            Assert.NotNull(await process.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(10))); // the two pods
+            Assert.NotNull(await process.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(10)));
+
+            _cluster.Create(Cluster.FakeClusterTests.Pod("late"));
+            string? line;
+            do
+            {
+                line = await process.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(20));
+            }
+            while (line is not null && !(line.StartsWith("late ", StringComparison.Ordinal) && line.Contains("Running", StringComparison.Ordinal)));
+
+            Assert.NotNull(line); // the new pod's row, as a Table row, up to Running
+        }
+        finally
+        {
+            process.Kill(entireProcessTree: true);
+        }
+    }
+
     private static string? Which(string program) =>
         (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(Path.PathSeparator).Select(d => Path.Combine(d, program)).FirstOrDefault(File.Exists);
 
