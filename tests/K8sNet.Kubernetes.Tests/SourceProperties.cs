@@ -162,14 +162,17 @@ public class SourceProperties
         await stop.CancelAsync();
         await recorder;
 
-        Assert.Equal(Truth(cluster), Addresses(final));
+        // Every check says what it saw, for a failure found by chance to be diagnosable.
+        var status = string.Join("; ", source.GetSyncStatus());
+        Assert.True(Truth(cluster).SequenceEqual(Addresses(final)), $"final state differs: truth [{string.Join(", ", Truth(cluster))}], source [{string.Join(", ", Addresses(final))}]; {status}");
         lock (published)
         {
-            Assert.All(published, s => Assert.NotEmpty(Addresses(s)));
+            var empty = published.FindIndex(s => Addresses(s).Length == 0);
+            Assert.True(empty < 0, $"state {empty} of {published.Count} published empty: {(empty >= 0 ? published[empty].ToString() : string.Empty)}; {status}");
         }
 
         var relists = source.GetSyncStatus().Single().Relists;
-        Assert.True(relists <= 2 + (2 * compactions), $"{relists} relists for {compactions} compaction(s)");
-        Assert.Empty(server.UnhandledExceptions);
+        Assert.True(relists <= 2 + (2 * compactions), $"{relists} relists for {compactions} compaction(s); {status}");
+        Assert.True(server.UnhandledExceptions.Count == 0, "unhandled in the server: " + string.Join(" | ", server.UnhandledExceptions));
     }
 }

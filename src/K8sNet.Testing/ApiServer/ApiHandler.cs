@@ -49,6 +49,14 @@ internal sealed class ApiHandler(FakeCluster cluster, FakeApiServer server)
             // the client went away
         }
 #pragma warning disable CA1031 // a server answers every request: a bug in the fake is recorded and answered, not thrown into Kestrel
+        catch (Exception ex) when (context.RequestAborted.IsCancellationRequested || server.IsStopping)
+#pragma warning restore CA1031
+        {
+            // The client left or the server is stopping mid-response (a write to a closed connection): not a fault of
+            // the fake, and nobody is left to answer.
+            _ = ex;
+        }
+#pragma warning disable CA1031
         catch (Exception ex)
 #pragma warning restore CA1031
         {
