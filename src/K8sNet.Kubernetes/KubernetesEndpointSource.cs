@@ -205,7 +205,7 @@ public sealed class KubernetesEndpointSource : IEndpointSource, IAsyncDisposable
     private Informer<V1EndpointSlice> StartSlices(InformerKey key)
     {
         var selector = key.Name is null ? null : $"{KubernetesModel.ServiceNameLabel}={key.Name}";
-        var informer = new Informer<V1EndpointSlice>(
+        return Start(
             key,
             async (next, limit, ct) =>
             {
@@ -214,19 +214,13 @@ public sealed class KubernetesEndpointSource : IEndpointSource, IAsyncDisposable
             },
             (version, seconds, onError, ct) => _client.DiscoveryV1.WatchListNamespacedEndpointSliceAsync(
                 key.Namespace, allowWatchBookmarks: true, labelSelector: selector, resourceVersion: version, timeoutSeconds: seconds, onError: onError, cancellationToken: ct),
-            new SliceHandler(this, key),
-            _options,
-            _time,
-            _logger,
-            Metrics);
-        Start(informer, key);
-        return informer;
+            new SliceHandler(this, key));
     }
 
     private Informer<V1Service> StartServices(InformerKey key)
     {
         var selector = key.Name is null ? null : $"metadata.name={key.Name}";
-        var informer = new Informer<V1Service>(
+        return Start(
             key,
             async (next, limit, ct) =>
             {
@@ -235,21 +229,21 @@ public sealed class KubernetesEndpointSource : IEndpointSource, IAsyncDisposable
             },
             (version, seconds, onError, ct) => _client.CoreV1.WatchListNamespacedServiceAsync(
                 key.Namespace, allowWatchBookmarks: true, fieldSelector: selector, resourceVersion: version, timeoutSeconds: seconds, onError: onError, cancellationToken: ct),
-            new ServiceHandler(this, key),
-            _options,
-            _time,
-            _logger,
-            Metrics);
-        Start(informer, key);
-        return informer;
+            new ServiceHandler(this, key));
     }
 
-    private void Start<T>(Informer<T> informer, InformerKey key)
+    private Informer<T> Start<T>(
+        InformerKey key,
+        Func<string?, int, CancellationToken, Task<(IList<T> Items, string? Continue, string? ResourceVersion)>> listPage,
+        Func<string, int, Action<Exception>, CancellationToken, IAsyncEnumerable<(WatchEventType, T)>> watch,
+        IInformerHandler<T> handler)
         where T : class, IKubernetesObject<V1ObjectMeta>
     {
+        var informer = new Informer<T>(key, listPage, watch, handler, _options, _time, _logger, Metrics);
         informer.Synced.ContinueWith(_ => OnInformerSynced(key), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         informer.Start();
         Log.Started(_logger, key);
+        return informer;
     }
 
     private void OnInformerSynced(InformerKey key)
