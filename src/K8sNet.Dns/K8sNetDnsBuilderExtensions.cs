@@ -1,6 +1,7 @@
 using K8sNet;
 using K8sNet.Dns;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -49,6 +50,33 @@ public static class K8sNetDnsBuilderExtensions
 
         builder.Services.TryAddSingleton(sp => new ServiceUriResolver(
             sp.GetRequiredService<ClientContext>(), sp.GetRequiredService<IOptions<ServiceUriOptions>>().Value));
+        return builder;
+    }
+
+    /// <summary>
+    /// Uses cluster DNS as the endpoint source, for apps without access to the Kubernetes API: registers
+    /// <see cref="DnsEndpointSource"/> as an <see cref="IEndpointSource"/> (and the <see cref="ClientContext"/>, whose
+    /// cluster domain it uses unless <see cref="DnsEndpointOptions.ClusterDomain"/> is set). Headless Services give
+    /// their ready pods; Services with a cluster IP give that IP (kube-proxy picks the pod) — see
+    /// <see cref="DnsEndpointSource"/>.
+    /// </summary>
+    /// <param name="builder">The K8sNet builder.</param>
+    /// <param name="configure">Configures the options, e.g. the port names to ask for.</param>
+    /// <returns>The builder.</returns>
+    public static IK8sNetBuilder AddDnsEndpoints(this IK8sNetBuilder builder, Action<DnsEndpointOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.AddClientContext();
+        var options = builder.Services.AddOptions<DnsEndpointOptions>();
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        options.PostConfigure<ClientContext>((o, context) => o.ClusterDomain ??= context.ClusterDomain);
+        builder.Services.TryAddSingleton(sp => new DnsEndpointSource(
+            sp.GetRequiredService<IOptions<DnsEndpointOptions>>().Value, sp.GetService<TimeProvider>(), sp.GetService<ILoggerFactory>()));
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IEndpointSource, DnsEndpointSource>(sp => sp.GetRequiredService<DnsEndpointSource>()));
         return builder;
     }
 }

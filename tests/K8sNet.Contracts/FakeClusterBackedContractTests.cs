@@ -12,6 +12,9 @@ public abstract class FakeClusterBackedContractTests : EndpointSourceContractTes
 {
     protected FakeCluster Cluster { get; } = new(o => o.Nodes = 1);
 
+    /// <summary>Whether the test's Services are headless (cluster IP <c>None</c>), for sources that see endpoints only so (DNS).</summary>
+    protected virtual bool Headless => false;
+
     public virtual Task InitializeAsync()
     {
         Cluster.Create(ResourceType.Namespace, new JsonObject { ["metadata"] = new JsonObject { ["name"] = "contract" } });
@@ -27,7 +30,7 @@ public abstract class FakeClusterBackedContractTests : EndpointSourceContractTes
         var obj = new JsonObject
         {
             ["metadata"] = new JsonObject { ["name"] = service.Name, ["namespace"] = service.Namespace },
-            ["spec"] = new JsonObject { ["ports"] = ports },
+            ["spec"] = Headless ? new JsonObject { ["ports"] = ports, ["clusterIP"] = "None" } : new JsonObject { ["ports"] = ports },
         };
         if (Cluster.Store.Get(ResourceType.Service, service.Namespace, service.Name) is { } existing)
         {

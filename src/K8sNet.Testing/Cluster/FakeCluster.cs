@@ -75,12 +75,12 @@ public sealed class FakeCluster : IAsyncDisposable
 
     /// <summary>
     /// The cluster's DNS, answering from the live state as CoreDNS's kubernetes plugin would (zone
-    /// <see cref="FakeClusterOptions.ClusterDomain"/>, TTL 5 s, pod records insecure as kubeadm configures them, reverse
+    /// <see cref="FakeClusterOptions.ClusterDomain"/>, TTL <see cref="FakeClusterOptions.DnsTtl"/>, pod records insecure as kubeadm configures them, reverse
     /// zones in-addr.arpa and ip6.arpa).
     /// </summary>
     public K8sNet.Dns.ClusterDnsAnswerer Dns => field ??= new K8sNet.Dns.ClusterDnsAnswerer(
         new FakeClusterDnsData(this),
-        new K8sNet.Dns.ClusterDnsOptions { Zone = Options.ClusterDomain, PodRecords = K8sNet.Dns.PodRecordMode.Insecure });
+        new K8sNet.Dns.ClusterDnsOptions { Zone = Options.ClusterDomain, Ttl = Options.DnsTtl, PodRecords = K8sNet.Dns.PodRecordMode.Insecure });
 
     private readonly Lock _dnsServerGate = new();
 
@@ -104,8 +104,9 @@ public sealed class FakeCluster : IAsyncDisposable
     public FakeDnsServer? DnsServer { get; private set; }
 
     /// <summary>
-    /// Serves <see cref="Dns"/> on 127.0.0.1 over UDP and TCP (a second call returns the running server); it stops with
-    /// the cluster.
+    /// Serves <see cref="Dns"/> on 127.0.0.1 over UDP and TCP (a second call returns the running server; after the
+    /// server has been disposed, a call starts a new one — on the same port when given it, to test clients through an
+    /// outage); it stops with the cluster.
     /// </summary>
     /// <param name="port">The port; 0 (the default) picks a free one.</param>
     /// <returns>The server.</returns>
@@ -113,7 +114,12 @@ public sealed class FakeCluster : IAsyncDisposable
     {
         lock (_dnsServerGate)
         {
-            return DnsServer ??= FakeDnsServer.Start(this, port);
+            if (DnsServer is null || DnsServer.IsStopped)
+            {
+                DnsServer = FakeDnsServer.Start(this, port);
+            }
+
+            return DnsServer;
         }
     }
 

@@ -27,6 +27,9 @@ public sealed class FakeClusterOptions
     /// <summary>The cluster domain. Default <c>cluster.local</c>.</summary>
     public string ClusterDomain { get; set; } = "cluster.local";
 
+    /// <summary>The TTL, in seconds, of the cluster DNS's answers (CoreDNS's <c>ttl</c>, 0–3600). Default 5 (CoreDNS's).</summary>
+    public int DnsTtl { get; set; } = 5;
+
     /// <summary>The first node port. Default 30000.</summary>
     public int NodePortMin { get; set; } = 30000;
 

@@ -38,13 +38,24 @@ public sealed class FakeDnsServer : IAsyncDisposable
     /// </summary>
     public IPEndPoint? Upstream { get; set; }
 
+    /// <summary>Whether the server has been stopped (disposed); <see cref="FakeCluster.StartDnsServer"/> then starts another.</summary>
+    public bool IsStopped { get; private set; }
+
     /// <summary>How many queries the server has answered from the cluster (FORMERRs not counted).</summary>
     public long Queries => Interlocked.Read(ref _queries);
 
     /// <inheritdoc />
     public ValueTask DisposeAsync()
     {
-        _server.Stop();
+        IsStopped = true;
+        try
+        {
+            _server.Stop();
+        }
+        catch (AggregateException e) when (e.Flatten().InnerExceptions.All(x => x is OperationCanceledException))
+        {
+            // ARSoft's Stop waits for its listening tasks, which end cancelled when no query ever came.
+        }
         return ValueTask.CompletedTask;
     }
 

@@ -1,0 +1,348 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
+using System.Threading.Channels;
+using DnsClient;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace K8sNet.Dns;
+
+/// <summary>
+/// An endpoint source for apps without access to the Kubernetes API: it asks cluster DNS. For each Service it sends,
+/// at once, the SRV query for all the Service's ports, an SRV query per configured port name
+/// (<see cref="DnsEndpointOptions.PortNames"/>) and the A and AAAA queries, and asks again when the answers' TTL runs
+/// out (kept within <see cref="DnsEndpointOptions.MinTtl"/> and <see cref="DnsEndpointOptions.MaxTtl"/>) while someone
+/// watches or asks.
+/// </summary>
+/// <remarks>
+/// <para>
+/// What DNS shows, and so what the states hold (Kubernetes DNS specification 1.1.0, CoreDNS): for a <b>headless</b>
+/// Service, its ready endpoints (every pod with <c>publishNotReadyAddresses</c>), each with its hostname and its pod
+/// ports — slices are built one per address family and port list, all endpoints ready; the spec has cluster IP
+/// <c>None</c> and, as port numbers, the endpoints' (DNS does not carry the Service's own). For a Service with a
+/// <b>cluster IP</b>, one endpoint per cluster IP at the Service's ports: requests go through kube-proxy, which
+/// chooses the pod. An <b>ExternalName</b> Service has its target in <see cref="ServiceSpecInfo.ExternalName"/> and no
+/// slices. Not-ready, serving and terminating endpoints, zones, nodes and hints are not in DNS.
+/// </para>
+/// <para>
+/// NXDOMAIN reads as absent — which is also how DNS shows a headless Service without ready endpoints. Ports are named
+/// only when asked for by name. A timeout, SERVFAIL or REFUSED keeps the last good state (asking again within
+/// <see cref="DnsEndpointOptions.MaxFailureTtl"/>); before any answer, callers wait up to
+/// <see cref="DnsEndpointOptions.SyncTimeout"/> and then get an <see cref="EndpointSourceException"/> saying what the
+/// server answered.
+/// </para>
+/// </remarks>
+public sealed partial class DnsEndpointSource : IEndpointSource, IAsyncDisposable
+{
+    private readonly ConcurrentDictionary<ServiceName, Entry> _entries = new();
+    private readonly DnsServiceLookup _lookup;
+    private readonly DnsEndpointOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly string _zone;
+    private readonly CancellationTokenSource _disposed = new();
+
+    /// <summary>Creates the source.</summary>
+    /// <param name="options">The options; defaults when <see langword="null"/>.</param>
+    /// <param name="timeProvider">The clock for TTLs; the system's when <see langword="null"/>.</param>
+    /// <param name="loggerFactory">Logs failures and recoveries.</param>
+    /// <exception cref="ArgumentOutOfRangeException">An option is out of range (the message names it).</exception>
+    public DnsEndpointSource(DnsEndpointOptions? options = null, TimeProvider? timeProvider = null, ILoggerFactory? loggerFactory = null)
+        : this(options ?? new DnsEndpointOptions(), null, timeProvider, loggerFactory)
+    {
+    }
+
+    internal DnsEndpointSource(DnsEndpointOptions options, IDnsQuery? client, TimeProvider? timeProvider, ILoggerFactory? loggerFactory)
+    {
+        options.Validate();
+        _options = options;
+        _zone = DnsNames.NormalizeZone(options.ClusterDomain ?? DnsNames.DefaultClusterDomain);
+        _lookup = new DnsServiceLookup(client ?? DnsServiceLookup.CreateClient(options), options);
+        _time = timeProvider ?? TimeProvider.System;
+        _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<DnsEndpointSource>();
+    }
+
+    /// <inheritdoc />
+    /// <exception cref="EndpointSourceException">No answer came in <see cref="DnsEndpointOptions.SyncTimeout"/>; the message says what went wrong.</exception>
+    public async ValueTask<ServiceState> GetAsync(ServiceName service, CancellationToken cancellationToken = default)
+    {
+        var entry = GetEntry(service);
+        var started = _time.GetTimestamp();
+        while (true)
+        {
+            var state = entry.State;
+            if (state.IsSynced && _time.GetTimestamp() < entry.ExpiresAt)
+            {
+                return state;
+            }
+
+            await entry.RefreshAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
+            if (entry.State.IsSynced)
+            {
+                return entry.State; // fresh, or the last good state while DNS fails
+            }
+
+            var left = _options.SyncTimeout - _time.GetElapsedTime(started);
+            if (left <= TimeSpan.Zero)
+            {
+                throw NotSynced(entry);
+            }
+
+            await Task.Delay(Min(left, _options.MaxFailureTtl), _time, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <inheritdoc />
+    /// <exception cref="EndpointSourceException">No answer came in <see cref="DnsEndpointOptions.SyncTimeout"/>; the message says what went wrong.</exception>
+    public async IAsyncEnumerable<ServiceState> WatchAsync(ServiceName service, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var entry = GetEntry(service);
+        var channel = Channel.CreateBounded<ServiceState>(new BoundedChannelOptions(1)
+        {
+            FullMode = BoundedChannelFullMode.DropOldest,
+            SingleReader = true,
+            SingleWriter = false,
+        });
+        var first = entry.Subscribe(channel);
+        try
+        {
+            if (!first.IsSynced)
+            {
+                using var timeout = new CancellationTokenSource(_options.SyncTimeout, _time);
+                using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+                try
+                {
+                    do
+                    {
+                        first = await channel.Reader.ReadAsync(linked.Token).ConfigureAwait(false);
+                    }
+                    while (!first.IsSynced);
+                }
+                catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+                {
+                    throw NotSynced(entry);
+                }
+            }
+
+            yield return first;
+            var last = first.Version;
+            while (await channel.Reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                while (channel.Reader.TryRead(out var state))
+                {
+                    if (state.Version > last)
+                    {
+                        last = state.Version;
+                        yield return state;
+                    }
+                }
+            }
+        }
+        finally
+        {
+            entry.Unsubscribe(channel);
+        }
+    }
+
+    /// <summary>Stops asking DNS.</summary>
+    /// <returns>A task that completes when every refresh loop has stopped.</returns>
+    public async ValueTask DisposeAsync()
+    {
+        if (_disposed.IsCancellationRequested)
+        {
+            return;
+        }
+
+        await _disposed.CancelAsync().ConfigureAwait(false);
+        foreach (var entry in _entries.Values)
+        {
+            await entry.StopAsync().ConfigureAwait(false);
+        }
+
+        _disposed.Dispose();
+    }
+
+    private Entry GetEntry(ServiceName service)
+    {
+        if (service.IsDefault)
+        {
+            throw new ArgumentException("default(ServiceName) names no Service.", nameof(service));
+        }
+
+        ObjectDisposedException.ThrowIf(_disposed.IsCancellationRequested, this);
+        return _entries.GetOrAdd(service, static (s, self) => new Entry(self, s), this);
+    }
+
+    private EndpointSourceException NotSynced(Entry entry) => new(
+        entry.Service,
+        $"Service '{entry.Service}' has no answer from DNS after {_options.SyncTimeout.TotalSeconds:0.###} s "
+        + $"(asking {(_options.Servers.Count == 0 ? "the system resolver's servers" : string.Join(", ", _options.Servers))} about {entry.Fqdn}): "
+        + (entry.LastError ?? "no answer yet") + ".");
+
+    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
+
+    private static TimeSpan Clamp(TimeSpan value, TimeSpan min, TimeSpan max) => value < min ? min : value > max ? max : value;
+
+    /// <summary>One Service: its state, when to ask again, its watchers and the loop that asks while they watch.</summary>
+    private sealed class Entry(DnsEndpointSource owner, ServiceName service)
+    {
+        private readonly Lock _gate = new();
+        private readonly List<Channel<ServiceState>> _watchers = [];
+        private string? _fingerprint;
+        private Task? _refresh;
+        private CancellationTokenSource? _loopCts;
+        private Task? _loop;
+        private bool _failing;
+
+        public ServiceName Service { get; } = service;
+
+        public string Fqdn { get; } = DnsNames.ServiceFqdn(service, owner._zone, absolute: true);
+
+        public ServiceState State { get; private set; } = ServiceState.Initial(service);
+
+        public long ExpiresAt { get; private set; }
+
+        public string? LastError { get; private set; }
+
+        public ServiceState Subscribe(Channel<ServiceState> watcher)
+        {
+            lock (_gate)
+            {
+                _watchers.Add(watcher);
+                if (_loop is null)
+                {
+                    _loopCts = CancellationTokenSource.CreateLinkedTokenSource(owner._disposed.Token);
+                    _loop = LoopAsync(_loopCts.Token);
+                }
+
+                return State;
+            }
+        }
+
+        public void Unsubscribe(Channel<ServiceState> watcher)
+        {
+            lock (_gate)
+            {
+                _watchers.Remove(watcher);
+                if (_watchers.Count == 0 && _loopCts is not null)
+                {
+                    _loopCts.Cancel();
+                    _loopCts = null;
+                    _loop = null;
+                }
+            }
+        }
+
+        public async Task StopAsync()
+        {
+            Task? loop;
+            lock (_gate)
+            {
+                loop = _loop;
+                _loopCts?.Cancel();
+            }
+
+            if (loop is not null)
+            {
+                await loop.ConfigureAwait(false);
+            }
+        }
+
+        /// <summary>Asks DNS now, or joins the round already under way.</summary>
+        public Task RefreshAsync()
+        {
+            lock (_gate)
+            {
+                return _refresh ??= RunRefreshAsync();
+            }
+        }
+
+        private async Task LoopAsync(CancellationToken cancellationToken)
+        {
+            await Task.Yield();
+            try
+            {
+                while (!cancellationToken.IsCancellationRequested)
+                {
+                    var wait = owner._time.GetElapsedTime(owner._time.GetTimestamp(), ExpiresAt);
+                    if (wait > TimeSpan.Zero)
+                    {
+                        await Task.Delay(wait, owner._time, cancellationToken).ConfigureAwait(false);
+                    }
+
+                    await RefreshAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
+                }
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+            }
+        }
+
+        private async Task RunRefreshAsync()
+        {
+            await Task.Yield(); // so that _refresh is set before this can finish
+            try
+            {
+                DnsLookupOutcome outcome;
+                try
+                {
+                    outcome = await owner._lookup.LookupAsync(Fqdn, owner._disposed.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (owner._disposed.IsCancellationRequested)
+                {
+                    return;
+                }
+
+                var o = owner._options;
+                var now = owner._time.GetTimestamp();
+                lock (_gate)
+                {
+                    if (outcome.Kind == DnsLookupKind.Failed)
+                    {
+                        LastError = outcome.Error;
+                        ExpiresAt = now + ToTicks(o.MaxFailureTtl);
+                        if (!_failing)
+                        {
+                            _failing = true;
+                            Log.LookupFailed(owner._logger, Service, outcome.Error!, State.IsSynced);
+                        }
+
+                        return;
+                    }
+
+                    if (_failing)
+                    {
+                        _failing = false;
+                        Log.LookupRecovered(owner._logger, Service);
+                    }
+
+                    LastError = null;
+                    ExpiresAt = now + ToTicks(outcome.Kind == DnsLookupKind.Absent
+                        ? Clamp(outcome.Ttl, Min(o.MinTtl, o.MaxFailureTtl), o.MaxFailureTtl)
+                        : Clamp(outcome.Ttl, o.MinTtl, o.MaxTtl));
+                    if (State.IsSynced && outcome.Fingerprint == _fingerprint)
+                    {
+                        return;
+                    }
+
+                    _fingerprint = outcome.Fingerprint;
+                    State = State.WithAll(outcome.Spec, outcome.Slices);
+                    Log.StateChanged(owner._logger, Service, outcome.Fingerprint);
+                    foreach (var w in _watchers)
+                    {
+                        w.Writer.TryWrite(State);
+                    }
+                }
+            }
+            finally
+            {
+                lock (_gate)
+                {
+                    _refresh = null;
+                }
+            }
+        }
+
+        private long ToTicks(TimeSpan span) => (long)(span.TotalSeconds * owner._time.TimestampFrequency);
+    }
+}
