@@ -123,6 +123,9 @@ public sealed class FakeCluster : IAsyncDisposable
         }
     }
 
+    /// <summary>kube-proxy, as every node runs it: where a connection to a Service address goes.</summary>
+    public KubeProxy KubeProxy => field ??= new KubeProxy(this);
+
     /// <summary>The cluster's Services and EndpointSlices as an <see cref="IEndpointSource"/> (what <c>UseFakeCluster</c> registers).</summary>
     public FakeClusterEndpointSource EndpointSource => field ??= new FakeClusterEndpointSource(this);
 

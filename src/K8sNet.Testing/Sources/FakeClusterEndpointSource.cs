@@ -87,7 +87,7 @@ public sealed class FakeClusterEndpointSource : IEndpointSource
             : state.WithSlice(ModelConversion.ToSlice(e.Object));
     }
 
-    private ServiceState Snapshot(ServiceName service, out long version)
+    internal ServiceState Snapshot(ServiceName service, out long version)
     {
         var selector = LabelSelector.Parse($"{EndpointSliceReconciler.ServiceNameLabel}={service.Name}");
         var store = _cluster.Store;
