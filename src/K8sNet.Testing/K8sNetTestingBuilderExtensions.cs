@@ -22,4 +22,22 @@ public static class K8sNetTestingBuilderExtensions
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IEndpointSource>(cluster.EndpointSource));
         return builder;
     }
+
+    /// <summary>
+    /// Sends this client's requests over <paramref name="cluster"/>'s network (its primary handler becomes
+    /// <see cref="FakeCluster.CreateHttpMessageHandler"/>): needed in the simulated network mode, where pods answer in
+    /// memory, for an app whose <c>AddK8sNetServiceDiscovery()</c> client sends requests straight to pod IPs. In the
+    /// loopback mode pods listen for real and this is optional.
+    /// </summary>
+    /// <param name="builder">The HttpClient builder.</param>
+    /// <param name="cluster">The cluster.</param>
+    /// <param name="fromPod">The pod the app runs in; <see langword="null"/> for outside the cluster.</param>
+    /// <param name="namespace">That pod's namespace.</param>
+    /// <returns>The builder.</returns>
+    public static IHttpClientBuilder UseFakeClusterNetwork(this IHttpClientBuilder builder, FakeCluster cluster, string? fromPod = null, string @namespace = "default")
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(cluster);
+        return builder.ConfigurePrimaryHttpMessageHandler(() => cluster.CreateHttpMessageHandler(fromPod, @namespace));
+    }
 }

@@ -15,7 +15,7 @@ namespace K8sNet.Testing;
 /// <see cref="WaitForIdleAsync"/> returns when every controller has processed every change. Objects handed out are
 /// copies: changing them changes nothing until they are written back.
 /// </remarks>
-public sealed class FakeCluster : IAsyncDisposable
+public sealed partial class FakeCluster : IAsyncDisposable
 {
     private readonly Admission _admission;
     private readonly PodLifecycleController _pods;
@@ -52,6 +52,7 @@ public sealed class FakeCluster : IAsyncDisposable
         _statefulSets = new StatefulSetController(this);
         _garbageCollector = new GarbageCollector(this);
         _nodes = new NodeLifecycleController(this);
+        Network = new PodNetwork(this);
         _subscriptions.Add(Store.Subscribe(e =>
         {
             if (e.Type == StoreEventType.Deleted)
@@ -68,6 +69,7 @@ public sealed class FakeCluster : IAsyncDisposable
                 _deployments.Handle(e);
                 _statefulSets.Handle(e);
                 _garbageCollector.Handle(e);
+                Network.OnPodEvent(e);
             });
         }));
         Bootstrap();
@@ -152,10 +154,24 @@ public sealed class FakeCluster : IAsyncDisposable
 
     internal ControllerManager Controllers { get; }
 
-    /// <summary>Returns when every controller has processed every change so far (and what that caused).</summary>
+    /// <summary>Returns when every controller has processed every change so far (and what that caused), pods' loopback listeners included.</summary>
     /// <param name="cancellationToken">Stops waiting.</param>
     /// <returns>A task.</returns>
-    public Task WaitForIdleAsync(CancellationToken cancellationToken = default) => Controllers.WaitForIdleAsync(cancellationToken);
+    public async Task WaitForIdleAsync(CancellationToken cancellationToken = default)
+    {
+        await Controllers.WaitForIdleAsync(cancellationToken).ConfigureAwait(false);
+        await Network.WaitForIdleAsync(cancellationToken).ConfigureAwait(false); // loopback listeners the controllers' work started or stopped
+    }
+
+    internal PodNetwork Network { get; }
+
+    internal void ReportControllerError(Exception ex)
+    {
+        lock (_controllerErrors)
+        {
+            _controllerErrors.Add(ex);
+        }
+    }
 
     /// <summary>Creates an object of a kind with a model (a Pod, a Service, a Deployment...).</summary>
     /// <typeparam name="T">The model type.</typeparam>
@@ -519,6 +535,7 @@ public sealed class FakeCluster : IAsyncDisposable
         }
 
         await Controllers.DisposeAsync().ConfigureAwait(false);
+        await Network.DisposeAsync().ConfigureAwait(false);
         _nodes.Dispose();
     }
 
