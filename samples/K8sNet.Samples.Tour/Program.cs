@@ -1,6 +1,6 @@
-// The K8sNet tour. Until FakeCluster lands, it shows cluster DNS naming at work (how a pod in namespace "web" names
-// Services, which queries its resolver sends, which Services a URI reaches, how bad names are reported), then
-// K8sNet.Routing sending requests straight to pods over an in-memory endpoint source.
+// The K8sNet tour: cluster DNS naming at work (how a pod in namespace "web" names Services, which queries its resolver
+// sends, which Services a URI reaches, how bad names are reported), then the pod-to-pod journey in a FakeCluster and
+// K8sNet.Routing sending requests straight to pods while one is slowed and another killed.
 using System.Net;
 using K8sNet;
 using K8sNet.Dns;
@@ -61,6 +61,6 @@ foreach (var (ns, name) in new[] { ("shop", "Orders"), ("shop", "1orders"), ("sh
     }
 }
 
-await K8sNet.Samples.Tour.RoutingTour.RunAsync();
+await K8sNet.Samples.Tour.ClusterTour.RunAsync();
 
 static string Indent(string text) => string.Concat(text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => $"  {l}\n"));

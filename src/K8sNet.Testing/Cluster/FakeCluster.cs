@@ -159,8 +159,16 @@ public sealed partial class FakeCluster : IAsyncDisposable
     /// <returns>A task.</returns>
     public async Task WaitForIdleAsync(CancellationToken cancellationToken = default)
     {
-        await Controllers.WaitForIdleAsync(cancellationToken).ConfigureAwait(false);
-        await Network.WaitForIdleAsync(cancellationToken).ConfigureAwait(false); // loopback listeners the controllers' work started or stopped
+        // Controllers start and stop pods' loopback listeners; a listener that starts makes its pod ready (controller work).
+        while (true)
+        {
+            await Controllers.WaitForIdleAsync(cancellationToken).ConfigureAwait(false);
+            await Network.WaitForIdleAsync(cancellationToken).ConfigureAwait(false);
+            if (Controllers.WaitForIdleAsync(cancellationToken).IsCompleted)
+            {
+                return;
+            }
+        }
     }
 
     internal PodNetwork Network { get; }

@@ -140,7 +140,7 @@ internal sealed class PodLifecycleController
         var conditions = Json.Arr(status, "conditions");
         bool Condition(string type) => conditions.OfType<JsonObject>().Any(c => Json.Str(c["type"]) == type && Json.Str(c["status"]) == "True");
         var nodeReady = _cluster.IsNodeReady(Json.Str(pod["spec"]?["nodeName"]) ?? string.Empty);
-        var containersReady = nodeReady && (_readinessOverrides.TryGetValue(uid, out var o) ? o : true);
+        var containersReady = nodeReady && (_readinessOverrides.TryGetValue(uid, out var o) ? o : true) && _cluster.Network.HasStartedServing(pod);
         var ready = containersReady && gates.All(Condition);
 
         var changed = false;

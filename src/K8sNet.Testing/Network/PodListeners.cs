@@ -20,6 +20,7 @@ internal sealed class PodListeners : IAsyncDisposable
     private readonly Lock _gate = new();
     private readonly Dictionary<string, string> _desired = new(StringComparer.Ordinal);
     private readonly Dictionary<string, WebApplication> _running = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _started = new(StringComparer.Ordinal);
     private readonly Channel<Func<Task>> _work = Channel.CreateUnbounded<Func<Task>>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task _loop;
     private int _pending;
@@ -49,6 +50,10 @@ internal sealed class PodListeners : IAsyncDisposable
             if (desired.Length == 0)
             {
                 _desired.Remove(uid);
+                if (pod is null)
+                {
+                    _started.Remove(uid);
+                }
             }
             else
             {
@@ -62,14 +67,33 @@ internal sealed class PodListeners : IAsyncDisposable
         }
 
         var address = served?.Pod.Address;
+        var (ns, name) = (Json.Namespace(key), Json.Name(key));
         _work.Writer.TryWrite(async () =>
         {
             await StopAsync(uid).ConfigureAwait(false);
             if (desired.Length > 0)
             {
                 await StartAsync(uid, address!, ports).ConfigureAwait(false);
+                bool first;
+                lock (_gate)
+                {
+                    first = _started.Add(uid);
+                }
+
+                if (first && _owner.Cluster.Store.PeekOne(ResourceType.Pod, ns, name) is { } fresh && Json.Uid(fresh) == uid)
+                {
+                    _owner.Cluster.ResyncPod(fresh); // now listening: the kubelet may call it ready
+                }
             }
         });
+    }
+
+    public bool HasStarted(string uid)
+    {
+        lock (_gate)
+        {
+            return _started.Contains(uid);
+        }
     }
 
     public Task WaitForIdleAsync(CancellationToken cancellationToken)

@@ -53,6 +53,13 @@ internal sealed class PodNetwork : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Whether the pod's app has started: always in the simulated mode and for pods no registration serves; in the
+    /// loopback mode, once its listener has started (a readiness probe would fail before), or while it is partitioned.
+    /// </summary>
+    public bool HasStartedServing(JsonObject pod) =>
+        _listeners is null || Served(pod) is null || _listeners.HasStarted(Json.Uid(pod)) || _faults.GetValueOrDefault(Json.Uid(pod))?.Partition == PartitionMode.Refuse;
+
     public Task WaitForIdleAsync(CancellationToken cancellationToken) => _listeners?.WaitForIdleAsync(cancellationToken) ?? Task.CompletedTask;
 
     public PodFaults Faults(string uid) => _faults.GetOrAdd(uid, static _ => new PodFaults());
