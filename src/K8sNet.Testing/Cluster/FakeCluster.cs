@@ -53,6 +53,7 @@ public sealed partial class FakeCluster : IAsyncDisposable
         _garbageCollector = new GarbageCollector(this);
         _nodes = new NodeLifecycleController(this);
         Network = new PodNetwork(this);
+        _loopback = Options.NetworkMode == PodNetworkMode.Loopback ? LoopbackBlock.Claim() : null;
         _subscriptions.Add(Store.Subscribe(e =>
         {
             if (e.Type == StoreEventType.Deleted)
@@ -172,6 +173,8 @@ public sealed partial class FakeCluster : IAsyncDisposable
     }
 
     internal PodNetwork Network { get; }
+
+    private readonly LoopbackBlock? _loopback;
 
     internal void ReportControllerError(Exception ex)
     {
@@ -344,8 +347,8 @@ public sealed partial class FakeCluster : IAsyncDisposable
     public V1Node AddNode(string name, string? zone)
     {
         var index = Store.List(ResourceType.Node).Items.Count;
-        var podCidr = Options.NetworkMode == PodNetworkMode.Loopback ? $"127.244.{index}.0/24" : $"10.244.{index}.0/24";
-        var address = Options.NetworkMode == PodNetworkMode.Loopback ? $"127.243.0.{index + 2}" : $"172.18.0.{index + 2}";
+        var podCidr = _loopback?.PodCidr(index) ?? $"10.244.{index}.0/24";
+        var address = _loopback?.NodeAddress(index) ?? $"172.18.0.{index + 2}";
         var labels = new JsonObject
         {
             ["kubernetes.io/hostname"] = name,
@@ -544,6 +547,7 @@ public sealed partial class FakeCluster : IAsyncDisposable
 
         await Controllers.DisposeAsync().ConfigureAwait(false);
         await Network.DisposeAsync().ConfigureAwait(false);
+        _loopback?.Dispose();
         _nodes.Dispose();
     }
 

@@ -7,7 +7,7 @@ public enum PodNetworkMode
     Simulated = 0,
 
     /// <summary>
-    /// Each node's pod CIDR carved from 127.0.0.0/8 (127.244.N.0/24), so every pod IP is a real local address a pod can
+    /// Each node's pod CIDR carved from 127.0.0.0/8 (127.B.N.0/24, B a /16 claimed for the cluster so that clusters side by side never share an address), so every pod IP is a real local address a pod can
     /// listen on: sockets, refusals and resets are real.
     /// </summary>
     Loopback = 1,

@@ -59,6 +59,42 @@ public sealed partial class FakeCluster
     }
 
     /// <summary>
+    /// Makes the pods matching <paramref name="labelSelector"/> run an ASP.NET Core app of yours on
+    /// <paramref name="port"/> of their own IP — a gRPC service, minimal APIs, anything Kestrel hosts — from when each
+    /// runs until it is gone (the loopback network mode only). The cluster's faults apply before your pipeline
+    /// (latency, drops, a share of failures answered with their status), and responses carry
+    /// <see cref="FakeClusterHeaders"/>. One app per pod: the newest registration's.
+    /// </summary>
+    /// <param name="labelSelector">Which pods.</param>
+    /// <param name="configureServices">Adds the app's services (e.g. <c>b =&gt; b.Services.AddGrpc()</c>).</param>
+    /// <param name="configureApp">Builds its pipeline (e.g. <c>app =&gt; app.MapGrpcService&lt;Greeter&gt;()</c>).</param>
+    /// <param name="port">The pod port.</param>
+    /// <param name="namespace">The pods' namespace.</param>
+    /// <param name="protocol">h2c (the default, as gRPC serves) or HTTP/1.1.</param>
+    /// <returns>Disposing it stops these pods serving.</returns>
+    /// <exception cref="InvalidOperationException">The cluster is in the simulated network mode.</exception>
+    public IDisposable ServeApp(
+        string labelSelector,
+        Action<Microsoft.AspNetCore.Builder.WebApplicationBuilder> configureServices,
+        Action<Microsoft.AspNetCore.Builder.WebApplication> configureApp,
+        int port,
+        string @namespace = "default",
+        PodHttpProtocol protocol = PodHttpProtocol.Http2)
+    {
+        ArgumentNullException.ThrowIfNull(labelSelector);
+        ArgumentNullException.ThrowIfNull(configureServices);
+        ArgumentNullException.ThrowIfNull(configureApp);
+        ArgumentOutOfRangeException.ThrowIfLessThan(port, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(port, 65535);
+        if (Options.NetworkMode != PodNetworkMode.Loopback)
+        {
+            throw new InvalidOperationException("ServeApp runs real ASP.NET Core apps on pods' own IPs: create the cluster with o.NetworkMode = PodNetworkMode.Loopback.");
+        }
+
+        return Network.Serve(@namespace, LabelSelector.Parse(labelSelector), port, PodNetwork.DefaultHandlerAsync, protocol, new PodApp(configureServices, configureApp));
+    }
+
+    /// <summary>
     /// An HttpClient as an app in <paramref name="fromPod"/> has one (or, when <see langword="null"/>, a client outside
     /// the cluster): host names resolve through the pod's DNS search path (<see cref="ResolveFromPod"/>; outside: cluster
     /// FQDNs only); each new connection goes through kube-proxy (<see cref="KubeProxy"/>) from the pod's node and IP to

@@ -20,6 +20,7 @@ internal sealed class PodListeners : IAsyncDisposable
     private readonly Lock _gate = new();
     private readonly Dictionary<string, string> _desired = new(StringComparer.Ordinal);
     private readonly Dictionary<string, WebApplication> _running = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, HashSet<Microsoft.AspNetCore.Connections.ConnectionContext>> _connections = new(StringComparer.Ordinal);
     private readonly HashSet<string> _started = new(StringComparer.Ordinal);
     private readonly Channel<Func<Task>> _work = Channel.CreateUnbounded<Func<Task>>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task _loop;
@@ -38,8 +39,10 @@ internal sealed class PodListeners : IAsyncDisposable
         var uid = Json.Uid(key);
         var served = pod is null ? null : _owner.Served(pod);
         var refusing = _owner.Faults(uid).Partition == PartitionMode.Refuse;
-        var ports = served is { } s ? s.Ports.Select((p, i) => (Port: p, s.Handlers[i].Protocol)).OrderBy(p => p.Port).ToArray() : [];
-        var desired = served is not null && !refusing ? served.Value.Pod.Address + ":" + string.Join(',', ports.Select(p => $"{p.Port}/{p.Protocol}")) : string.Empty;
+        var ports = served is { } s ? s.Ports.Select((p, i) => (Port: p, Registration: s.Handlers[i])).OrderBy(p => p.Port).ToArray() : [];
+        var desired = served is not null && !refusing
+            ? served.Value.Pod.Address + ":" + string.Join(',', ports.Select(p => $"{p.Port}/{p.Registration.Protocol}/{System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(p.Registration.App ?? (object)p.Registration.Protocol)}"))
+            : string.Empty;
         lock (_gate)
         {
             if (_desired.GetValueOrDefault(uid, string.Empty) == desired)
@@ -67,13 +70,14 @@ internal sealed class PodListeners : IAsyncDisposable
         }
 
         var address = served?.Pod.Address;
+        var podInfo = served?.Pod;
         var (ns, name) = (Json.Namespace(key), Json.Name(key));
         _work.Writer.TryWrite(async () =>
         {
             await StopAsync(uid).ConfigureAwait(false);
             if (desired.Length > 0)
             {
-                await StartAsync(uid, address!, ports).ConfigureAwait(false);
+                await StartAsync(uid, podInfo!, ports).ConfigureAwait(false);
                 bool first;
                 lock (_gate)
                 {
@@ -148,38 +152,165 @@ internal sealed class PodListeners : IAsyncDisposable
         }
     }
 
-    private async Task StartAsync(string uid, IPAddress address, (int Port, PodHttpProtocol Protocol)[] ports)
+    private async Task StartAsync(string uid, PodInfo pod, (int Port, PodNetwork.Registration Registration)[] ports)
     {
+        var address = pod.Address;
+        // Until the listener stops, the pod's process runs: requests that arrive after the pod object is gone are still
+        // served, by what served it when it started.
+        var started = ports.ToDictionary(p => p.Port, p => (pod, uid, p.Registration.Handler));
+        (PodInfo Pod, string Uid, PodRequestHandler Handler)? Resolve(HttpContext context)
+        {
+            var local = context.Connection.LocalIpAddress;
+            return local is not null && _owner.Find(local.IsIPv4MappedToIPv6 ? local.MapToIPv4() : local, context.Connection.LocalPort) is { } live
+                ? live
+                : started.TryGetValue(context.Connection.LocalPort, out var then) ? then : null;
+        }
+
+        // One app per pod: the newest ServeApp registration's, when there is one; handler ports are served beside it.
+        var podApp = ports.Select(p => p.Registration.App).LastOrDefault(a => a is not null);
+        var connections = new HashSet<Microsoft.AspNetCore.Connections.ConnectionContext>();
+        lock (_gate)
+        {
+            _connections[uid] = connections;
+        }
+
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
+        podApp?.ConfigureServices(builder);
         builder.WebHost.UseKestrel(o =>
         {
             o.AddServerHeader = false;
-            foreach (var (port, protocol) in ports)
+            foreach (var (port, registration) in ports)
             {
-                o.Listen(address, port, l => l.Protocols = protocol == PodHttpProtocol.Http2 ? HttpProtocols.Http2 : HttpProtocols.Http1);
+                o.Listen(address, port, l =>
+                {
+                    l.Protocols = registration.Protocol == PodHttpProtocol.Http2 ? HttpProtocols.Http2 : HttpProtocols.Http1;
+                    l.Use(next => async connection =>
+                    {
+                        lock (connections)
+                        {
+                            connections.Add(connection);
+                        }
+
+                        try
+                        {
+                            await next(connection).ConfigureAwait(false);
+                        }
+                        finally
+                        {
+                            lock (connections)
+                            {
+                                connections.Remove(connection);
+                            }
+                        }
+                    });
+                });
             }
         });
         builder.WebHost.UseShutdownTimeout(TimeSpan.FromMilliseconds(100));
         var app = builder.Build();
-        app.Run(ServeAsync);
+        if (podApp is null)
+        {
+            app.Run(context => ServeAsync(context, Resolve(context)));
+        }
+        else
+        {
+            var appPorts = ports.Where(p => p.Registration.App is not null).Select(p => p.Port).ToHashSet();
+            app.Use(async (context, next) =>
+            {
+                if (!appPorts.Contains(context.Connection.LocalPort))
+                {
+                    await ServeAsync(context, Resolve(context)).ConfigureAwait(false);
+                    return;
+                }
+
+                await BeforeAppAsync(context, next, Resolve(context)).ConfigureAwait(false);
+            });
+            podApp.ConfigureApp(app);
+        }
+
         await app.StartAsync().ConfigureAwait(false);
         _running[uid] = app;
     }
 
+    // What the network does to a request before a pod's own app sees it: the pod's faults, and headers naming the pod.
+    private async Task BeforeAppAsync(HttpContext context, RequestDelegate next, (PodInfo Pod, string Uid, PodRequestHandler Handler)? served)
+    {
+        if (served is not { } found)
+        {
+            context.Abort();
+            return;
+        }
+
+        var faults = _owner.Faults(found.Uid);
+        try
+        {
+            if (faults.Partition == PartitionMode.Drop)
+            {
+                await Task.Delay(Timeout.InfiniteTimeSpan, TimeProvider.System, context.RequestAborted).ConfigureAwait(false);
+            }
+
+            if (faults.Latency > TimeSpan.Zero)
+            {
+                await Task.Delay(faults.Latency, TimeProvider.System, context.RequestAborted).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            return;
+        }
+
+        var pod = found.Pod;
+        context.Response.OnStarting(() =>
+        {
+            context.Response.Headers[PodNetwork.PodHeader] = pod.Namespace + "/" + pod.Name;
+            context.Response.Headers[PodNetwork.PodIPHeader] = pod.Address.ToString();
+            context.Response.Headers[PodNetwork.NodeHeader] = pod.Node;
+            return Task.CompletedTask;
+        });
+        if (_owner.ShouldFail(faults))
+        {
+            context.Response.StatusCode = faults.FailureStatus;
+            return;
+        }
+
+        await next(context).ConfigureAwait(false);
+    }
+
     private async Task StopAsync(string uid)
     {
+        HashSet<Microsoft.AspNetCore.Connections.ConnectionContext>? connections;
+        lock (_gate)
+        {
+            _connections.Remove(uid, out connections);
+        }
+
+        if (connections is not null)
+        {
+            // As a killed process's sockets: closed under the connections, no HTTP/2 goodbye (GOAWAY, RST_STREAM) first.
+            Microsoft.AspNetCore.Connections.ConnectionContext[] open;
+            lock (connections)
+            {
+                open = [.. connections];
+            }
+
+            foreach (var c in open)
+            {
+                c.Abort(new Microsoft.AspNetCore.Connections.ConnectionAbortedException("The pod is gone."));
+            }
+        }
+
         if (_running.Remove(uid, out var app))
         {
-            await app.StopAsync().ConfigureAwait(false);
+            // The process is gone (killed, or its grace period over) or cut off: its connections die at once, reset.
+            await app.StopAsync(new CancellationToken(canceled: true)).ConfigureAwait(false);
             await app.DisposeAsync().ConfigureAwait(false);
         }
     }
 
-    private async Task ServeAsync(HttpContext context)
+    private async Task ServeAsync(HttpContext context, (PodInfo Pod, string Uid, PodRequestHandler Handler)? served)
     {
-        var local = context.Connection.LocalIpAddress;
-        if (local is null || _owner.Find(local.IsIPv4MappedToIPv6 ? local.MapToIPv4() : local, context.Connection.LocalPort) is not { } found)
+        if (served is not { } found)
         {
             context.Abort(); // no longer served: as a process that closed its socket
             return;

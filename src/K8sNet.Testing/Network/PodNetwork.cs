@@ -33,9 +33,9 @@ internal sealed class PodNetwork : IAsyncDisposable
 
     public FakeCluster Cluster => _cluster;
 
-    public IDisposable Serve(string @namespace, LabelSelector selector, int? port, PodRequestHandler handler, PodHttpProtocol protocol)
+    public IDisposable Serve(string @namespace, LabelSelector selector, int? port, PodRequestHandler handler, PodHttpProtocol protocol, PodApp? app = null)
     {
-        var registration = new Registration(this, @namespace, selector, port, handler, protocol);
+        var registration = new Registration(this, @namespace, selector, port, handler, protocol, app);
         lock (_gate)
         {
             _registrations.Add(registration);
@@ -143,7 +143,7 @@ internal sealed class PodNetwork : IAsyncDisposable
         }
 
         HttpResponseMessage response;
-        if (faults is { FailureShare: > 0 } && NextDouble() < faults.FailureShare)
+        if (faults is not null && ShouldFail(faults))
         {
             response = new HttpResponseMessage((HttpStatusCode)faults.FailureStatus)
             {
@@ -198,6 +198,8 @@ internal sealed class PodNetwork : IAsyncDisposable
         }
     }
 
+    public bool ShouldFail(PodFaults faults) => faults.FailureShare > 0 && NextDouble() < faults.FailureShare;
+
     private double NextDouble()
     {
         lock (_randomGate)
@@ -212,9 +214,12 @@ internal sealed class PodNetwork : IAsyncDisposable
         where (Json.Str(p["protocol"]) ?? "TCP") == "TCP" && Json.Num(p["containerPort"]) is > 0 and <= 65535
         select (int)Json.Num(p["containerPort"])!.Value;
 
-    internal sealed class Registration(PodNetwork owner, string @namespace, LabelSelector selector, int? port, PodRequestHandler handler, PodHttpProtocol protocol) : IDisposable
+    internal sealed class Registration(PodNetwork owner, string @namespace, LabelSelector selector, int? port, PodRequestHandler handler, PodHttpProtocol protocol, PodApp? app) : IDisposable
     {
         public PodHttpProtocol Protocol { get; } = protocol;
+
+        /// <summary>An ASP.NET Core app the pod runs on this port instead of <see cref="Handler"/> (loopback mode).</summary>
+        public PodApp? App { get; } = app;
 
         public string Namespace { get; } = @namespace;
 
@@ -235,6 +240,9 @@ internal sealed class PodNetwork : IAsyncDisposable
         }
     }
 }
+
+/// <summary>An ASP.NET Core app pods run: its services and its pipeline.</summary>
+internal sealed record PodApp(Action<Microsoft.AspNetCore.Builder.WebApplicationBuilder> ConfigureServices, Action<Microsoft.AspNetCore.Builder.WebApplication> ConfigureApp);
 
 /// <summary>The faults set on one pod.</summary>
 internal sealed class PodFaults

@@ -1,0 +1,54 @@
+using Grpc.Net.Client.Balancer;
+using K8sNet.Routing;
+
+namespace K8sNet.Grpc;
+
+/// <summary>
+/// One call's hold on its endpoint: completed once, by the response stream's end (through
+/// <see cref="K8sNetGrpcHandler"/>) or, without that handler, by gRPC's tracker at the response headers; a failure
+/// before a response completes it at once. Its outcome goes to the policy (outstanding, EWMA) and outlier detection.
+/// </summary>
+internal sealed class GrpcCallLease(EndpointLease lease, EndpointSet set, OutlierDetector detector) : ISubchannelCallTracker
+{
+    public static readonly HttpRequestOptionsKey<GrpcCallLease> Key = new("K8sNet.Grpc.CallLease");
+
+    private int _completed;
+
+    /// <summary>Set by <see cref="K8sNetGrpcHandler"/>: it will complete the lease when the response ends.</summary>
+    public bool TrackedToEnd { get; set; }
+
+    public ServiceEndpoint Endpoint => lease.Endpoint;
+
+    public void Start()
+    {
+    }
+
+    public void Complete(CompletionContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (context.Error is { } error)
+        {
+            Finish(Outcome(error));
+        }
+        else if (!TrackedToEnd)
+        {
+            Finish(EndpointOutcome.Success);
+        }
+    }
+
+    public void Finish(EndpointOutcome outcome)
+    {
+        if (Interlocked.Exchange(ref _completed, 1) == 0)
+        {
+            lease.Complete(outcome);
+            detector.Report(set, lease.Endpoint, outcome);
+        }
+    }
+
+    public static EndpointOutcome Outcome(Exception error) => error switch
+    {
+        OperationCanceledException => EndpointOutcome.Canceled,
+        HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError } => EndpointOutcome.ConnectFailure,
+        _ => EndpointOutcome.TransportFailure,
+    };
+}
