@@ -20,6 +20,12 @@ public static class K8sNetBalancerAttributes
     /// <summary>Its node, when known.</summary>
     public static BalancerAttributesKey<string> Node { get; } = new("k8snet.node");
 
+    /// <summary>
+    /// The authority (Host) gRPC sends instead of the pod's address: the Service's name and port
+    /// (<c>orders.shop.svc.cluster.local:50051</c>). Grpc.Net.Client's own key for it.
+    /// </summary>
+    internal static BalancerAttributesKey<string> HostOverride { get; } = new("HostOverride");
+
     /// <summary>The endpoint set the addresses came from (on the resolver result).</summary>
     internal static BalancerAttributesKey<EndpointSet> Set { get; } = new("k8snet.set");
 }

@@ -110,7 +110,7 @@ public sealed partial class K8sNetResolverFactory : ResolverFactory
                 var builder = new EndpointSetBuilder(service, factory._topology, factory._options.Endpoints);
                 await foreach (var state in factory._source.WatchAsync(service, cancellationToken).ConfigureAwait(false))
                 {
-                    listener(Result(service, target, builder, state, config));
+                    listener(Result(service, target, builder, state, config, factory._uris.Context.ClusterDomain));
                 }
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -142,7 +142,7 @@ public sealed partial class K8sNetResolverFactory : ResolverFactory
             return target.Candidates[0];
         }
 
-        private static ResolverResult Result(ServiceName service, ServiceUriTarget target, EndpointSetBuilder builder, ServiceState state, ServiceConfig config)
+        private static ResolverResult Result(ServiceName service, ServiceUriTarget target, EndpointSetBuilder builder, ServiceState state, ServiceConfig config, string clusterDomain)
         {
             if (state.Spec is not { } spec)
             {
@@ -161,11 +161,13 @@ public sealed partial class K8sNetResolverFactory : ResolverFactory
                     $"Service '{service}' port {(port.Name.Length > 0 ? port.Name : port.Port)} has no endpoint this client may use ({set?.Status.ToString() ?? "no endpoints"})."));
             }
 
+            var authority = $"{DnsNames.ServiceFqdn(service, clusterDomain)}:{port.Port}";
             var addresses = new List<BalancerAddress>(set.Eligible.Length);
             foreach (var e in set.Eligible)
             {
                 var a = new BalancerAddress(e.Address.ToString(), e.Port);
                 a.Attributes.Set(K8sNetBalancerAttributes.Endpoint, e);
+                a.Attributes.Set(K8sNetBalancerAttributes.HostOverride, authority);
                 a.Attributes.Set(K8sNetBalancerAttributes.Ready, e.IsReady);
                 a.Attributes.Set(K8sNetBalancerAttributes.Terminating, e.IsTerminating);
                 if (e.Zone is { } zone)

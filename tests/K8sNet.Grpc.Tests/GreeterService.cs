@@ -12,7 +12,7 @@ public sealed class GreeterService : Greeter.GreeterBase
             await Task.Delay(request.DelayMs, context.CancellationToken);
         }
 
-        return new HelloReply { Message = "Hello " + request.Name, PodIp = PodIp(context) };
+        return new HelloReply { Message = "Hello " + request.Name, PodIp = PodIp(context), Authority = context.Host };
     }
 
     public override async Task Stream(StreamRequest request, IServerStreamWriter<HelloReply> responseStream, ServerCallContext context)

@@ -90,6 +90,8 @@ public sealed class GrpcBalancingTests : IAsyncLifetime
 
         Assert.Equal(PodIps(), served.Keys.Order(StringComparer.Ordinal));
         Assert.All(served.Values, n => Assert.InRange(n, 10, 60));
+        var reply = await client.SayHelloAsync(new HelloRequest { Name = "who" });
+        Assert.Equal("greeter.default.svc.cluster.local:50051", reply.Authority); // the Service, not the pod's address
     }
 
     [Fact]
