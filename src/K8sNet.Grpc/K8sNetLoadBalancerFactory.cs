@@ -56,7 +56,7 @@ public sealed class K8sNetLoadBalancerFactory : LoadBalancerFactory
             : base(controller, loggerFactory)
         {
             _options = options;
-            Policy = LoadBalancingPolicies.Create(options.Policy, time, options.PeakEwma, options.ConsistentHash);
+            Policy = K8sNetLoadBalancers.Create(options.Policy, time, options.PeakEwma, options.ConsistentHash);
             Detector = new OutlierDetector(options.OutlierDetection, time);
         }
 

@@ -4,5 +4,5 @@ namespace K8sNet.Routing;
 internal static class BalancerFactory
 {
     public static ILoadBalancer Create(K8sNetRoutingOptions options, TimeProvider time) =>
-        LoadBalancingPolicies.Create(options.Policy, time, options.PeakEwma, options.ConsistentHash, options.StickinessTimeout);
+        K8sNetLoadBalancers.Create(options.Policy, time, options.PeakEwma, options.ConsistentHash, options.StickinessTimeout);
 }

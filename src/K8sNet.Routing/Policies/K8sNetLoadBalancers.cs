@@ -1,7 +1,7 @@
 namespace K8sNet.Routing;
 
 /// <summary>Creates K8sNet's balancing policies by name, for other transports (K8sNet.Grpc) and custom pipelines.</summary>
-public static class LoadBalancingPolicies
+public static class K8sNetLoadBalancers
 {
     /// <summary>Creates the balancer of <paramref name="policy"/>.</summary>
     /// <param name="policy">The policy.</param>
