@@ -71,4 +71,61 @@ public sealed class RegistrationTests
 
         Assert.Equal(3, pods.Count);
     }
+
+    [Fact]
+    public async Task ThroughTheKubernetesSource_OverTheFakeApiServer_CallsReachEveryPod()
+    {
+        await using var cluster = new FakeCluster(o => o.NetworkMode = PodNetworkMode.Loopback);
+        cluster.Apply(GrpcBalancingTests.Manifest);
+        cluster.ServeApp("app=greeter", b => b.Services.AddGrpc(), app => app.MapGrpcService<GreeterService>(), 50051);
+        await cluster.WaitForIdleAsync();
+        await cluster.StartApiServerAsync();
+        var services = new ServiceCollection();
+        services.AddSingleton(cluster.CreateKubernetesClient());
+        services.AddK8sNet()
+            .AddKubernetesEndpoints()
+            .AddClientContext(o =>
+            {
+                o.Namespace = "default";
+                o.ReadFile = _ => null;
+            })
+            .AddGrpcBalancing();
+        services.AddGrpcClient<Greeter.GreeterClient>(o => o.Address = new Uri("k8s:///greeter:grpc"));
+        await using var provider = services.BuildServiceProvider();
+        var client = provider.GetRequiredService<Greeter.GreeterClient>();
+
+        var pods = new HashSet<string>();
+        for (var i = 0; i < 60; i++)
+        {
+            pods.Add((await client.SayHelloAsync(new HelloRequest { Name = "api" }, new CallOptions().WithWaitForReady())).PodIp);
+        }
+
+        Assert.Equal(3, pods.Count);
+    }
+
+    [Fact]
+    public async Task ConsistentHash_ByAMetadataKey_KeepsAKeyOnOnePod()
+    {
+        await using var cluster = new FakeCluster(o => o.NetworkMode = PodNetworkMode.Loopback);
+        cluster.Apply(GrpcBalancingTests.Manifest);
+        cluster.ServeApp("app=greeter", b => b.Services.AddGrpc(), app => app.MapGrpcService<GreeterService>(), 50051);
+        await cluster.WaitForIdleAsync();
+        await using var provider = GrpcBalancingTests.Client(cluster, configure: o =>
+        {
+            o.Policy = K8sNet.Routing.LoadBalancingPolicy.ConsistentHash;
+            o.HashKeyMetadata = "x-user";
+        });
+        var client = provider.GetRequiredService<Greeter.GreeterClient>();
+
+        var byUser = new Dictionary<string, HashSet<string>>();
+        for (var i = 0; i < 120; i++)
+        {
+            var user = "user-" + (i % 12);
+            var reply = await client.SayHelloAsync(new HelloRequest { Name = user }, new Metadata { { "x-user", user } });
+            (byUser.TryGetValue(user, out var set) ? set : byUser[user] = []).Add(reply.PodIp);
+        }
+
+        Assert.All(byUser.Values, pods => Assert.Single(pods));
+        Assert.True(byUser.Values.Select(p => p.Single()).Distinct().Count() >= 2, "12 keys over 3 pods use more than one pod");
+    }
 }
