@@ -127,12 +127,32 @@ public sealed class K8sNetLoadBalancerFactory : LoadBalancerFactory
         public override PickResult Pick(GrpcPickContext context)
         {
             ArgumentNullException.ThrowIfNull(context);
-            var pick = new K8sNet.PickContext(owner.HashKey(context.Request), excluded: null, ignoreHealth: owner.Detector.IsPanic(set));
-            if (!owner.Policy.TryPick(ready, pick, out var lease) || !subchannels.TryGetValue((lease.Endpoint.Address, lease.Endpoint.Port), out var subchannel))
+            var hash = owner.HashKey(context.Request);
+            var pick = new K8sNet.PickContext(hash, excluded: null, ignoreHealth: owner.Detector.IsPanic(set));
+            EndpointLease lease;
+            Subchannel? subchannel;
+            if (hash is not null && ready.Eligible.Length < set.Eligible.Length && owner.Policy.TryPick(set, pick, out lease))
+            {
+                // A key's endpoint comes from every endpoint, not only the connected ones, so that keys stay put while
+                // connections come and go; when its endpoint is not connected, the key goes to a connected one.
+                if (subchannels.TryGetValue((lease.Endpoint.Address, lease.Endpoint.Port), out subchannel))
+                {
+                    return Picked(context, lease, subchannel);
+                }
+
+                lease.Complete(EndpointOutcome.Canceled);
+            }
+
+            if (!owner.Policy.TryPick(ready, pick, out lease) || !subchannels.TryGetValue((lease.Endpoint.Address, lease.Endpoint.Port), out subchannel))
             {
                 return PickResult.ForFailure(new Status(StatusCode.Unavailable, $"No connected endpoint of {set.Service} to pick ({ready.Eligible.Length} of {set.Eligible.Length} connected)."));
             }
 
+            return Picked(context, lease, subchannel);
+        }
+
+        private PickResult Picked(GrpcPickContext context, EndpointLease lease, Subchannel subchannel)
+        {
             var call = new GrpcCallLease(lease, set, owner.Detector);
             context.Request?.Options.Set(GrpcCallLease.Key, call);
             return PickResult.ForSubchannel(subchannel, call);

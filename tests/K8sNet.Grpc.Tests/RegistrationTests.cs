@@ -116,6 +116,12 @@ public sealed class RegistrationTests
             o.HashKeyMetadata = "x-user";
         });
         var client = provider.GetRequiredService<Greeter.GreeterClient>();
+        for (var i = 0; i < 30; i++)
+        {
+            await client.SayHelloAsync(new HelloRequest { Name = "warm-up" }, new CallOptions().WithWaitForReady()); // connect to every pod
+        }
+
+        await Task.Delay(200);
 
         var byUser = new Dictionary<string, HashSet<string>>();
         for (var i = 0; i < 120; i++)
