@@ -34,8 +34,16 @@ public sealed class FakeApiServer : IAsyncDisposable
         _handler = new ApiHandler(cluster, this);
     }
 
-    /// <summary>The server's address, e.g. <c>http://127.0.0.1:41234/</c>.</summary>
-    public Uri BaseAddress => new($"http://127.0.0.1:{Port}/");
+    /// <summary>The server's address, e.g. <c>http://127.0.0.1:41234/</c> (<c>https</c> with <see cref="FakeClusterOptions.ApiServerTls"/>).</summary>
+    public Uri BaseAddress => new($"{(_cluster.Options.ApiServerTls ? "https" : "http")}://127.0.0.1:{Port}/");
+
+    /// <summary>
+    /// The CA that signed the server's certificate, with <see cref="FakeClusterOptions.ApiServerTls"/> (generated at the
+    /// first start, kept across restarts); <see langword="null"/> without TLS.
+    /// </summary>
+    public System.Security.Cryptography.X509Certificates.X509Certificate2? CertificateAuthority => _certificates?.Authority;
+
+    private ApiServerCertificates? _certificates;
 
     /// <summary>The port (chosen at the first start; kept across restarts).</summary>
     public int Port { get; private set; }
@@ -179,7 +187,14 @@ public sealed class FakeApiServer : IAsyncDisposable
         {
             o.AddServerHeader = false;
             o.Limits.MaxRequestBodySize = null; // the handler answers oversized bodies with the API server's 413 Status
-            o.Listen(IPAddress.Loopback, port);
+            o.Listen(IPAddress.Loopback, port, l =>
+            {
+                if (_cluster.Options.ApiServerTls)
+                {
+                    _certificates ??= ApiServerCertificates.Create(_cluster.Options.ClusterDomain, TimeProvider.System);
+                    l.UseHttps(_certificates.Serving);
+                }
+            });
         });
         builder.WebHost.UseShutdownTimeout(TimeSpan.FromSeconds(2));
         var app = builder.Build();
@@ -203,6 +218,14 @@ public sealed class FakeApiServer : IAsyncDisposable
 
         try
         {
+            if (_cluster.Options.ApiServerToken is { } token
+                && !string.Equals(context.Request.Headers.Authorization.ToString(), "Bearer " + token, StringComparison.Ordinal))
+            {
+                // As kube-apiserver with anonymous access off: no or a wrong credential fails authentication.
+                await ApiHandler.WriteStatusAsync(context, new KubernetesStatusException(401, "Unauthorized", "Unauthorized")).ConfigureAwait(false);
+                return;
+            }
+
             if (IsStopping)
             {
                 // As kube-apiserver during graceful termination.

@@ -443,32 +443,50 @@ public sealed partial class FakeCluster : IAsyncDisposable
         }
     }
 
-    /// <summary>A KubernetesClient for the cluster's API server (which must be started).</summary>
+    /// <summary>
+    /// A KubernetesClient for the cluster's API server (which must be started), with its token and trusting its CA when
+    /// they are on.
+    /// </summary>
     /// <returns>The client; dispose it when done.</returns>
     /// <exception cref="InvalidOperationException">The API server is not running.</exception>
-    public IKubernetes CreateKubernetesClient() => new k8s.Kubernetes(new KubernetesClientConfiguration { Host = RunningApiServer().BaseAddress.ToString() });
+    public IKubernetes CreateKubernetesClient()
+    {
+        var server = RunningApiServer();
+        var config = new KubernetesClientConfiguration { Host = server.BaseAddress.ToString(), AccessToken = Options.ApiServerToken };
+        if (server.CertificateAuthority is { } ca)
+        {
+            config.SslCaCerts = [System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadCertificate(ca.RawData)];
+        }
+
+        return new k8s.Kubernetes(config);
+    }
 
     /// <summary>
     /// Writes a kubeconfig for the cluster's API server (context and cluster <c>k8snet-fake</c>, namespace
-    /// <c>default</c>), for kubectl (<c>--kubeconfig</c>) or <c>KubernetesClientConfiguration.BuildConfigFromConfigFile</c>.
+    /// <c>default</c>; with TLS the CA as <c>certificate-authority-data</c>, the token as the user's), for kubectl
+    /// (<c>--kubeconfig</c>) or <c>KubernetesClientConfiguration.BuildConfigFromConfigFile</c>.
     /// </summary>
     /// <param name="path">The file to write.</param>
     /// <exception cref="InvalidOperationException">The API server is not running.</exception>
     public void WriteKubeconfig(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        var server = RunningApiServer().BaseAddress.ToString().TrimEnd('/');
+        var running = RunningApiServer();
+        var server = running.BaseAddress.ToString().TrimEnd('/');
+        var authority = running.CertificateAuthority is { } ca
+            ? $"\n    certificate-authority-data: {Convert.ToBase64String(System.Text.Encoding.ASCII.GetBytes(ca.ExportCertificatePem()))}"
+            : string.Empty;
         File.WriteAllText(path, $"""
             apiVersion: v1
             kind: Config
             clusters:
             - name: k8snet-fake
               cluster:
-                server: {server}
+                server: {server}{authority}
             users:
             - name: k8snet-fake
               user:
-                token: k8snet-fake-token
+                token: {Options.ApiServerToken ?? "k8snet-fake-token"}
             contexts:
             - name: k8snet-fake
               context:

@@ -11,7 +11,7 @@ namespace K8sNet.Testing;
 public static class FakeClusterHost
 {
     /// <summary>The command line it understands.</summary>
-    public const string Usage = """
+    public static string Usage { get; } = """
         K8sNet.FakeCluster.Server: an in-process Kubernetes cluster on loopback for kubectl and clients.
 
           --port N              API server port on 127.0.0.1 (default 6443; 0 picks one)
@@ -22,7 +22,8 @@ public static class FakeClusterHost
           --nodes N             how many nodes (default 3)
           --zones a,b,c         the nodes' zones, in turn (default zone-a,zone-b,zone-c)
           --demo                start with a small workload (Deployments, Services, an Ingress)
-          --tls                 HTTPS with a generated CA (not available yet: refused)
+          --tls                 HTTPS with a CA generated for the run (in the kubeconfig)
+          --token T             require bearer token T (401 without it); in the kubeconfig
           --help                this text
         """;
 
@@ -58,6 +59,8 @@ public static class FakeClusterHost
         {
             o.ClusterDomain = settings.ClusterDomain;
             o.Nodes = settings.Nodes;
+            o.ApiServerTls = settings.Tls;
+            o.ApiServerToken = settings.Token;
             if (settings.Zones is { } zones)
             {
                 o.Zones.Clear();
@@ -85,7 +88,7 @@ public static class FakeClusterHost
 
         var api = await cluster.StartApiServerAsync(settings.Port, cancellationToken).ConfigureAwait(false);
         cluster.WriteKubeconfig(settings.Kubeconfig);
-        await output.WriteLineAsync($"API server   {api.BaseAddress}").ConfigureAwait(false);
+        await output.WriteLineAsync($"API server   {api.BaseAddress}{(settings.Tls ? " (TLS, CA in the kubeconfig)" : string.Empty)}{(settings.Token is null ? string.Empty : " (bearer token required)")}").ConfigureAwait(false);
         if (settings.DnsPort is { } dnsPort)
         {
             var dns = cluster.StartDnsServer(dnsPort);
@@ -107,7 +110,12 @@ public static class FakeClusterHost
         return 0;
     }
 
-    private sealed record Settings(int Port, int? DnsPort, string Kubeconfig, string ClusterDomain, IReadOnlyList<string>? ServiceCidrs, int Nodes, IReadOnlyList<string>? Zones, bool Demo, bool Help);
+    private sealed record Settings(int Port, int? DnsPort, string Kubeconfig, string ClusterDomain, IReadOnlyList<string>? ServiceCidrs, int Nodes, IReadOnlyList<string>? Zones, bool Demo, bool Help)
+    {
+        public bool Tls { get; init; }
+
+        public string? Token { get; init; }
+    }
 
     private static Settings Parse(string[] args)
     {
@@ -140,7 +148,8 @@ public static class FakeClusterHost
                 "--zones" => settings with { Zones = Value().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) },
                 "--demo" => settings with { Demo = true },
                 "--help" or "-h" => settings with { Help = true },
-                "--tls" => throw new FormatException("--tls is not available yet: the fake API server serves plain HTTP on loopback"),
+                "--tls" => settings with { Tls = true },
+                "--token" => settings with { Token = Value().Length > 0 ? args[i] : throw new FormatException("--token needs a value") },
                 _ => throw new FormatException($"unknown option '{arg}'"),
             };
         }

@@ -27,6 +27,19 @@ public sealed class FakeClusterOptions
     /// <summary>The cluster domain. Default <c>cluster.local</c>.</summary>
     public string ClusterDomain { get; set; } = "cluster.local";
 
+    /// <summary>
+    /// Whether the API server serves HTTPS, with a CA and serving certificate generated for the cluster
+    /// (<c>FakeApiServer.CertificateAuthority</c>; <c>WriteKubeconfig</c> and <c>CreateKubernetesClient</c> trust it).
+    /// Default <see langword="false"/>: plain HTTP on loopback.
+    /// </summary>
+    public bool ApiServerTls { get; set; }
+
+    /// <summary>
+    /// The bearer token the API server requires: a request without it, or with another, gets 401 Unauthorized (anonymous
+    /// access off). <see langword="null"/> (the default): no authentication.
+    /// </summary>
+    public string? ApiServerToken { get; set; }
+
     /// <summary>The TTL, in seconds, of the cluster DNS's answers (CoreDNS's <c>ttl</c>, 0–3600). Default 5 (CoreDNS's).</summary>
     public int DnsTtl { get; set; } = 5;
 

@@ -181,16 +181,18 @@ public sealed class KubectlTests : IAsyncLifetime
         }
     }
 
-    private static string? Which(string program) =>
+    internal static string? Which(string program) =>
         (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(Path.PathSeparator).Select(d => Path.Combine(d, program)).FirstOrDefault(File.Exists);
 
-    private async Task<(int Code, string Output)> KubectlAsync(params string[] args)
+    private Task<(int Code, string Output)> KubectlAsync(params string[] args) => RunKubectlAsync(_kubeconfig, _cacheDir, args);
+
+    internal static async Task<(int Code, string Output)> RunKubectlAsync(string kubeconfig, string cacheDir, params string[] args)
     {
         var start = new ProcessStartInfo("kubectl") { RedirectStandardOutput = true, RedirectStandardError = true };
         start.ArgumentList.Add("--kubeconfig");
-        start.ArgumentList.Add(_kubeconfig);
+        start.ArgumentList.Add(kubeconfig);
         start.ArgumentList.Add("--cache-dir"); // discovery cached per test, not in ~/.kube
-        start.ArgumentList.Add(_cacheDir);
+        start.ArgumentList.Add(cacheDir);
         foreach (var a in args)
         {
             start.ArgumentList.Add(a);

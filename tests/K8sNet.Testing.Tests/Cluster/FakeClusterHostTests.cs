@@ -36,10 +36,34 @@ public class FakeClusterHostTests
         Assert.EndsWith("stopped" + Environment.NewLine, output.ToString(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Tls_AndToken_ServeHttps_AndTheKubeconfigCarriesBoth()
+    {
+        var kubeconfig = Path.Combine(Path.GetTempPath(), $"k8snet-{Guid.NewGuid():N}.kubeconfig");
+        using var stop = new CancellationTokenSource();
+        using var output = new StringWriter();
+        var started = new TaskCompletionSource<FakeCluster>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var run = FakeClusterHost.RunAsync(["--port", "0", "--kubeconfig", kubeconfig, "--tls", "--token", "t0ken"], output, stop.Token, c => started.SetResult(c));
+        try
+        {
+            await started.Task.WaitAsync(TimeSpan.FromSeconds(30));
+            using var client = new k8s.Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(kubeconfig));
+            Assert.NotEmpty((await client.CoreV1.ListNodeAsync()).Items);
+            Assert.Contains("API server   https://127.0.0.1:", output.ToString(), StringComparison.Ordinal);
+            Assert.Contains("(bearer token required)", output.ToString(), StringComparison.Ordinal);
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            Assert.Equal(0, await run.WaitAsync(TimeSpan.FromSeconds(30)));
+            File.Delete(kubeconfig);
+        }
+    }
+
     [Theory]
     [InlineData("--port abc", "--port 'abc' is not a port (0-65535)")]
     [InlineData("--nodes 0", "--nodes '0' is not a node count (1-1000)")]
-    [InlineData("--tls", "--tls is not available yet")]
+    [InlineData("--token", "--token needs a value")]
     [InlineData("--bogus", "unknown option '--bogus'")]
     [InlineData("--kubeconfig", "--kubeconfig needs a value")]
     public async Task BadCommandLines_Exit2_NamingTheOption(string args, string message)
