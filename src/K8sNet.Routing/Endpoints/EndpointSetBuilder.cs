@@ -19,7 +19,8 @@ namespace K8sNet.Routing;
 /// <para>
 /// <see cref="Update"/> compares the new state's slices with the last one's by reference: replacing one slice costs
 /// O(that slice) plus one copy of the port's endpoints. Endpoints that stay keep their <see cref="ServiceEndpoint"/>
-/// (when unchanged) or at least their <see cref="EndpointStats"/>. Not thread-safe: one writer at a time; the sets it
+/// (when unchanged) or at least their <see cref="EndpointStats"/>; an address another pod takes over (its <c>targetRef</c>
+/// differs) starts with fresh statistics. Not thread-safe: one writer at a time; the sets it
 /// returns are immutable and may be read anywhere.
 /// </para>
 /// </remarks>
@@ -252,7 +253,7 @@ public sealed class EndpointSetBuilder
                     }
 
                     var endpointKey = new IPEndPoint(ip, port.Port.Value).ToString();
-                    eps[i] = Reuse(key, endpointKey, raw) ?? new ServiceEndpoint(ip, port.Port.Value, raw, acc.StatsFor(endpointKey));
+                    eps[i] = Reuse(key, endpointKey, raw) ?? new ServiceEndpoint(ip, port.Port.Value, raw, acc.StatsFor(endpointKey, raw.TargetRef));
                 }
 
                 perPort[key] = eps;

@@ -7,7 +7,7 @@ namespace K8sNet.Routing;
 internal sealed class PortAccumulator
 {
     private readonly Dictionary<string, List<Contribution>> _byKey = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, EndpointStats> _stats = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (EndpointStats Stats, EndpointTargetRef? Pod)> _stats = new(StringComparer.Ordinal);
     private readonly HashSet<string> _dirty = new(StringComparer.Ordinal);
     private ServiceEndpoint[] _sorted = [];
 
@@ -18,7 +18,12 @@ internal sealed class PortAccumulator
 
     public bool IsDirty => _dirty.Count > 0;
 
-    public EndpointStats? StatsFor(string key) => _stats.GetValueOrDefault(key);
+    /// <summary>
+    /// The statistics (outstanding requests, EWMA, ejection) of the endpoint at <paramref name="key"/>, when it is still
+    /// the same pod: a new pod that reuses an address starts afresh instead of inheriting the old one's ejection.
+    /// </summary>
+    public EndpointStats? StatsFor(string key, EndpointTargetRef? pod) =>
+        _stats.TryGetValue(key, out var entry) && Equals(entry.Pod, pod) ? entry.Stats : null;
 
     public void Remove(string slice, ServiceEndpoint?[] endpoints)
     {
@@ -180,7 +185,7 @@ internal sealed class PortAccumulator
 
             if (winner is not null)
             {
-                _stats[dirty[k]] = winner.Stats;
+                _stats[dirty[k]] = (winner.Stats, winner.Source.TargetRef);
             }
             else
             {

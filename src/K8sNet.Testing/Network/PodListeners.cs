@@ -41,7 +41,7 @@ internal sealed class PodListeners : IAsyncDisposable
         var refusing = _owner.Faults(uid).Partition == PartitionMode.Refuse;
         var ports = served is { } s ? s.Ports.Select((p, i) => (Port: p, Registration: s.Handlers[i])).OrderBy(p => p.Port).ToArray() : [];
         var desired = served is not null && !refusing
-            ? served.Value.Pod.Address + ":" + string.Join(',', ports.Select(p => $"{p.Port}/{p.Registration.Protocol}/{System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(p.Registration.App ?? (object)p.Registration.Protocol)}"))
+            ? served.Value.Pod.Address + ":" + string.Join(',', ports.Select(p => $"{p.Port}/{p.Registration.Protocol}/{System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(p.Registration)}"))
             : string.Empty;
         lock (_gate)
         {

@@ -177,6 +177,25 @@ public class EndpointSetBuilderTests
     }
 
     [Fact]
+    public void Update_AddressTakenOverByAnotherPod_StartsWithFreshStats()
+    {
+        // A killed pod's IP given to its replacement: the new pod must not inherit the old one's ejection or load.
+        var builder = Builder();
+        var podA = Ready("10.0.0.1") with { TargetRef = new EndpointTargetRef("Pod", "shop", "orders-a", "uid-a") };
+        var podB = Ready("10.0.0.1") with { TargetRef = new EndpointTargetRef("Pod", "shop", "orders-b", "uid-b") };
+        var s1 = ServiceState.Initial(Orders).WithSpec(Spec).WithSlice(Slice("a", 8080, podA));
+        var first = builder.Update(s1)[Http];
+        first.All[0].Stats.IncrementOutstanding();
+
+        var samePod = builder.Update(s1.WithSlice(Slice("a", 8080, podA with { Conditions = new EndpointConditions(false, true, true) })))[Http];
+        var otherPod = builder.Update(s1.WithSlice(Slice("a", 8080, podB)))[Http];
+
+        Assert.Same(first.All[0].Stats, samePod.All[0].Stats);
+        Assert.NotSame(first.All[0].Stats, otherPod.All[0].Stats);
+        Assert.Equal(0, otherPod.All[0].Stats.Outstanding);
+    }
+
+    [Fact]
     public void Update_UnchangedPort_KeepsItsSetObject()
     {
         var builder = Builder();

@@ -220,6 +220,8 @@ public sealed class PodNetworkTests
     {
         await using var cluster = await StartAsync(mode);
         var services = new ServiceCollection();
+        var log = new List<string>();
+        services.AddLogging(); services.AddSingleton<Microsoft.Extensions.Logging.ILoggerProvider>(new ListLoggerProvider(log));
         services.AddK8sNet().UseFakeCluster(cluster);
         services.AddHttpClient("b").UseFakeClusterNetwork(cluster, fromPod: "a").AddK8sNetServiceDiscovery();
         await using var provider = services.BuildServiceProvider();
@@ -272,14 +274,16 @@ public sealed class PodNetworkTests
         });
         cluster.KillPod(cluster.List<V1Pod>("default", "app=b")[0].Name());
         await cluster.WaitForIdleAsync();
-        await EventuallyAsync(() =>
-        {
-            var now = cluster.List<V1Pod>("default", "app=b").Select(p => "default/" + p.Name()).ToList();
-            lock (served)
+        await EventuallyAsync(
+            () =>
             {
-                return Task.FromResult(now.Count == 3 && now.All(served.Contains));
-            }
-        });
+                var now = cluster.List<V1Pod>("default", "app=b").Select(p => "default/" + p.Name()).ToList();
+                lock (served)
+                {
+                    return Task.FromResult(now.Count == 3 && now.All(served.Contains));
+                }
+            },
+            () => $"log: {string.Join(" / ", Snapshot(log).Where(l => l.Contains("Service", StringComparison.Ordinal)).TakeLast(12))}; served {string.Join(", ", served)}; pods {string.Join(", ", cluster.List<V1Pod>("default", "app=b").Select(p => $"{p.Name()} {p.Status.PodIP} ready={p.Status.Conditions?.FirstOrDefault(c => c.Type == "Ready")?.Status} deleting={p.Metadata.DeletionTimestamp is not null}"))}; failures {failures.Count}");
         await stop.CancelAsync();
         await load;
 
@@ -288,7 +292,7 @@ public sealed class PodNetworkTests
         Assert.True(after.All(served.Contains), $"{requests} requests reached {string.Join(", ", served)}; the pods after the update and the kill are {string.Join(", ", after)}");
     }
 
-    private static async Task EventuallyAsync(Func<Task<bool>> condition)
+    private static async Task EventuallyAsync(Func<Task<bool>> condition, Func<string>? describe = null)
     {
         for (var i = 0; i < 300; i++)
         {
@@ -300,6 +304,39 @@ public sealed class PodNetworkTests
             await Task.Delay(50);
         }
 
-        Assert.Fail("the condition did not hold in 15 s");
+        Assert.Fail("the condition did not hold in 15 s" + (describe is null ? string.Empty : ": " + describe()));
+    }
+
+    private static List<string> Snapshot(List<string> lines)
+    {
+        lock (lines)
+        {
+            return [.. lines];
+        }
+    }
+
+    private sealed class ListLoggerProvider(List<string> lines) : Microsoft.Extensions.Logging.ILoggerProvider
+    {
+        public Microsoft.Extensions.Logging.ILogger CreateLogger(string categoryName) => new ListLogger(lines);
+
+        public void Dispose()
+        {
+        }
+
+        private sealed class ListLogger(List<string> lines) : Microsoft.Extensions.Logging.ILogger
+        {
+            public IDisposable? BeginScope<TState>(TState state)
+                where TState : notnull => null;
+
+            public bool IsEnabled(Microsoft.Extensions.Logging.LogLevel logLevel) => true;
+
+            public void Log<TState>(Microsoft.Extensions.Logging.LogLevel logLevel, Microsoft.Extensions.Logging.EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+            {
+                lock (lines)
+                {
+                    lines.Add(formatter(state, exception));
+                }
+            }
+        }
     }
 }
