@@ -119,6 +119,9 @@ public class SourceProperties
                     cluster.Create(Pod($"web-{next++}"));
                     break;
                 case DeletePod d when pods.Count > 1:
+                    // The pods left must have IPs (endpoints) already: deleting the last pods with endpoints while the new
+                    // ones wait for theirs would make the truth itself empty for a moment, and the source rightly say so.
+                    await cluster.WaitForIdleAsync();
                     var victim = pods[d.Index % pods.Count];
                     pods.Remove(victim);
                     cluster.Delete<V1Pod>(victim, gracePeriodSeconds: 0);
