@@ -1,4 +1,5 @@
 using Grpc.Core;
+using K8sNet.Samples.Grpc;
 
 namespace K8sNet.Grpc.Tests;
 

@@ -1,6 +1,7 @@
 using Grpc.Core;
 using k8s.Models;
 using K8sNet.Routing;
+using K8sNet.Samples.Grpc;
 using K8sNet.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;

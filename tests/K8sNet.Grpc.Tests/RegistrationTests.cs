@@ -1,6 +1,7 @@
 using Grpc.Core;
 using Grpc.Net.Client.Balancer;
 using Grpc.Net.ClientFactory;
+using K8sNet.Samples.Grpc;
 using K8sNet.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
