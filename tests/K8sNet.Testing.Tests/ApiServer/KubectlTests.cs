@@ -121,6 +121,81 @@ public sealed class KubectlTests : IAsyncLifetime
     }
 
     [SkippableFact]
+    public async Task Apply_MultiDocumentFile_CreatesConfiguresAndPrunesAField()
+    {
+        Skip.If(Which("kubectl") is null, "kubectl is not on PATH (https://kubernetes.io/docs/tasks/tools/); FakeCluster.Apply reads multi-document YAML in FakeClusterTests.");
+        var file = Path.Combine(Path.GetTempPath(), $"k8snet-{Guid.NewGuid():N}.yaml");
+        const string Manifest = """
+            apiVersion: v1
+            kind: ConfigMap
+            metadata: {name: app-config, namespace: default}
+            data: {mode: blue, level: "3"}
+            ---
+            apiVersion: v1
+            kind: Service
+            metadata: {name: api, namespace: default, labels: {tier: back}}
+            spec:
+              selector: {app: api}
+              ports: [{name: http, port: 80, targetPort: 8080}]
+            """;
+        try
+        {
+            await File.WriteAllTextAsync(file, Manifest);
+            var (created, createdText) = await KubectlAsync("apply", "-f", file);
+            Assert.True(created == 0, createdText);
+            Assert.Contains("configmap/app-config created", createdText, StringComparison.Ordinal);
+            Assert.Contains("service/api created", createdText, StringComparison.Ordinal);
+
+            await File.WriteAllTextAsync(file, Manifest.Replace("mode: blue, level: \"3\"", "mode: green", StringComparison.Ordinal).Replace("labels: {tier: back}", "labels: {}", StringComparison.Ordinal));
+            var (configured, configuredText) = await KubectlAsync("apply", "-f", file);
+            Assert.True(configured == 0, configuredText);
+            Assert.Contains("configmap/app-config configured", configuredText, StringComparison.Ordinal);
+            Assert.Contains("service/api configured", configuredText, StringComparison.Ordinal);
+
+            Assert.Equal(new Dictionary<string, string> { ["mode"] = "green" }, _cluster.Get<V1ConfigMap>("app-config")!.Data); // level pruned
+            Assert.False(_cluster.Get<V1Service>("api")!.Labels()?.ContainsKey("tier") ?? false); // label pruned
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [SkippableFact]
+    public async Task OutputFormats_AndEveryPatchType()
+    {
+        Skip.If(Which("kubectl") is null, "kubectl is not on PATH (https://kubernetes.io/docs/tasks/tools/); JSON, merge and strategic merge patches are tested through KubernetesClient in ApiServerTests and StrategicMergePatchTests.");
+
+        var (yamlCode, yaml) = await KubectlAsync("get", "service", "web", "-o", "yaml");
+        Assert.True(yamlCode == 0, yaml);
+        Assert.Contains("kind: Service", yaml, StringComparison.Ordinal);
+        Assert.Matches(@"clusterIP: 10\.96\.", yaml);
+        var (jsonCode, json) = await KubectlAsync("get", "deployments", "-o", "json");
+        Assert.True(jsonCode == 0, json);
+        var list = System.Text.Json.JsonDocument.Parse(json).RootElement;
+        Assert.Equal("List", list.GetProperty("kind").GetString());
+        Assert.Equal("web", list.GetProperty("items")[0].GetProperty("metadata").GetProperty("name").GetString());
+
+        var (mergeCode, merge) = await KubectlAsync("patch", "service", "web", "--type", "merge", "-p", "{\"metadata\":{\"labels\":{\"tier\":\"front\"}}}");
+        Assert.True(mergeCode == 0, merge);
+        Assert.Contains("service/web patched", merge, StringComparison.Ordinal);
+        var (jsonPatchCode, jsonPatch) = await KubectlAsync("patch", "deployment", "web", "--type", "json", "-p", "[{\"op\":\"replace\",\"path\":\"/spec/replicas\",\"value\":4}]");
+        Assert.True(jsonPatchCode == 0, jsonPatch);
+        var (strategicCode, strategic) = await KubectlAsync("patch", "deployment", "web", "-p", "{\"spec\":{\"template\":{\"spec\":{\"containers\":[{\"name\":\"app\",\"env\":[{\"name\":\"MODE\",\"value\":\"on\"}]}]}}}}");
+        Assert.True(strategicCode == 0, strategic);
+
+        Assert.Equal("front", _cluster.Get<V1Service>("web")!.Labels()["tier"]);
+        var deployment = _cluster.Get<V1Deployment>("web")!;
+        Assert.Equal(4, deployment.Spec.Replicas);
+        var container = Assert.Single(deployment.Spec.Template.Spec.Containers); // merged by name, not replaced
+        Assert.Equal("web:1", container.Image);
+        Assert.Equal(("MODE", "on"), (container.Env.Single().Name, container.Env.Single().Value));
+        var (badCode, bad) = await KubectlAsync("patch", "deployment", "web", "--type", "json", "-p", "[{\"op\":\"test\",\"path\":\"/spec/replicas\",\"value\":9}]");
+        Assert.NotEqual(0, badCode);
+        Assert.False(string.IsNullOrWhiteSpace(bad));
+    }
+
+    [SkippableFact]
     public async Task RolloutStatus_Wait_Selectors_AllNamespaces_Names_ForceDelete()
     {
         Skip.If(Which("kubectl") is null, "kubectl is not on PATH (https://kubernetes.io/docs/tasks/tools/); the same list/watch requests are made through KubernetesClient in WatchAndFaultTests.");
