@@ -31,11 +31,11 @@ public sealed class K8sNetGrpcOptions
 
     /// <summary>
     /// How many times in all a call is tried when it fails with <c>Unavailable</c> — what a pod that has just gone
-    /// away (refused or reset connections) gives — each try picked afresh; 1 turns retries off. Default 5 (gRPC's cap), backing off from 50 ms up to 0.5 s. gRPC's own
-    /// retry policy, in the service config <see cref="CreateServiceConfig"/> builds (<c>AddGrpcBalancing</c> gives it to
-    /// <c>k8s:///</c> clients without one of their own).
-    /// <c>Unavailable</c> is the status gRPC calls safe to retry, but a call may have reached a server before its
-    /// connection broke: set 1 where calls must never run twice and are not idempotent.
+    /// away (refused or reset connections) gives — each try picked afresh; 1 turns retries off. Default 5 (gRPC's cap),
+    /// backing off from 50 ms up to 0.5 s. This is gRPC's own retry policy, in the service config
+    /// <see cref="CreateServiceConfig"/> builds (<c>AddGrpcBalancing</c> gives it to <c>k8s:///</c> clients without one
+    /// of their own). <c>Unavailable</c> is the status gRPC calls safe to retry, but a call may have reached a server
+    /// before its connection broke: set 1 where calls must never run twice and are not idempotent.
     /// </summary>
     public int MaxAttempts { get; set; } = 5;
 

@@ -13,8 +13,9 @@ namespace K8sNet.Grpc;
 /// the FQDN, a headless Service) follows the Service through the registered <see cref="IEndpointSource"/> (Kubernetes,
 /// DNS or a FakeCluster) and gives the channel, on every change, the port's endpoints that kube-proxy's rules make
 /// eligible for this client (ready ones, or serving-terminating ones while none is ready; topology hints; traffic
-/// policies), each with its conditions, node and zone as attributes. It asks for K8sNet's balancer
-/// (<see cref="K8sNetLoadBalancerFactory"/>) through its service config.
+/// policies), each with its conditions, node and zone as attributes, and the Service's name as the authority. Its
+/// results name K8sNet's balancer (<see cref="K8sNetLoadBalancerFactory"/>) as the channel's policy; retries come from
+/// the channel's own service config (<see cref="K8sNetGrpcOptions.CreateServiceConfig"/>), which gRPC reads only there.
 /// </summary>
 /// <remarks>
 /// A Service that does not exist (yet) fails calls with <c>Unavailable</c> naming it, as does a port without eligible
