@@ -73,22 +73,14 @@ public sealed class KubernetesEndpointSource : IEndpointSource, IAsyncDisposable
     {
         var entry = Ensure(service);
         await WaitSyncedAsync(entry, cancellationToken).ConfigureAwait(false);
-        var channel = Channel.CreateBounded<ServiceState>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
+        var channel = ServiceStateChannel.Create();
         var current = entry.Subscribe(channel);
         try
         {
             yield return current;
-            var last = current.Version;
-            while (await channel.Reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+            await foreach (var state in ServiceStateChannel.ReadNewerAsync(channel.Reader, current.Version, cancellationToken).ConfigureAwait(false))
             {
-                while (channel.Reader.TryRead(out var state))
-                {
-                    if (state.Version > last)
-                    {
-                        last = state.Version;
-                        yield return state;
-                    }
-                }
+                yield return state;
             }
         }
         finally

@@ -71,12 +71,7 @@ public sealed class InMemoryEndpointSource : IEndpointSource
     public async IAsyncEnumerable<ServiceState> WatchAsync(ServiceName service, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         var entry = GetEntry(service);
-        var channel = Channel.CreateBounded<ServiceState>(new BoundedChannelOptions(1)
-        {
-            FullMode = BoundedChannelFullMode.DropOldest,
-            SingleReader = true,
-            SingleWriter = false,
-        });
+        var channel = ServiceStateChannel.Create();
         ServiceState first;
         lock (entry)
         {
@@ -87,17 +82,9 @@ public sealed class InMemoryEndpointSource : IEndpointSource
         try
         {
             yield return first;
-            var last = first.Version;
-            while (await channel.Reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+            await foreach (var state in ServiceStateChannel.ReadNewerAsync(channel.Reader, first.Version, cancellationToken).ConfigureAwait(false))
             {
-                while (channel.Reader.TryRead(out var state))
-                {
-                    if (state.Version > last)
-                    {
-                        last = state.Version;
-                        yield return state;
-                    }
-                }
+                yield return state;
             }
         }
         finally
