@@ -28,6 +28,7 @@ public sealed class ConvergenceTests : IAsyncLifetime
         InitialBackoff = TimeSpan.FromMilliseconds(50),
         MaxBackoff = TimeSpan.FromMilliseconds(400),
         SyncTimeout = TimeSpan.FromSeconds(5),
+        RequestTimeout = TimeSpan.FromSeconds(5), // a request lost on a loaded machine is retried within the tests' patience
     };
 
     public async Task InitializeAsync()
@@ -100,7 +101,7 @@ public sealed class ConvergenceTests : IAsyncLifetime
         [.. cluster.List<V1EndpointSlice>("default", $"kubernetes.io/service-name={service}").SelectMany(s => s.Endpoints ?? []).Select(e => e.Addresses[0]).Order(StringComparer.Ordinal)];
 
     /// <summary>Waits until the source's state for the Service equals the cluster's slices (and the Service exists).</summary>
-    internal static async Task<ServiceState> ConvergedAsync(KubernetesEndpointSource source, FakeCluster cluster, ServiceName service)
+    internal static async Task<ServiceState> ConvergedAsync(KubernetesEndpointSource source, FakeCluster cluster, ServiceName service, FakeApiServer? server = null)
     {
         await cluster.WaitForIdleAsync();
         using var cts = new CancellationTokenSource(Patience);
@@ -120,10 +121,10 @@ public sealed class ConvergenceTests : IAsyncLifetime
         {
         }
 
-        throw new Xunit.Sdk.XunitException($"did not converge: source has [{string.Join(", ", last is null ? [] : Addresses(last))}], cluster has [{string.Join(", ", Truth(cluster, service.Name))}]; status: {string.Join("; ", source.GetSyncStatus())}");
+        throw new Xunit.Sdk.XunitException($"did not converge: source has [{string.Join(", ", last is null ? [] : Addresses(last))}], cluster has [{string.Join(", ", Truth(cluster, service.Name))}]; status: {string.Join("; ", source.GetSyncStatus())}; the server's last requests: {(server is null ? "-" : string.Join(", ", server.Requests.TakeLast(12).Select(r => $"{r.ReceivedAt:HH:mm:ss.fff} {r.Method} {r.Path}?{r.Query} {r.StatusCode}")))}");
     }
 
-    private Task<ServiceState> ConvergedAsync() => ConvergedAsync(_source, _cluster, Web);
+    private Task<ServiceState> ConvergedAsync() => ConvergedAsync(_source, _cluster, Web, _server);
 
     private long Relists => _source.GetSyncStatus().Single(s => s.Service == Web).Relists;
 

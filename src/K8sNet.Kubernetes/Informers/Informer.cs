@@ -216,15 +216,41 @@ internal sealed class Informer<T> : IInformer
                 Failed(failure);
                 var delay = _backoff.Next(failure.RetryAfter);
                 Log.RequestFailed(_logger, _key, verb, failure.Message, delay, ex);
-                try
-                {
-                    await Task.Delay(delay, _time, token).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException)
+                if (!await PauseAsync(delay, token).ConfigureAwait(false))
                 {
                     return;
                 }
             }
+#pragma warning disable CA1031 // the loop must outlive any bug below it (a handler's, a client library's): as client-go's reflector, log and start over
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                // The handler may have seen half a change: only a fresh list makes its state whole again.
+                version = null;
+                relistReason = "error";
+                var failure = new InformerError(KubernetesSourceError.NotSynced, $"{verb} {_key.Resource} {Where()} failed unexpectedly: {ex.GetType().Name}: {ex.Message}", ex, null);
+                Failed(failure);
+                var delay = _backoff.Next(null);
+                Log.Unexpected(_logger, _key, verb, delay, ex);
+                if (!await PauseAsync(delay, token).ConfigureAwait(false))
+                {
+                    return;
+                }
+            }
+        }
+    }
+
+    /// <summary>Waits out a backoff; false when the informer stops meanwhile.</summary>
+    private async Task<bool> PauseAsync(TimeSpan delay, CancellationToken token)
+    {
+        try
+        {
+            await Task.Delay(delay, _time, token).ConfigureAwait(false);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
         }
     }
 

@@ -16,6 +16,9 @@ internal static partial class Log
     [LoggerMessage(4, LogLevel.Warning, "{Informer}: {Verb} failed: {Problem}; retrying in {Delay}, serving the last state meanwhile")]
     public static partial void RequestFailed(ILogger logger, InformerKey informer, string verb, string problem, TimeSpan delay, Exception exception);
 
+    [LoggerMessage(6, LogLevel.Error, "{Informer}: {Verb} failed unexpectedly; relisting in {Delay}, serving the last state meanwhile")]
+    public static partial void Unexpected(ILogger logger, InformerKey informer, string verb, TimeSpan delay, Exception exception);
+
     [LoggerMessage(5, LogLevel.Debug, "Started {Informer}")]
     public static partial void Started(ILogger logger, InformerKey informer);
 }
