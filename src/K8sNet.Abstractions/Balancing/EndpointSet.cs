@@ -8,6 +8,8 @@ namespace K8sNet;
 /// </summary>
 public sealed class EndpointSet
 {
+    private EndpointStats[]? _eligibleStats;
+
     /// <summary>Creates a set.</summary>
     /// <param name="service">The Service.</param>
     /// <param name="port">The Service port.</param>
@@ -46,6 +48,12 @@ public sealed class EndpointSet
     /// <summary>The endpoints a balancer may pick from (kube-proxy's categorisation for this client).</summary>
     public ImmutableArray<ServiceEndpoint> Eligible { get; }
 
+    /// <summary>
+    /// The <see cref="ServiceEndpoint.Stats"/> of <see cref="Eligible"/>, index for index, built at first use: a policy
+    /// that scans statistics alone (least request) reads one object per endpoint instead of two.
+    /// </summary>
+    public ReadOnlySpan<EndpointStats> EligibleStats => _eligibleStats ?? BuildEligibleStats();
+
     /// <summary>Why <see cref="Eligible"/> is what it is.</summary>
     public EndpointSetStatus Status { get; }
 
@@ -60,6 +68,18 @@ public sealed class EndpointSet
     /// <returns>The set.</returns>
     public static EndpointSet Empty(ServiceName service, ServicePortKey port, long version, EndpointSetStatus status) =>
         new(service, port, version, [], [], status);
+
+    private EndpointStats[] BuildEligibleStats()
+    {
+        var stats = new EndpointStats[Eligible.Length];
+        for (var i = 0; i < stats.Length; i++)
+        {
+            stats[i] = Eligible[i].Stats;
+        }
+
+        Volatile.Write(ref _eligibleStats, stats); // two racing builders build the same array
+        return stats;
+    }
 
     /// <inheritdoc />
     public override string ToString() => $"{Service} {Port} v{Version}: {Eligible.Length}/{All.Length} eligible ({Status})";

@@ -77,22 +77,23 @@ public sealed class EndpointStats
     }
 
     /// <summary>
-    /// <c>exp(-elapsed / decay)</c>, the weight an EWMA keeps after <paramref name="elapsedTicks"/>; computed as
-    /// <c>1 - x + x²/2</c> when <c>x = elapsed / decay</c> is below 0.01 (error under 2·10⁻⁷), the common case under load.
+    /// <c>exp(-elapsed / decay)</c>, the weight an EWMA keeps after <paramref name="elapsedTicks"/> (see
+    /// <see cref="DecayWeight"/>).
     /// </summary>
     /// <param name="elapsedTicks">Time since the last sample.</param>
     /// <param name="decayTicks">The decay time constant.</param>
     /// <returns>The weight, from 0 to 1.</returns>
-    public static double DecayFactor(long elapsedTicks, double decayTicks)
-    {
-        if (elapsedTicks <= 0)
-        {
-            return 1;
-        }
+    public static double DecayFactor(long elapsedTicks, double decayTicks) =>
+        elapsedTicks <= 0 ? 1 : DecayWeight(elapsedTicks / Math.Max(1, decayTicks));
 
-        var x = elapsedTicks / Math.Max(1, decayTicks);
-        return x < 0.01 ? 1 - x + (x * x * 0.5) : Math.Exp(-x);
-    }
+    /// <summary>
+    /// <c>exp(-x)</c> for <c>x = elapsed / decay</c>; computed as <c>1 - x + x²/2</c> when <c>x</c> is below 0.01 (error
+    /// under 2·10⁻⁷), the common case under load.
+    /// </summary>
+    /// <param name="x">Elapsed time over the decay time constant; 0 or less gives 1.</param>
+    /// <returns>The weight, from 0 to 1.</returns>
+    public static double DecayWeight(double x) =>
+        x <= 0 ? 1 : x < 0.01 ? 1 - x + (x * x * 0.5) : Math.Exp(-x);
 
     /// <summary>Records a success: the consecutive-failure count starts again.</summary>
     public void RecordSuccess() => Volatile.Write(ref _consecutiveFailures, 0);

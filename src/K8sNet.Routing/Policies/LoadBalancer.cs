@@ -11,7 +11,7 @@ public abstract class LoadBalancer : ILoadBalancer
     private readonly Random? _random;
 
     /// <summary>Creates the policy.</summary>
-    /// <param name="random">The random source (a seeded one in tests); <see cref="Random.Shared"/> by default.</param>
+    /// <param name="random">The random source (a seeded one in tests); a fast per-thread generator by default.</param>
     protected LoadBalancer(Random? random = null) => _random = random;
 
     /// <inheritdoc />
@@ -42,7 +42,7 @@ public abstract class LoadBalancer : ILoadBalancer
     /// <summary>A random value in [0, <paramref name="maxExclusive"/>).</summary>
     /// <param name="maxExclusive">The bound.</param>
     /// <returns>The value.</returns>
-    protected int NextRandom(int maxExclusive) => (_random ?? Random.Shared).Next(maxExclusive);
+    protected int NextRandom(int maxExclusive) => PickRandom.Index(_random, maxExclusive);
 
     /// <summary>
     /// From <paramref name="start"/> on, the first preferred endpoint; else one not ejected; else one not tried; else the
@@ -73,13 +73,7 @@ public abstract class LoadBalancer : ILoadBalancer
             return eligible[0];
         }
 
-        var i = NextRandom(n);
-        var j = NextRandom(n - 1);
-        if (j >= i)
-        {
-            j++;
-        }
-
+        var (i, j) = PickRandom.TwoIndices(_random, n);
         var a = eligible[i];
         var b = eligible[j];
         var aOk = context.IsPreferred(a);

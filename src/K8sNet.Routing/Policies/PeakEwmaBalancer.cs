@@ -12,12 +12,13 @@ public sealed class PeakEwmaBalancer : LoadBalancer, IEndpointLeaseCompletion
 {
     private readonly TimeProvider _time;
     private readonly double _decayTicks;
+    private readonly double _perDecayTick;
     private readonly double _defaultRttTicks;
 
     /// <summary>Creates the balancer.</summary>
     /// <param name="timeProvider">The clock samples are measured with.</param>
     /// <param name="options">Decay and default latency; defaults when <see langword="null"/>.</param>
-    /// <param name="random">The random source; <see cref="Random.Shared"/> by default.</param>
+    /// <param name="random">The random source; a fast per-thread generator by default.</param>
     public PeakEwmaBalancer(TimeProvider timeProvider, PeakEwmaOptions? options = null, Random? random = null)
         : base(random)
     {
@@ -26,6 +27,7 @@ public sealed class PeakEwmaBalancer : LoadBalancer, IEndpointLeaseCompletion
         _time = timeProvider;
         var f = timeProvider.TimestampFrequency / (double)TimeSpan.TicksPerSecond;
         _decayTicks = options.Decay.Ticks * f;
+        _perDecayTick = 1 / Math.Max(1, _decayTicks);
         _defaultRttTicks = options.DefaultRtt.Ticks * f;
     }
 
@@ -48,17 +50,15 @@ public sealed class PeakEwmaBalancer : LoadBalancer, IEndpointLeaseCompletion
     public double Cost(ServiceEndpoint endpoint, long nowTimestamp)
     {
         ArgumentNullException.ThrowIfNull(endpoint);
-        var stats = endpoint.Stats;
-        var rtt = stats.RttEwmaTicks;
-        if (rtt <= 0)
-        {
-            rtt = _defaultRttTicks;
-        }
-        else
-        {
-            rtt *= EndpointStats.DecayFactor(nowTimestamp - stats.RttTimestamp, _decayTicks);
-        }
+        return CostOf(endpoint.Stats, nowTimestamp);
+    }
 
+    // Multiplies by the decay's inverse (a division costs several multiplications, twice per pick).
+    private double CostOf(EndpointStats stats, long nowTimestamp)
+    {
+        var rtt = stats.RttEwmaTicks;
+        var elapsed = nowTimestamp - stats.RttTimestamp;
+        rtt = rtt <= 0 ? _defaultRttTicks : elapsed <= 0 ? rtt : rtt * EndpointStats.DecayWeight(elapsed * _perDecayTick);
         return rtt * (stats.Outstanding + 1);
     }
 
@@ -82,6 +82,6 @@ public sealed class PeakEwmaBalancer : LoadBalancer, IEndpointLeaseCompletion
 
     private readonly struct LowerCost(PeakEwmaBalancer balancer, long now) : ITwoChoiceComparer
     {
-        public bool SecondIsBetter(ServiceEndpoint first, ServiceEndpoint second) => balancer.Cost(second, now) < balancer.Cost(first, now);
+        public bool SecondIsBetter(ServiceEndpoint first, ServiceEndpoint second) => balancer.CostOf(second.Stats, now) < balancer.CostOf(first.Stats, now);
     }
 }

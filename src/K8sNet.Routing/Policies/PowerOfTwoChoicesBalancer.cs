@@ -5,7 +5,7 @@ namespace K8sNet.Routing;
 /// flight wins (ties go to the first drawn). Nearly as good as a full scan at O(1), and it resists herding.
 /// </summary>
 /// <remarks>Implements <see cref="ILoadBalancer"/> directly rather than through <see cref="LoadBalancer"/>: it is the default policy and its pick is kept to one call.</remarks>
-/// <param name="random">The random source (a seeded one in tests); <see cref="Random.Shared"/> by default.</param>
+/// <param name="random">The random source (a seeded one in tests); a fast per-thread generator by default.</param>
 public sealed class PowerOfTwoChoicesBalancer(Random? random = null) : ILoadBalancer
 {
     /// <inheritdoc />
@@ -30,14 +30,7 @@ public sealed class PowerOfTwoChoicesBalancer(Random? random = null) : ILoadBala
         }
         else
         {
-            var rng = random ?? Random.Shared;
-            var i = rng.Next(n);
-            var j = rng.Next(n - 1);
-            if (j >= i)
-            {
-                j++;
-            }
-
+            var (i, j) = PickRandom.TwoIndices(random, n);
             var a = eligible[i];
             var b = eligible[j];
             var aOk = context.IsPreferred(a);

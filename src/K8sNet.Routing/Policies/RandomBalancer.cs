@@ -2,7 +2,7 @@ namespace K8sNet.Routing;
 
 /// <summary>A uniformly random eligible endpoint, skipping ejected and already-tried ones.</summary>
 /// <remarks>Implements <see cref="ILoadBalancer"/> directly (one call per pick) rather than through <see cref="LoadBalancer"/>.</remarks>
-/// <param name="random">The random source (a seeded one in tests); <see cref="Random.Shared"/> by default.</param>
+/// <param name="random">The random source (a seeded one in tests); a fast per-thread generator by default.</param>
 public sealed class RandomBalancer(Random? random = null) : ILoadBalancer
 {
     /// <inheritdoc />
@@ -20,7 +20,7 @@ public sealed class RandomBalancer(Random? random = null) : ILoadBalancer
             return false;
         }
 
-        var index = n == 1 ? 0 : (random ?? Random.Shared).Next(n);
+        var index = n == 1 ? 0 : PickRandom.Index(random, n);
         var ep = eligible[index];
         lease = new EndpointLease(context.IsPreferred(ep) ? ep : PolicyPicking.Scan(eligible, index, context), 0, null);
         return true;
