@@ -35,6 +35,11 @@ public sealed partial class FakeCluster : IAsyncDisposable
     {
         Options = new FakeClusterOptions();
         configure?.Invoke(Options);
+        if (Options.PodShutdownTime < TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(configure), Options.PodShutdownTime, "FakeClusterOptions.PodShutdownTime must not be negative.");
+        }
+
         TimeProvider = Options.TimeProvider;
         Store = new ObjectStore(TimeProvider, Options.Seed);
         _admission = new Admission(Options);

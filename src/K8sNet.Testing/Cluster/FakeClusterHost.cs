@@ -24,6 +24,8 @@ public static class FakeClusterHost
           --demo                start with a small workload (Deployments, Services, an Ingress)
           --tls                 HTTPS with a CA generated for the run (in the kubeconfig)
           --token T             require bearer token T (401 without it); in the kubeconfig
+          --pod-shutdown S      seconds a pod's containers take to exit on SIGTERM (default 1; -1: never,
+                                so a deleted pod stays Terminating for its whole grace period)
           --help                this text
         """;
 
@@ -61,6 +63,7 @@ public static class FakeClusterHost
             o.Nodes = settings.Nodes;
             o.ApiServerTls = settings.Tls;
             o.ApiServerToken = settings.Token;
+            o.PodShutdownTime = settings.PodShutdown;
             if (settings.Zones is { } zones)
             {
                 o.Zones.Clear();
@@ -115,6 +118,8 @@ public static class FakeClusterHost
         public bool Tls { get; init; }
 
         public string? Token { get; init; }
+
+        public TimeSpan? PodShutdown { get; init; } = TimeSpan.FromSeconds(1);
     }
 
     private static Settings Parse(string[] args)
@@ -149,6 +154,13 @@ public static class FakeClusterHost
                 "--demo" => settings with { Demo = true },
                 "--help" or "-h" => settings with { Help = true },
                 "--tls" => settings with { Tls = true },
+                "--pod-shutdown" => settings with
+                {
+                    PodShutdown = Value() == "-1" ? null
+                        : double.TryParse(args[i], NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var seconds) && seconds <= 86400
+                            ? TimeSpan.FromSeconds(seconds)
+                            : throw new FormatException($"--pod-shutdown needs seconds from 0 to 86400, or -1 (got '{args[i]}')"),
+                },
                 "--token" => settings with { Token = Value().Length > 0 ? args[i] : throw new FormatException("--token needs a value") },
                 _ => throw new FormatException($"unknown option '{arg}'"),
             };

@@ -61,6 +61,14 @@ public sealed class FakeClusterOptions
     /// </summary>
     public TimeSpan NodeMonitorGracePeriod { get; set; } = TimeSpan.FromSeconds(50);
 
+    /// <summary>
+    /// How long a pod's containers take to exit once a graceful deletion sends them SIGTERM; when they have, the kubelet
+    /// removes the pod before its grace period is over (so <c>kubectl delete pod</c> returns then). Default
+    /// <see langword="null"/>: they run until the grace period ends, as a process that ignores SIGTERM (or a preStop
+    /// hook that sleeps) does, which keeps terminating endpoints around for the whole grace period.
+    /// </summary>
+    public TimeSpan? PodShutdownTime { get; set; }
+
     /// <summary>The seed for generated names and UIDs, so that runs repeat. Default 1.</summary>
     public int Seed { get; set; } = 1;
 }

@@ -209,6 +209,11 @@ internal sealed class PodLifecycleController
 
         var at = DateTimeOffset.Parse(Json.Str(pod["metadata"]?["deletionTimestamp"])!, System.Globalization.CultureInfo.InvariantCulture);
         var delay = at - _cluster.TimeProvider.GetUtcNow();
+        if (_cluster.Options.PodShutdownTime is { } shutdown && shutdown < delay)
+        {
+            delay = shutdown; // the containers exited on SIGTERM: the kubelet is done before the grace period is
+        }
+
         var ns = Json.Namespace(pod);
         var name = Json.Name(pod);
         void Finish()

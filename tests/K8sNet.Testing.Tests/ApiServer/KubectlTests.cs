@@ -10,7 +10,7 @@ namespace K8sNet.Testing.Tests.ApiServer;
 /// </summary>
 public sealed class KubectlTests : IAsyncLifetime
 {
-    private readonly FakeCluster _cluster = new();
+    private readonly FakeCluster _cluster = new(o => o.PodShutdownTime = TimeSpan.FromSeconds(1)); // containers exit on SIGTERM within a second
     private readonly string _kubeconfig = Path.Combine(Path.GetTempPath(), $"k8snet-{Guid.NewGuid():N}.kubeconfig");
     private readonly string _cacheDir = Path.Combine(Path.GetTempPath(), $"k8snet-kubectl-cache-{Guid.NewGuid():N}");
 
@@ -217,9 +217,15 @@ public sealed class KubectlTests : IAsyncLifetime
         Assert.Matches(@"NAMESPACE\s+NAME\s+READY", all);
         Assert.Equal(2, all.Split('\n').Count(l => l.StartsWith("default", StringComparison.Ordinal)));
 
-        var (deleteCode, deleted) = await KubectlAsync("delete", pods[0], "--grace-period=0", "--force");
+        // A graceful delete: kubectl waits (list + watch by name) until the kubelet has removed the pod.
+        var (deleteCode, deleted) = await KubectlAsync("delete", pods[0], "--timeout=30s");
         Assert.True(deleteCode == 0, deleted);
+        Assert.Contains($"pod \"{pods[0]["pod/".Length..]}\" deleted", deleted, StringComparison.Ordinal);
         Assert.Null(_cluster.Get<V1Pod>(pods[0]["pod/".Length..]));
+
+        var (forceCode, forced) = await KubectlAsync("delete", pods[1], "--grace-period=0", "--force");
+        Assert.True(forceCode == 0, forced);
+        Assert.Null(_cluster.Get<V1Pod>(pods[1]["pod/".Length..]));
     }
 
     [SkippableFact]

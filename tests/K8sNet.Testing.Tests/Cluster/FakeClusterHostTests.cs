@@ -22,6 +22,7 @@ public class FakeClusterHostTests
             Assert.Equal(3, (await client.AppsV1.ReadNamespacedDeploymentAsync("orders", "shop")).Spec.Replicas);
             Assert.Equal(["a", "b"], (await client.CoreV1.ListNodeAsync()).Items.Select(n => n.Metadata.Labels["topology.kubernetes.io/zone"]));
             Assert.NotNull(cluster.DnsServer);
+            Assert.Equal(TimeSpan.FromSeconds(1), cluster.Options.PodShutdownTime); // kubectl delete returns in a second
             Assert.Equal(DnsResponseCode.NoError, cluster.Dns.Answer("orders.shop.svc.cluster.local", DnsRecordType.A).ResponseCode);
             Assert.Contains("API server   http://127.0.0.1:", output.ToString(), StringComparison.Ordinal);
             Assert.Contains("cluster DNS  127.0.0.1:", output.ToString(), StringComparison.Ordinal);
@@ -43,10 +44,11 @@ public class FakeClusterHostTests
         using var stop = new CancellationTokenSource();
         using var output = new StringWriter();
         var started = new TaskCompletionSource<FakeCluster>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var run = FakeClusterHost.RunAsync(["--port", "0", "--kubeconfig", kubeconfig, "--tls", "--token", "t0ken"], output, stop.Token, c => started.SetResult(c));
+        var run = FakeClusterHost.RunAsync(["--port", "0", "--kubeconfig", kubeconfig, "--tls", "--token", "t0ken", "--pod-shutdown", "-1"], output, stop.Token, c => started.SetResult(c));
         try
         {
-            await started.Task.WaitAsync(TimeSpan.FromSeconds(30));
+            var cluster = await started.Task.WaitAsync(TimeSpan.FromSeconds(30));
+            Assert.Null(cluster.Options.PodShutdownTime); // -1: containers ignore SIGTERM
             using var client = new k8s.Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(kubeconfig));
             Assert.NotEmpty((await client.CoreV1.ListNodeAsync()).Items);
             Assert.Contains("API server   https://127.0.0.1:", output.ToString(), StringComparison.Ordinal);
@@ -65,6 +67,7 @@ public class FakeClusterHostTests
     [InlineData("--nodes 0", "--nodes '0' is not a node count (1-1000)")]
     [InlineData("--token", "--token needs a value")]
     [InlineData("--bogus", "unknown option '--bogus'")]
+    [InlineData("--pod-shutdown soon", "--pod-shutdown needs seconds from 0 to 86400, or -1 (got 'soon')")]
     [InlineData("--kubeconfig", "--kubeconfig needs a value")]
     public async Task BadCommandLines_Exit2_NamingTheOption(string args, string message)
     {

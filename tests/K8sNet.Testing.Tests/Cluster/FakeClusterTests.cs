@@ -103,6 +103,51 @@ public class FakeClusterTests
     }
 
     [Fact]
+    public async Task PodShutdownTime_ContainersThatExitOnSigterm_EndTheGracePeriodEarly()
+    {
+        var time = new FakeTimeProvider();
+        await using var cluster = new FakeCluster(o =>
+        {
+            o.TimeProvider = time;
+            o.PodShutdownTime = TimeSpan.FromSeconds(2);
+        });
+        cluster.Create(Pod("web-1"));
+        await cluster.WaitForIdleAsync();
+
+        cluster.Delete<V1Pod>("web-1");
+        await cluster.WaitForIdleAsync();
+        time.Advance(TimeSpan.FromSeconds(1.9));
+        await cluster.WaitForIdleAsync();
+        var stillTerminating = cluster.Get<V1Pod>("web-1");
+        time.Advance(TimeSpan.FromSeconds(0.1));
+        await cluster.WaitForIdleAsync();
+
+        Assert.Equal(30, stillTerminating?.Metadata.DeletionGracePeriodSeconds); // the grace period granted is unchanged
+        Assert.Null(cluster.Get<V1Pod>("web-1"));
+    }
+
+    [Fact]
+    public async Task PodShutdownTime_LongerThanTheGracePeriod_TheGracePeriodWins()
+    {
+        var time = new FakeTimeProvider();
+        await using var cluster = new FakeCluster(o =>
+        {
+            o.TimeProvider = time;
+            o.PodShutdownTime = TimeSpan.FromMinutes(5);
+        });
+        cluster.Create(Pod("web-1"));
+        await cluster.WaitForIdleAsync();
+
+        cluster.Delete<V1Pod>("web-1", gracePeriodSeconds: 10);
+        await cluster.WaitForIdleAsync();
+        time.Advance(TimeSpan.FromSeconds(10));
+        await cluster.WaitForIdleAsync();
+
+        Assert.Null(cluster.Get<V1Pod>("web-1"));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new FakeCluster(o => o.PodShutdownTime = TimeSpan.FromSeconds(-1)));
+    }
+
+    [Fact]
     public async Task SetPodReady_AndReadinessGates_DriveTheReadyCondition()
     {
         await using var cluster = new FakeCluster();
