@@ -149,7 +149,8 @@ internal sealed class ApiHandler(FakeCluster cluster, FakeApiServer server)
                 await WriteJsonAsync(context, 200, Update(context, route, await ReadObjectAsync(context).ConfigureAwait(false))).ConfigureAwait(false);
                 break;
             case "PATCH" when route.Name is not null:
-                await WriteJsonAsync(context, 200, await PatchAsync(context, route).ConfigureAwait(false)).ConfigureAwait(false);
+                var (patched, created) = await PatchAsync(context, route).ConfigureAwait(false);
+                await WriteJsonAsync(context, created ? 201 : 200, patched).ConfigureAwait(false); // an apply that creates answers 201
                 break;
             case "DELETE" when route.Name is not null && route.Subresource is null:
                 await DeleteAsync(context, route).ConfigureAwait(false);
@@ -556,6 +557,7 @@ internal sealed class ApiHandler(FakeCluster cluster, FakeApiServer server)
         CheckKind(route, obj);
         PlaceInNamespace(route, obj);
         FieldValidation.Check(context, route.Type, obj);
+        FieldManager.RecordUpdate(route.Type, obj, null, Manager(context), cluster.TimeProvider.GetUtcNow());
         return cluster.Create(route.Type, obj);
     }
 
@@ -574,7 +576,20 @@ internal sealed class ApiHandler(FakeCluster cluster, FakeApiServer server)
         }
 
         FieldValidation.Check(context, route.Type, obj);
+        RecordUpdate(context, route, obj);
         return Write(route, obj);
+    }
+
+    private static string Manager(HttpContext context) =>
+        FieldManager.Manager(context.Request.Query["fieldManager"].FirstOrDefault(), context.Request.Headers.UserAgent.FirstOrDefault());
+
+    // A write through the main resource gives its manager the fields it changes (status writes own nothing here).
+    private void RecordUpdate(HttpContext context, ApiRoute route, JsonObject obj)
+    {
+        if (route.Subresource is null && cluster.Store.Get(route.Type, route.Namespace, route.Name!) is { } current)
+        {
+            FieldManager.RecordUpdate(route.Type, obj, current, Manager(context), cluster.TimeProvider.GetUtcNow());
+        }
     }
 
     // The main resource ignores status changes and the status subresource ignores everything but status, for kinds
@@ -647,10 +662,15 @@ internal sealed class ApiHandler(FakeCluster cluster, FakeApiServer server)
         await WriteJsonAsync(context, 200, ScaleSubresource.ToScale(updated)).ConfigureAwait(false);
     }
 
-    private async Task<JsonObject> PatchAsync(HttpContext context, ApiRoute route)
+    private async Task<(JsonObject Object, bool Created)> PatchAsync(HttpContext context, ApiRoute route)
     {
         var mediaType = MediaType(context.Request.ContentType);
         var body = await ReadBodyAsync(context).ConfigureAwait(false);
+        if (mediaType == "application/apply-patch+yaml")
+        {
+            return ServerSideApply(context, route, body);
+        }
+
         JsonNode? patch;
         try
         {
@@ -673,8 +693,6 @@ internal sealed class ApiHandler(FakeCluster cluster, FakeApiServer server)
                 "application/strategic-merge-patch+json" => patch is JsonObject strategic
                     ? StrategicMergePatch.Apply(current, strategic, route.Type)
                     : throw KubernetesStatusException.BadRequest("json: cannot unmarshal array into Go value of type map[string]interface {}"),
-                "application/apply-patch+yaml" => throw new KubernetesStatusException(415, "UnsupportedMediaType",
-                    "the fake API server does not support server-side apply (application/apply-patch+yaml) yet; supported patch types: application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json"),
                 _ => throw new KubernetesStatusException(415, "UnsupportedMediaType",
                     $"the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml"),
             } as JsonObject ?? throw new KubernetesStatusException(422, "Invalid", "the patch did not produce an object");
@@ -685,13 +703,82 @@ internal sealed class ApiHandler(FakeCluster cluster, FakeApiServer server)
             }
 
             FieldValidation.Check(context, route.Type, patched);
+            RecordUpdate(context, route, patched);
             try
             {
-                return Write(route, patched);
+                return (Write(route, patched), false);
             }
             catch (KubernetesStatusException conflict) when (conflict.Code == 409 && attempt < 5 && Json.Str((patch as JsonObject)?["metadata"]?["resourceVersion"]) is null)
             {
                 // lost the race to another writer: apply the patch to the newer object
+            }
+        }
+    }
+
+    // Server-side apply: the body (YAML or JSON) is the manager's whole intent for the object; a missing object is created.
+    private (JsonObject Object, bool Created) ServerSideApply(HttpContext context, ApiRoute route, string body)
+    {
+        if (route.Subresource is not null)
+        {
+            throw MethodNotAllowed();
+        }
+
+        var manager = context.Request.Query["fieldManager"].FirstOrDefault();
+        if (string.IsNullOrEmpty(manager))
+        {
+            throw new KubernetesStatusException(422, "Invalid", "PatchOptions.meta.k8s.io \"\" is invalid: fieldManager: Required value: is required for apply patch");
+        }
+
+        manager = FieldManager.Manager(manager, null);
+        var forceText = context.Request.Query["force"].FirstOrDefault();
+        var force = forceText is null or "" ? false : bool.TryParse(forceText, out var f) ? f : throw KubernetesStatusException.BadRequest($"invalid force: {forceText}");
+        JsonObject config;
+        try
+        {
+            config = YamlManifest.Parse(body) is [var single] ? single : throw KubernetesStatusException.BadRequest("an apply patch holds exactly one object");
+        }
+        catch (YamlDotNet.Core.YamlException ex)
+        {
+            throw KubernetesStatusException.BadRequest($"error decoding YAML: {ex.Message}");
+        }
+
+        if (Json.Str(config["kind"]) is null || Json.Str(config["apiVersion"]) is null)
+        {
+            throw KubernetesStatusException.BadRequest($"error decoding YAML: Object '{(Json.Str(config["kind"]) is null ? "Kind" : "apiVersion")}' is missing in '{config.ToJsonString()}'");
+        }
+
+        CheckKind(route, config);
+        PlaceInNamespace(route, config);
+        var name = Json.Name(config);
+        if (name != route.Name)
+        {
+            throw KubernetesStatusException.BadRequest($"the name of the object ({name}) does not match the name on the URL ({route.Name})");
+        }
+
+        FieldValidation.Check(context, route.Type, config);
+        for (var attempt = 0; ; attempt++)
+        {
+            var current = cluster.Store.Get(route.Type, route.Namespace, route.Name!);
+            var applied = FieldManager.Apply(route.Type, current, config, manager, force, cluster.TimeProvider.GetUtcNow());
+            try
+            {
+                if (current is null)
+                {
+                    return (cluster.Create(route.Type, applied), true);
+                }
+
+                if (Json.Str(config["metadata"]?["resourceVersion"]) is null)
+                {
+                    // Without a resourceVersion of its own the apply is to whatever is current (with one, it is a precondition).
+                    Json.Obj(applied, "metadata")["resourceVersion"] = current["metadata"]?["resourceVersion"]?.DeepClone();
+                }
+
+                return (Write(route, applied), false);
+            }
+            catch (KubernetesStatusException raced) when (raced.Code == 409 && raced.Reason is "Conflict" or "AlreadyExists" && raced.Causes is null && attempt < 5
+                                                           && Json.Str(config["metadata"]?["resourceVersion"]) is null)
+            {
+                // another write won the race: apply again to the newer object
             }
         }
     }
@@ -931,6 +1018,13 @@ internal sealed class ApiHandler(FakeCluster cluster, FakeApiServer server)
                 details["causes"] = new JsonArray([.. Causes(ex.Message[(at + 13)..]).Select(c => (JsonNode)c)]);
             }
 
+            status["details"] = details;
+        }
+
+        if (ex.Causes is { Count: > 0 } causes)
+        {
+            var details = status["details"] as JsonObject ?? new JsonObject();
+            details["causes"] = new JsonArray([.. causes.Select(c => (JsonNode)c.DeepClone())]);
             status["details"] = details;
         }
 

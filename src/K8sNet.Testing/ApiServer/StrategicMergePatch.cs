@@ -34,7 +34,7 @@ internal static class StrategicMergePatch
     };
 
     // Lists of scalars that merge (union) rather than replace.
-    private static readonly HashSet<string> MergingScalarLists = new(StringComparer.Ordinal) { "finalizers" };
+    internal static readonly HashSet<string> MergingScalarLists = new(StringComparer.Ordinal) { "finalizers" };
 
     public static JsonObject Apply(JsonObject target, JsonObject patch, ResourceType type) =>
         MergeObject((JsonObject)target.DeepClone(), patch, type, path: string.Empty);
@@ -163,7 +163,7 @@ internal static class StrategicMergePatch
     }
 
     // "ports" merges by containerPort inside a container and by port in a Service's spec; the other fields by the table.
-    private static string? MergeKey(string field, string path, ResourceType type) => field switch
+    internal static string? MergeKey(string field, string path, ResourceType type) => field switch
     {
         "ports" when type == ResourceType.Service && path == "spec.ports" => "port",
         "ports" when path.EndsWith("containers.ports", StringComparison.Ordinal) || path.EndsWith("Containers.ports", StringComparison.Ordinal) => "containerPort",

@@ -38,6 +38,9 @@ public sealed class KubernetesStatusException : Exception
     /// <summary>The resource's group.</summary>
     public string? Group { get; }
 
+    /// <summary>The Status details' causes, when the error names them itself (an apply's conflicts).</summary>
+    internal IReadOnlyList<System.Text.Json.Nodes.JsonObject>? Causes { get; init; }
+
     internal static KubernetesStatusException NotFound(ResourceType type, string name) =>
         new(404, "NotFound", $"{Qualified(type)} \"{name}\" not found", type.Plural, name, type.Group);
 

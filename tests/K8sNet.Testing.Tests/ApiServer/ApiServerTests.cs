@@ -340,7 +340,8 @@ public sealed class ApiServerTests : IAsyncLifetime
 
         var apply = await Assert.ThrowsAsync<HttpOperationException>(() => _client.CoreV1.PatchNamespacedServiceAsync(
             new V1Patch("""{"metadata":{"labels":{"a":"b"}}}""", V1Patch.PatchType.ApplyPatch), "web", "default", fieldManager: "test"));
-        Assert.Equal(HttpStatusCode.UnsupportedMediaType, apply.Response.StatusCode); // server-side apply: not yet
+        Assert.Equal(HttpStatusCode.BadRequest, apply.Response.StatusCode); // an apply names its kind (ServerSideApplyTests)
+        Assert.Contains("Object 'Kind' is missing", apply.Response.Content, StringComparison.Ordinal);
     }
 
     [Fact]

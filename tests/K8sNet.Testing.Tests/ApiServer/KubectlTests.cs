@@ -229,6 +229,58 @@ public sealed class KubectlTests : IAsyncLifetime
     }
 
     [SkippableFact]
+    public async Task ApplyServerSide_CreatesConfigures_ConflictsWithClientSideApply_UntilForced()
+    {
+        Skip.If(Which("kubectl") is null, "kubectl is not on PATH (https://kubernetes.io/docs/tasks/tools/); server-side apply is tested over HTTP and KubernetesClient in ServerSideApplyTests.");
+        var file = Path.Combine(Path.GetTempPath(), $"k8snet-ssa-{Guid.NewGuid():N}.yaml");
+        const string Manifest = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: api, namespace: default}\nspec:\n  replicas: 1\n  selector: {matchLabels: {app: api}}\n  template:\n    metadata: {labels: {app: api}}\n    spec: {containers: [{name: app, image: \"api:1\"}]}\n";
+        try
+        {
+            await File.WriteAllTextAsync(file, Manifest);
+            var (createdCode, created) = await KubectlAsync("apply", "--server-side", "-f", file);
+            Assert.True(createdCode == 0, created);
+            Assert.Contains("deployment.apps/api serverside-applied", created, StringComparison.Ordinal);
+
+            await File.WriteAllTextAsync(file, Manifest.Replace("api:1", "api:2", StringComparison.Ordinal));
+            var (configuredCode, configured) = await KubectlAsync("apply", "--server-side", "-f", file);
+            Assert.True(configuredCode == 0, configured);
+            Assert.Equal("api:2", _cluster.Get<V1Deployment>("api")!.Spec.Template.Spec.Containers[0].Image);
+
+            // A Deployment made by client-side apply: kubectl-client-side-apply owns its fields (operation Update).
+            var web = Path.Combine(Path.GetTempPath(), $"k8snet-ssa-{Guid.NewGuid():N}.yaml");
+            const string Web = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web2, namespace: default}\nspec:\n  replicas: 2\n  selector: {matchLabels: {app: web2}}\n  template:\n    metadata: {labels: {app: web2}}\n    spec: {containers: [{name: app, image: \"web:1\"}]}\n";
+            try
+            {
+                await File.WriteAllTextAsync(web, Web);
+                var (clientSideCode, clientSide) = await KubectlAsync("apply", "-f", web);
+                Assert.True(clientSideCode == 0, clientSide);
+
+                await File.WriteAllTextAsync(web, Web.Replace("replicas: 2", "replicas: 4", StringComparison.Ordinal));
+                var (conflictCode, conflict) = await KubectlAsync("apply", "--server-side", "-f", web);
+                Assert.NotEqual(0, conflictCode);
+                Assert.Contains("Apply failed with 1 conflict: conflict with \"kubectl-client-side-apply\" using apps/v1: .spec.replicas", conflict, StringComparison.Ordinal);
+                Assert.Equal(2, _cluster.Get<V1Deployment>("web2")!.Spec.Replicas);
+
+                var (forcedCode, forced) = await KubectlAsync("apply", "--server-side", "--force-conflicts", "-f", web);
+                Assert.True(forcedCode == 0, forced);
+                Assert.Equal(4, _cluster.Get<V1Deployment>("web2")!.Spec.Replicas);
+
+                var (_, yaml) = await KubectlAsync("get", "deployment", "web2", "-o", "yaml", "--show-managed-fields");
+                Assert.Contains("manager: kubectl", yaml, StringComparison.Ordinal);
+                Assert.Contains("operation: Apply", yaml, StringComparison.Ordinal);
+            }
+            finally
+            {
+                File.Delete(web);
+            }
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [SkippableFact]
     public async Task GetWatch_PrintsLaterChangesAsTableRows()
     {
         Skip.If(Which("kubectl") is null, "kubectl is not on PATH (https://kubernetes.io/docs/tasks/tools/); watches are tested through KubernetesClient in WatchAndFaultTests.");
