@@ -156,8 +156,8 @@ internal static class ApiDiscovery
     /// <summary>
     /// One group-version's OpenAPI v3 document, reduced to what clients read from it: per kind, a <c>patch</c>
     /// operation with its <c>x-kubernetes-group-version-kind</c> and the <c>fieldValidation</c> query parameter, which
-    /// tells kubectl that the server validates fields itself (it then sends <c>fieldValidation=Strict</c>). No schemas:
-    /// the server's own validation answers.
+    /// tells kubectl that the server validates fields itself (it then sends <c>fieldValidation=Strict</c>); and the
+    /// kinds' schemas (<see cref="OpenApiSchemas"/>), which <c>kubectl explain</c> reads.
     /// </summary>
     public static JsonObject? OpenApiDocument(string group, string version)
     {
@@ -191,7 +191,97 @@ internal static class ApiDiscovery
             ["openapi"] = "3.0.0",
             ["info"] = new JsonObject { ["title"] = "Kubernetes (K8sNet FakeCluster)", ["version"] = "v1.32.0" },
             ["paths"] = paths,
+            ["components"] = new JsonObject { ["schemas"] = OpenApiSchemas.For(types) },
         };
+    }
+
+    /// <summary>
+    /// The OpenAPI v2 (Swagger 2.0) document in JSON: every group-version's paths and schemas in one, references under
+    /// <c>#/definitions/</c>, parameters in v2's shape. kubectl reads v3; this serves older tools that read v2 as JSON.
+    /// </summary>
+    public static JsonObject OpenApiV2()
+    {
+        var paths = new JsonObject();
+        var definitions = new JsonObject();
+        foreach (var (group, version) in Served.Select(t => (t.Group, t.Version)).Distinct())
+        {
+            var v3 = OpenApiDocument(group, version)!;
+            foreach (var (path, item) in v3["paths"]!.AsObject())
+            {
+                var converted = (JsonObject)item!.DeepClone();
+                foreach (var operation in converted.Select(o => o.Value).OfType<JsonObject>())
+                {
+                    foreach (var parameter in (operation["parameters"] as JsonArray ?? []).OfType<JsonObject>())
+                    {
+                        // v3 { schema: { type, uniqueItems } } → v2 { type, uniqueItems }
+                        if (parameter["schema"] is JsonObject schema)
+                        {
+                            parameter.Remove("schema");
+                            foreach (var (key, value) in schema)
+                            {
+                                parameter[key] = value?.DeepClone();
+                            }
+                        }
+                    }
+                }
+
+                paths[path] = converted;
+            }
+
+            foreach (var (name, schema) in v3["components"]!["schemas"]!.AsObject())
+            {
+                if (!definitions.ContainsKey(name))
+                {
+                    definitions[name] = ToV2Schema(schema!.DeepClone());
+                }
+            }
+        }
+
+        return new JsonObject
+        {
+            ["swagger"] = "2.0",
+            ["info"] = new JsonObject { ["title"] = "Kubernetes (K8sNet FakeCluster)", ["version"] = "v1.32.0" },
+            ["paths"] = paths,
+            ["definitions"] = definitions,
+        };
+    }
+
+    // v3's { allOf: [ { $ref: #/components/schemas/X } ] } is v2's { $ref: #/definitions/X }, at any depth.
+    private static JsonNode ToV2Schema(JsonNode node)
+    {
+        if (node is JsonObject obj)
+        {
+            if (obj["allOf"] is JsonArray { Count: 1 } all && all[0]?["$ref"] is JsonValue reference)
+            {
+                var description = obj["description"]?.DeepClone();
+                obj.Remove("allOf");
+                obj["$ref"] = reference.GetValue<string>().Replace("#/components/schemas/", "#/definitions/", StringComparison.Ordinal);
+                if (description is not null)
+                {
+                    obj["description"] = description;
+                }
+            }
+
+            foreach (var key in obj.Select(p => p.Key).ToList())
+            {
+                if (obj[key] is JsonObject or JsonArray)
+                {
+                    obj[key] = ToV2Schema(obj[key]!.DeepClone());
+                }
+            }
+        }
+        else if (node is JsonArray array)
+        {
+            for (var i = 0; i < array.Count; i++)
+            {
+                if (array[i] is JsonObject or JsonArray)
+                {
+                    array[i] = ToV2Schema(array[i]!.DeepClone());
+                }
+            }
+        }
+
+        return node;
     }
 
     // Kubernetes version priority: GA before beta before alpha.

@@ -68,6 +68,13 @@ internal sealed class ApiHandler(FakeCluster cluster, FakeApiServer server)
         }
     }
 
+    // An Accept that a JSON answer satisfies (none, */*, application/*, application/json, with parameters or not).
+    private static bool AcceptsJson(HttpContext context)
+    {
+        var accept = context.Request.Headers.Accept.ToString();
+        return accept.Length == 0 || accept.Split(',').Select(a => a.Split(';')[0].Trim()).Any(a => a is "*/*" or "application/*" or "application/json");
+    }
+
     private async Task RouteAsync(HttpContext context)
     {
         var path = context.Request.Path.Value ?? "/";
@@ -80,6 +87,8 @@ internal sealed class ApiHandler(FakeCluster cluster, FakeApiServer server)
             "/api/v1" => ApiDiscovery.Resources(string.Empty, "v1"),
             "/apis" => ApiDiscovery.Groups(),
             "/openapi/v3" => ApiDiscovery.OpenApiIndex(),
+            "/openapi/v2" => AcceptsJson(context) ? ApiDiscovery.OpenApiV2() : throw new KubernetesStatusException(406, "NotAcceptable",
+                "only the following media types are accepted: application/json (the fake API server does not serve OpenAPI v2 as protobuf; kubectl 1.27 and later read /openapi/v3)"),
             _ when trimmed.StartsWith("/openapi/v3/api/", StringComparison.Ordinal) && trimmed.Count(c => c == '/') == 4 => ApiDiscovery.OpenApiDocument(string.Empty, trimmed.Split('/')[4]),
             _ when trimmed.StartsWith("/openapi/v3/apis/", StringComparison.Ordinal) && trimmed.Count(c => c == '/') == 5 => ApiDiscovery.OpenApiDocument(trimmed.Split('/')[4], trimmed.Split('/')[5]),
             _ when trimmed.StartsWith("/apis/", StringComparison.Ordinal) && trimmed.Count(c => c == '/') == 2 => ApiDiscovery.Group(trimmed[6..]),

@@ -16,7 +16,7 @@ namespace K8sNet.Testing;
 /// </summary>
 internal static class FieldValidation
 {
-    private static readonly FrozenDictionary<(string ApiVersion, string Kind), Type> Models = typeof(k8s.Models.V1Pod).Assembly.GetTypes()
+    internal static readonly FrozenDictionary<(string ApiVersion, string Kind), Type> Models = typeof(k8s.Models.V1Pod).Assembly.GetTypes()
         .Select(t => (Type: t, Entity: t.GetCustomAttribute<KubernetesEntityAttribute>()))
         .Where(x => x.Entity is not null && !x.Type.Name.EndsWith("List", StringComparison.Ordinal))
         .GroupBy(x => (string.IsNullOrEmpty(x.Entity!.Group) ? x.Entity.ApiVersion : $"{x.Entity.Group}/{x.Entity.ApiVersion}", x.Entity.Kind))

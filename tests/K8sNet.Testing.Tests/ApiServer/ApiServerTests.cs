@@ -126,8 +126,44 @@ public sealed class ApiServerTests : IAsyncLifetime
 
         var (missing, _, _) = await SendAsync(HttpMethod.Get, "/openapi/v3/apis/nope.example/v1");
         Assert.Equal(HttpStatusCode.NotFound, missing);
-        var (v2, _, _) = await SendAsync(HttpMethod.Get, "/openapi/v2");
-        Assert.Equal(HttpStatusCode.NotFound, v2); // not served: kubectl uses v3
+        var (v2, swagger, _) = await SendAsync(HttpMethod.Get, "/openapi/v2");
+        Assert.Equal(HttpStatusCode.OK, v2); // JSON for tools that read v2 (kubectl reads v3)
+        Assert.Equal("2.0", Json(swagger["swagger"]));
+        var patch = swagger["paths"]!["/apis/apps/v1/namespaces/{namespace}/deployments/{name}"]!["patch"]!;
+        Assert.Contains(patch["parameters"]!.AsArray(), p => Json(p!["name"]) == "fieldValidation" && Json(p["type"]) == "string");
+        var deployment = swagger["definitions"]!.AsObject().Single(d => d.Key.EndsWith("v1.Deployment", StringComparison.Ordinal)).Value!;
+        Assert.StartsWith("#/definitions/", Json(deployment["properties"]!["spec"]!["$ref"]), StringComparison.Ordinal);
+
+        using var protobuf = new HttpRequestMessage(HttpMethod.Get, "/openapi/v2");
+        protobuf.Headers.TryAddWithoutValidation("Accept", "application/com.github.proto-openapi.spec.v2@v1.0+protobuf"); // what client-go asks for
+        using var refused = await _http.SendAsync(protobuf);
+        Assert.Equal(HttpStatusCode.NotAcceptable, refused.StatusCode);
+    }
+
+    [Fact]
+    public async Task OpenApiV3_Documents_CarryTheKindsSchemas_ForExplain()
+    {
+        var (_, apps, _) = await SendAsync(HttpMethod.Get, "/openapi/v3/apis/apps/v1");
+        var schemas = apps["components"]!["schemas"]!.AsObject();
+
+        var deployment = schemas.Single(s => s.Value!["x-kubernetes-group-version-kind"] is JsonArray gvk && Json(gvk[0]!["kind"]) == "Deployment").Value!;
+        Assert.Equal("apps", Json(deployment["x-kubernetes-group-version-kind"]![0]!["group"]));
+        Assert.StartsWith("Deployment enables declarative updates", Json(deployment["description"]), StringComparison.Ordinal); // from KubernetesClient.xml
+        var specRef = Json(deployment["properties"]!["spec"]!["allOf"]![0]!["$ref"])!;
+        Assert.EndsWith(".DeploymentSpec", specRef, StringComparison.Ordinal);
+        var spec = schemas[specRef["#/components/schemas/".Length..]]!;
+        Assert.Equal("integer", Json(spec["properties"]!["replicas"]!["type"]));
+        Assert.Equal("int32", Json(spec["properties"]!["replicas"]!["format"]));
+        Assert.False(string.IsNullOrEmpty(Json(spec["properties"]!["replicas"]!["description"])));
+
+        var (_, core, _) = await SendAsync(HttpMethod.Get, "/openapi/v3/api/v1");
+        var coreSchemas = core["components"]!["schemas"]!.AsObject();
+        var podSpec = coreSchemas.Single(s => s.Key.EndsWith(".PodSpec", StringComparison.Ordinal)).Value!;
+        Assert.Equal("array", Json(podSpec["properties"]!["containers"]!["type"]));
+        Assert.EndsWith(".Container", Json(podSpec["properties"]!["containers"]!["items"]!["allOf"]![0]!["$ref"]), StringComparison.Ordinal);
+        var port = coreSchemas.Single(s => s.Key.EndsWith(".ServicePort", StringComparison.Ordinal)).Value!;
+        Assert.True(port["properties"]!["targetPort"]!["x-kubernetes-int-or-string"]!.GetValue<bool>());
+        Assert.Equal("object", Json(coreSchemas.Single(s => s.Key.EndsWith(".ObjectMeta", StringComparison.Ordinal)).Value!["properties"]!["labels"]!["type"]));
     }
 
     [Fact]

@@ -281,6 +281,28 @@ public sealed class KubectlTests : IAsyncLifetime
     }
 
     [SkippableFact]
+    public async Task Explain_ReadsTheSchemasFromOpenApiV3()
+    {
+        Skip.If(Which("kubectl") is null, "kubectl is not on PATH (https://kubernetes.io/docs/tasks/tools/); the schemas are read over HTTP in ApiServerTests.");
+
+        var (code, replicas) = await KubectlAsync("explain", "deployment.spec.replicas");
+        Assert.True(code == 0, replicas);
+        Assert.Contains("KIND:", replicas, StringComparison.Ordinal);
+        Assert.Contains("Deployment", replicas, StringComparison.Ordinal);
+        Assert.Contains("replicas", replicas, StringComparison.Ordinal);
+        Assert.Contains("<integer>", replicas, StringComparison.Ordinal);
+
+        var (containersCode, containers) = await KubectlAsync("explain", "pods.spec.containers");
+        Assert.True(containersCode == 0, containers);
+        Assert.Contains("image", containers, StringComparison.Ordinal);
+        Assert.Contains("<string>", containers, StringComparison.Ordinal);
+
+        var (missingCode, missing) = await KubectlAsync("explain", "deployment.spec.nosuchfield");
+        Assert.NotEqual(0, missingCode);
+        Assert.Contains("nosuchfield", missing, StringComparison.Ordinal);
+    }
+
+    [SkippableFact]
     public async Task GetWatch_PrintsLaterChangesAsTableRows()
     {
         Skip.If(Which("kubectl") is null, "kubectl is not on PATH (https://kubernetes.io/docs/tasks/tools/); watches are tested through KubernetesClient in WatchAndFaultTests.");
