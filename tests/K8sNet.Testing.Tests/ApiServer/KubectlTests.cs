@@ -303,6 +303,38 @@ public sealed class KubectlTests : IAsyncLifetime
     }
 
     [SkippableFact]
+    public async Task RolloutStatus_FollowsARollingUpdate_AndTheSlicesFollowThePods()
+    {
+        Skip.If(Which("kubectl") is null, "kubectl is not on PATH (https://kubernetes.io/docs/tasks/tools/); rolling updates and slices are tested through KubernetesClient in ApiServerTests and the controller tests.");
+        var before = _cluster.List<V1Pod>("default", "app=web").Select(p => p.Status.PodIP).ToHashSet();
+
+        var (imageCode, image) = await KubectlAsync("set", "image", "deployment/web", "app=web:2");
+        Assert.True(imageCode == 0, image);
+        var (rolloutCode, rollout) = await KubectlAsync("rollout", "status", "deployment/web", "--timeout=60s");
+
+        Assert.True(rolloutCode == 0, rollout);
+        Assert.Contains("deployment \"web\" successfully rolled out", rollout, StringComparison.Ordinal);
+        var pods = _cluster.List<V1Pod>("default", "app=web").Where(p => p.Metadata.DeletionTimestamp is null).ToList();
+        Assert.Equal(2, pods.Count);
+        Assert.All(pods, p => Assert.Equal("web:2", p.Spec.Containers[0].Image));
+
+        // The old pods terminate (a second: PodShutdownTime) and leave the slice; kubectl prints at most three addresses.
+        for (var waited = 0; _cluster.List<V1Pod>("default", "app=web").Count > 2 && waited < 100; waited++)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(100), TimeProvider.System);
+        }
+
+        await _cluster.WaitForIdleAsync();
+        var (slicesCode, slices) = await KubectlAsync("get", "endpointslices", "-l", "kubernetes.io/service-name=web");
+        Assert.True(slicesCode == 0, slices);
+        Assert.Matches(@"NAME\s+ADDRESSTYPE\s+PORTS\s+ENDPOINTS\s+AGE", slices);
+        Assert.Matches(@"web-\w+\s+IPv4\s+8080\s+", slices);
+        var printed = System.Text.RegularExpressions.Regex.Matches(slices, @"\b\d+\.\d+\.\d+\.\d+\b").Select(m => m.Value).ToHashSet();
+        Assert.Equal(pods.Select(p => p.Status.PodIP).ToHashSet(), printed); // the new pods' addresses, the old ones gone
+        Assert.Empty(before.Intersect(printed));
+    }
+
+    [SkippableFact]
     public async Task GetWatch_PrintsLaterChangesAsTableRows()
     {
         Skip.If(Which("kubectl") is null, "kubectl is not on PATH (https://kubernetes.io/docs/tasks/tools/); watches are tested through KubernetesClient in WatchAndFaultTests.");
