@@ -97,6 +97,28 @@ internal static class ClusterTour
         await cluster.WaitForIdleAsync();
         var replacement = cluster.List<V1Pod>("default", "app=b").Single(p => pods.All(o => o.Name() != p.Name()));
         await LoadAsync(client, $"a moment later, with the replacement {replacement.Name()} ({replacement.Status.PodIP} on {replacement.Spec.NodeName})");
+
+        // From outside: a browser's request to a public name, through the ingress controller.
+        cluster.Apply("""
+            apiVersion: networking.k8s.io/v1
+            kind: Ingress
+            metadata: {name: b}
+            spec:
+              rules:
+              - host: b.example.com
+                http:
+                  paths: [{path: /, pathType: Prefix, backend: {service: {name: svc-b, port: {name: http}}}}]
+            """);
+        Console.WriteLine();
+        Console.WriteLine("A browser outside the cluster asks for http://b.example.com/catalog (an Ingress routes b.example.com to svc-b):");
+        using var exchange = await cluster.SendExternalAsync(new HttpRequestMessage(HttpMethod.Get, "http://b.example.com/catalog"));
+        foreach (var hop in exchange.Hops)
+        {
+            Console.WriteLine($"  {hop.Kind,-13} {hop.Description}");
+        }
+
+        using var miss = await cluster.SendExternalAsync(new HttpRequestMessage(HttpMethod.Get, "http://nobody.example.com/"));
+        Console.WriteLine($"  http://nobody.example.com/ -> {(int)miss.Response.StatusCode} from the controller: {miss.Decision}");
     }
 
     // 8 callers at once, 25 requests each, so that outstanding requests (what P2C compares) build up on a slow pod.

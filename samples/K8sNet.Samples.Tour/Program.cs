@@ -1,6 +1,7 @@
 // The K8sNet tour: cluster DNS naming at work (how a pod in namespace "web" names Services, which queries its resolver
 // sends, which Services a URI reaches, how bad names are reported), then the pod-to-pod journey in a FakeCluster and
-// K8sNet.Routing sending requests straight to pods while one is slowed and another killed.
+// K8sNet.Routing sending requests straight to pods while one is slowed and another killed, and a request from outside
+// through the ingress controller.
 using System.Net;
 using K8sNet;
 using K8sNet.Dns;

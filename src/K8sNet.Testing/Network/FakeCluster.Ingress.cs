@@ -1,0 +1,182 @@
+using System.Net;
+using k8s.Models;
+using K8sNet.Testing.L7;
+
+namespace K8sNet.Testing;
+
+/// <summary>The external journey: a public name, the ingress controller's load balancer, an Ingress rule, a Service, a pod.</summary>
+public sealed partial class FakeCluster
+{
+    /// <summary>The namespace of the ingress controller <see cref="SendExternalAsync"/> installs.</summary>
+    public const string IngressControllerNamespace = "ingress-nginx";
+
+    /// <summary>The name of its Deployment and LoadBalancer Service.</summary>
+    public const string IngressControllerName = "ingress-nginx-controller";
+
+    /// <summary>The IngressClass it serves (installed as the default class).</summary>
+    public const string IngressClassName = "nginx";
+
+    private readonly Lock _ingressGate = new();
+
+    /// <summary>
+    /// Installs the ingress controller if it is not there yet: namespace <c>ingress-nginx</c>, a Deployment of one
+    /// controller pod, a LoadBalancer Service for ports 80 and 443 (its address from
+    /// <see cref="FakeClusterOptions.LoadBalancerPool"/>) and the default IngressClass <c>nginx</c>.
+    /// </summary>
+    /// <returns>The controller Service's load-balancer address.</returns>
+    public async Task<IPAddress> EnsureIngressControllerAsync(CancellationToken cancellationToken = default)
+    {
+        lock (_ingressGate)
+        {
+            if (Store.Get(ResourceType.Namespace, null, IngressControllerNamespace) is null)
+            {
+                Create(new V1Namespace { Metadata = new V1ObjectMeta { Name = IngressControllerNamespace } });
+            }
+
+            if (Store.Get(ResourceType.IngressClass, null, IngressClassName) is null)
+            {
+                Create(new V1IngressClass
+                {
+                    Metadata = new V1ObjectMeta { Name = IngressClassName, Annotations = new Dictionary<string, string> { ["ingressclass.kubernetes.io/is-default-class"] = "true" } },
+                    Spec = new V1IngressClassSpec { Controller = "k8s.io/ingress-nginx" },
+                });
+            }
+
+            var labels = new Dictionary<string, string> { ["app.kubernetes.io/name"] = "ingress-nginx", ["app.kubernetes.io/component"] = "controller" };
+            if (Store.Get(ResourceType.Deployment, IngressControllerNamespace, IngressControllerName) is null)
+            {
+                Create(new V1Deployment
+                {
+                    Metadata = new V1ObjectMeta { Name = IngressControllerName, NamespaceProperty = IngressControllerNamespace, Labels = labels },
+                    Spec = new V1DeploymentSpec
+                    {
+                        Replicas = 1,
+                        Selector = new V1LabelSelector { MatchLabels = labels },
+                        Template = new V1PodTemplateSpec
+                        {
+                            Metadata = new V1ObjectMeta { Labels = labels },
+                            Spec = new V1PodSpec { Containers = [new V1Container { Name = "controller", Image = "registry.k8s.io/ingress-nginx/controller:v1.12.0", Ports = [new V1ContainerPort { Name = "http", ContainerPort = 80 }, new V1ContainerPort { Name = "https", ContainerPort = 443 }] }] },
+                        },
+                    },
+                });
+            }
+
+            if (Store.Get(ResourceType.Service, IngressControllerNamespace, IngressControllerName) is null)
+            {
+                Create(new V1Service
+                {
+                    Metadata = new V1ObjectMeta { Name = IngressControllerName, NamespaceProperty = IngressControllerNamespace, Labels = labels },
+                    Spec = new V1ServiceSpec
+                    {
+                        Type = "LoadBalancer",
+                        Selector = labels,
+                        Ports = [new V1ServicePort { Name = "http", Port = 80, TargetPort = "http" }, new V1ServicePort { Name = "https", Port = 443, TargetPort = "https" }],
+                    },
+                });
+            }
+        }
+
+        await WaitForIdleAsync(cancellationToken).ConfigureAwait(false);
+        var service = Store.Get(ResourceType.Service, IngressControllerNamespace, IngressControllerName)!;
+        return service["status"]?["loadBalancer"]?["ingress"]?[0]?["ip"] is { } ip && IPAddress.TryParse(Json.Str(ip), out var address)
+            ? address
+            : throw new InvalidOperationException($"The ingress controller's LoadBalancer Service has no address (FakeClusterOptions.LoadBalancerPool '{Options.LoadBalancerPool}' exhausted?).");
+    }
+
+    /// <summary>
+    /// Sends a request from outside the cluster to a public name, as a browser would reach <c>shop.example.com</c>: the
+    /// name resolves to the ingress controller's load-balancer address (public DNS points every name at it here);
+    /// kube-proxy takes the connection to a controller pod; the controller picks the Ingress rule (the cluster's
+    /// Ingresses of class <c>nginx</c> or without a class, evaluated by <see cref="IngressRouter"/>) and proxies from its
+    /// pod to the backend Service, whose kube-proxy picks a pod, keeping the original Host header. Nothing matches: 404
+    /// from the controller. The API server is never on the way. The ingress controller is installed at the first call
+    /// (<see cref="EnsureIngressControllerAsync"/>).
+    /// </summary>
+    /// <param name="request">The request; its URI's host is the public name.</param>
+    /// <param name="cancellationToken">Cancels it.</param>
+    /// <returns>The response and the hops it took.</returns>
+    public async Task<ExternalExchange> SendExternalAsync(HttpRequestMessage request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var uri = request.RequestUri is { IsAbsoluteUri: true } absolute ? absolute : throw new ArgumentException("The request needs an absolute URI (http://shop.example.com/...).", nameof(request));
+        var hops = new List<ExternalHop>();
+        var address = await EnsureIngressControllerAsync(cancellationToken).ConfigureAwait(false);
+        var host = request.Headers.Host ?? uri.Authority;
+        hops.Add(new ExternalHop("dns", $"{uri.Host} -> {address} (the ingress controller's load balancer, {IngressControllerNamespace}/{IngressControllerName})"));
+
+        var port = uri.Scheme == Uri.UriSchemeHttps ? 443 : 80;
+        var entry = KubeProxy.RouteFromOutside(OutsideClientAddress, new IPEndPoint(address, port));
+        hops.Add(new ExternalHop("load-balancer", entry.ToString()));
+        if (entry.Outcome != KubeProxyOutcome.Backend || entry.Pod?.Name is not { } controllerPod)
+        {
+            throw new HttpRequestException(HttpRequestError.ConnectionError, $"The ingress controller's load balancer {address}:{port} reaches no controller pod: {entry}.");
+        }
+
+        var ingresses = List<V1Ingress>();
+        var router = IngressRouter.Build(ingresses, List<V1IngressClass>(), new IngressRouterOptions { ClassName = IngressClassName });
+        var decision = router.Route(host, uri.AbsolutePath);
+        hops.Add(new ExternalHop("ingress", decision.Reason));
+        if (decision.Outcome != IngressOutcome.Service)
+        {
+            var status = decision.Outcome == IngressOutcome.NotFound ? HttpStatusCode.NotFound : HttpStatusCode.ServiceUnavailable;
+            return new ExternalExchange(new HttpResponseMessage(status) { RequestMessage = request, Content = new StringContent($"<html><head><title>{(int)status} {status}</title></head><body><center><h1>{(int)status} {status}</h1></center><hr><center>nginx</center></body></html>\n", System.Text.Encoding.UTF8, "text/html") }, hops, decision);
+        }
+
+        var servicePort = decision.ServicePortNumber?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? ResolveServicePort(decision);
+        var target = new UriBuilder(Uri.UriSchemeHttp, $"{decision.ServiceName}.{decision.Namespace}.svc.{Options.ClusterDomain}", int.Parse(servicePort, System.Globalization.CultureInfo.InvariantCulture), uri.AbsolutePath) { Query = uri.Query.TrimStart('?') }.Uri;
+        using var forwarded = new HttpRequestMessage(request.Method, target) { Content = request.Content, Version = request.Version };
+        foreach (var header in request.Headers)
+        {
+            forwarded.Headers.TryAddWithoutValidation(header.Key, header.Value);
+        }
+
+        forwarded.Headers.Host = host; // the backend sees the original Host
+        forwarded.Headers.TryAddWithoutValidation("X-Forwarded-For", OutsideClientAddress.ToString());
+        forwarded.Headers.TryAddWithoutValidation("X-Forwarded-Host", host);
+        forwarded.Headers.TryAddWithoutValidation("X-Forwarded-Proto", uri.Scheme);
+        using var client = CreateHttpClient(controllerPod, IngressControllerNamespace);
+        var response = await client.SendAsync(forwarded, cancellationToken).ConfigureAwait(false);
+        if (forwarded.Options.TryGetValue(RouteOption, out var backendRoute))
+        {
+            hops.Add(new ExternalHop("service", $"from {IngressControllerNamespace}/{controllerPod}: {backendRoute}"));
+        }
+
+        if (response.Headers.TryGetValues(FakeClusterHeaders.Pod, out var pods))
+        {
+            hops.Add(new ExternalHop("pod", $"{pods.FirstOrDefault()} answered {(int)response.StatusCode}"));
+        }
+
+        response.RequestMessage = request;
+        return new ExternalExchange(response, hops, decision);
+    }
+
+    private string ResolveServicePort(IngressDecision decision)
+    {
+        var service = Get<V1Service>(decision.ServiceName!, decision.Namespace)
+            ?? throw new HttpRequestException(HttpRequestError.NameResolutionError, $"The Ingress backend Service {decision.Namespace}/{decision.ServiceName} does not exist.");
+        return service.Spec.Ports?.FirstOrDefault(p => p.Name == decision.ServicePortName)?.Port.ToString(System.Globalization.CultureInfo.InvariantCulture)
+            ?? throw new HttpRequestException(HttpRequestError.ConnectionError, $"The Ingress backend Service {decision.Namespace}/{decision.ServiceName} has no port named '{decision.ServicePortName}'.");
+    }
+}
+
+/// <summary>One step of an external request's journey.</summary>
+/// <param name="Kind"><c>dns</c>, <c>load-balancer</c>, <c>ingress</c>, <c>service</c> or <c>pod</c>.</param>
+/// <param name="Description">What happened there.</param>
+public sealed record ExternalHop(string Kind, string Description)
+{
+    /// <inheritdoc />
+    public override string ToString() => $"{Kind}: {Description}";
+}
+
+/// <summary>What <see cref="FakeCluster.SendExternalAsync"/> returns: the response, the hops, and the Ingress decision.</summary>
+/// <param name="Response">The response (the backend's, or the controller's 404).</param>
+/// <param name="Hops">The journey, in order.</param>
+/// <param name="Decision">The Ingress rule that decided.</param>
+public sealed record ExternalExchange(HttpResponseMessage Response, IReadOnlyList<ExternalHop> Hops, IngressDecision Decision) : IDisposable
+{
+    /// <inheritdoc />
+    public void Dispose() => Response.Dispose();
+
+    /// <inheritdoc />
+    public override string ToString() => string.Join(Environment.NewLine, Hops);
+}
