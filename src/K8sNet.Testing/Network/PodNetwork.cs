@@ -23,10 +23,12 @@ internal sealed class PodNetwork : IAsyncDisposable
     private readonly Random _random;
     private readonly Lock _randomGate = new();
     private readonly PodListeners? _listeners;
+    private readonly Registration _echo; // pods of echo images, on the ports no registration takes
 
     public PodNetwork(FakeCluster cluster)
     {
         _cluster = cluster;
+        _echo = new Registration(this, string.Empty, LabelSelector.Everything, null, EchoBackend.AnswerAsync, PodHttpProtocol.Http1, null);
         _random = new Random(cluster.Options.Seed + 1);
         _listeners = cluster.Options.NetworkMode == PodNetworkMode.Loopback ? new PodListeners(this) : null;
     }
@@ -122,6 +124,15 @@ internal sealed class PodNetwork : IAsyncDisposable
                         handlers.Add(r);
                     }
                 }
+            }
+        }
+
+        foreach (var port in EchoBackend.Ports(pod))
+        {
+            if (!ports.Contains(port))
+            {
+                ports.Add(port);
+                handlers.Add(_echo);
             }
         }
 
