@@ -562,6 +562,18 @@ public sealed partial class FakeCluster : IAsyncDisposable
             await dns.DisposeAsync().ConfigureAwait(false);
         }
 
+        IngressListener[] listeners;
+        lock (_ingressGate)
+        {
+            listeners = [.. _ingressListeners];
+            _ingressListeners.Clear();
+        }
+
+        foreach (var listener in listeners)
+        {
+            await listener.DisposeAsync().ConfigureAwait(false);
+        }
+
         _apiServerGate.Dispose();
         foreach (var s in _subscriptions)
         {

@@ -21,9 +21,11 @@ public static class FakeClusterHost
           --service-cidr C[,C]  Service CIDRs, one per family (default 10.96.0.0/12)
           --nodes N             how many nodes (default 3)
           --zones a,b,c         the nodes' zones, in turn (default zone-a,zone-b,zone-c)
-          --demo                start with a small workload (Deployments, Services, an Ingress)
+          --demo                start with a small workload (echo Deployments, Services, an Ingress for shop.example)
           --tls                 HTTPS with a CA generated for the run (in the kubeconfig)
           --token T             require bearer token T (401 without it); in the kubeconfig
+          --ingress-port P      expose the ingress controller on 127.0.0.1:P (0 picks one): requests go where
+                                the cluster's Ingresses send them by their Host header (pods of echo images echo)
           --pod-shutdown S      seconds a pod's containers take to exit on SIGTERM (default 1; -1: never,
                                 so a deleted pod stays Terminating for its whole grace period)
           --help                this text
@@ -98,6 +100,12 @@ public static class FakeClusterHost
             await output.WriteLineAsync($"cluster DNS  {dns.EndPoint} (UDP and TCP; dig @{dns.EndPoint.Address} -p {dns.EndPoint.Port} kubernetes.default.svc.{settings.ClusterDomain})").ConfigureAwait(false);
         }
 
+        if (settings.IngressPort is { } ingressPort)
+        {
+            var ingress = await cluster.ExposeIngressAsync(ingressPort, cancellationToken).ConfigureAwait(false);
+            await output.WriteLineAsync($"ingress      {ingress.BaseAddress} (curl -H 'Host: shop.example.com' {ingress.BaseAddress})").ConfigureAwait(false);
+        }
+
         await output.WriteLineAsync($"kubeconfig   {Path.GetFullPath(settings.Kubeconfig)} (kubectl --kubeconfig {settings.Kubeconfig} get pods -A)").ConfigureAwait(false);
         await output.WriteLineAsync("Ctrl+C or SIGTERM stops it.").ConfigureAwait(false);
         started?.Invoke(cluster);
@@ -120,6 +128,8 @@ public static class FakeClusterHost
         public string? Token { get; init; }
 
         public TimeSpan? PodShutdown { get; init; } = TimeSpan.FromSeconds(1);
+
+        public int? IngressPort { get; init; }
     }
 
     private static Settings Parse(string[] args)
@@ -154,6 +164,7 @@ public static class FakeClusterHost
                 "--demo" => settings with { Demo = true },
                 "--help" or "-h" => settings with { Help = true },
                 "--tls" => settings with { Tls = true },
+                "--ingress-port" => settings with { IngressPort = Port(arg) },
                 "--pod-shutdown" => settings with
                 {
                     PodShutdown = Value() == "-1" ? null
@@ -182,7 +193,7 @@ public static class FakeClusterHost
           selector: {matchLabels: {app: orders}}
           template:
             metadata: {labels: {app: orders}}
-            spec: {containers: [{name: app, image: "orders:1", ports: [{name: http, containerPort: 8080}]}]}
+            spec: {containers: [{name: app, image: "gcr.io/k8s-staging-gateway-api/echo-basic:v1", ports: [{name: http, containerPort: 8080}]}]}
         ---
         apiVersion: v1
         kind: Service
@@ -197,7 +208,7 @@ public static class FakeClusterHost
           selector: {matchLabels: {app: web}}
           template:
             metadata: {labels: {app: web}}
-            spec: {containers: [{name: app, image: "web:1", ports: [{name: http, containerPort: 8080}]}]}
+            spec: {containers: [{name: app, image: "gcr.io/k8s-staging-gateway-api/echo-basic:v1", ports: [{name: http, containerPort: 8080}]}]}
         ---
         apiVersion: v1
         kind: Service

@@ -17,6 +17,7 @@ public sealed partial class FakeCluster
     public const string IngressClassName = "nginx";
 
     private readonly Lock _ingressGate = new();
+    private readonly List<IngressListener> _ingressListeners = [];
 
     /// <summary>
     /// Installs the ingress controller if it is not there yet: namespace <c>ingress-nginx</c>, a Deployment of one
@@ -84,6 +85,29 @@ public sealed partial class FakeCluster
     }
 
     /// <summary>
+    /// Exposes the ingress controller on a loopback port (installing it first): requests to
+    /// <c>http://127.0.0.1:PORT/</c> make the external journey by their Host header, with real HTTP. Disposed with the
+    /// cluster.
+    /// </summary>
+    /// <param name="port">The port on 127.0.0.1; 0 picks one.</param>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    /// <returns>The listener (its <see cref="IngressListener.BaseAddress"/>).</returns>
+    public async Task<IngressListener> ExposeIngressAsync(int port = 0, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(port);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(port, 65535);
+        await EnsureIngressControllerAsync(cancellationToken).ConfigureAwait(false);
+        var listener = new IngressListener(this);
+        await listener.StartAsync(port, cancellationToken).ConfigureAwait(false);
+        lock (_ingressGate)
+        {
+            _ingressListeners.Add(listener);
+        }
+
+        return listener;
+    }
+
+    /// <summary>
     /// Sends a request from outside the cluster to a public name, as a browser would reach <c>shop.example.com</c>: the
     /// name resolves to the ingress controller's load-balancer address (public DNS points every name at it here);
     /// kube-proxy takes the connection to a controller pod; the controller picks the Ingress rule (the cluster's
@@ -118,8 +142,9 @@ public sealed partial class FakeCluster
         hops.Add(new ExternalHop("ingress", decision.Reason));
         if (decision.Outcome != IngressOutcome.Service)
         {
-            var status = decision.Outcome == IngressOutcome.NotFound ? HttpStatusCode.NotFound : HttpStatusCode.ServiceUnavailable;
-            return new ExternalExchange(new HttpResponseMessage(status) { RequestMessage = request, Content = new StringContent($"<html><head><title>{(int)status} {status}</title></head><body><center><h1>{(int)status} {status}</h1></center><hr><center>nginx</center></body></html>\n", System.Text.Encoding.UTF8, "text/html") }, hops, decision);
+            // nginx's own pages: 404 for no rule, 503 for a backend it cannot serve (a resource backend).
+            var (status, text) = decision.Outcome == IngressOutcome.NotFound ? (HttpStatusCode.NotFound, "404 Not Found") : (HttpStatusCode.ServiceUnavailable, "503 Service Temporarily Unavailable");
+            return new ExternalExchange(new HttpResponseMessage(status) { RequestMessage = request, Content = new StringContent($"<html>\r\n<head><title>{text}</title></head>\r\n<body>\r\n<center><h1>{text}</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n", System.Text.Encoding.UTF8, "text/html") }, hops, decision);
         }
 
         var servicePort = decision.ServicePortNumber?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? ResolveServicePort(decision);

@@ -38,6 +38,51 @@ public class FakeClusterHostTests
     }
 
     [Fact]
+    public async Task IngressPort_ServesTheDemoIngress_WithRealHttp_ToEchoPods()
+    {
+        var kubeconfig = Path.Combine(Path.GetTempPath(), $"k8snet-{Guid.NewGuid():N}.kubeconfig");
+        using var stop = new CancellationTokenSource();
+        using var output = new StringWriter();
+        var started = new TaskCompletionSource<FakeCluster>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var run = FakeClusterHost.RunAsync(["--port", "0", "--kubeconfig", kubeconfig, "--demo", "--ingress-port", "0"], output, stop.Token, c => started.SetResult(c));
+        try
+        {
+            await started.Task.WaitAsync(TimeSpan.FromSeconds(30));
+            var line = output.ToString().Split(Environment.NewLine).Single(l => l.StartsWith("ingress      http://127.0.0.1:", StringComparison.Ordinal));
+            var baseAddress = new Uri(line["ingress      ".Length..].Split(' ')[0]);
+            using var http = new HttpClient { BaseAddress = baseAddress };
+
+            async Task<(System.Net.HttpStatusCode Code, string Body)> GetAsync(string host, string path)
+            {
+                using var request = new HttpRequestMessage(HttpMethod.Get, path);
+                request.Headers.Host = host;
+                using var response = await http.SendAsync(request);
+                return (response.StatusCode, await response.Content.ReadAsStringAsync());
+            }
+
+            var orders = await GetAsync("shop.example", "/orders/42?x=1");
+            Assert.Equal(System.Net.HttpStatusCode.OK, orders.Code);
+            var echo = System.Text.Json.Nodes.JsonNode.Parse(orders.Body)!;
+            Assert.StartsWith("orders-", (string?)echo["pod"], StringComparison.Ordinal);
+            Assert.Equal("/orders/42?x=1", (string?)echo["path"]);
+            Assert.Equal("shop.example", (string?)echo["host"]);
+
+            var web = System.Text.Json.Nodes.JsonNode.Parse((await GetAsync("shop.example", "/")).Body)!;
+            Assert.StartsWith("web-", (string?)web["pod"], StringComparison.Ordinal);
+
+            var (missing, body) = await GetAsync("elsewhere.example", "/");
+            Assert.Equal(System.Net.HttpStatusCode.NotFound, missing);
+            Assert.Contains("404 Not Found", body, StringComparison.Ordinal);
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            Assert.Equal(0, await run.WaitAsync(TimeSpan.FromSeconds(30)));
+            File.Delete(kubeconfig);
+        }
+    }
+
+    [Fact]
     public async Task Tls_AndToken_ServeHttps_AndTheKubeconfigCarriesBoth()
     {
         var kubeconfig = Path.Combine(Path.GetTempPath(), $"k8snet-{Guid.NewGuid():N}.kubeconfig");
@@ -67,6 +112,7 @@ public class FakeClusterHostTests
     [InlineData("--nodes 0", "--nodes '0' is not a node count (1-1000)")]
     [InlineData("--token", "--token needs a value")]
     [InlineData("--bogus", "unknown option '--bogus'")]
+    [InlineData("--ingress-port 70000", "--ingress-port '70000' is not a port (0-65535)")]
     [InlineData("--pod-shutdown soon", "--pod-shutdown needs seconds from 0 to 86400, or -1 (got 'soon')")]
     [InlineData("--kubeconfig", "--kubeconfig needs a value")]
     public async Task BadCommandLines_Exit2_NamingTheOption(string args, string message)
