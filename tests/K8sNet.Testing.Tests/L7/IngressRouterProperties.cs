@@ -21,8 +21,20 @@ public class IngressRouterProperties
         public override string ToString() => $"{string.Join(", ", Paths.Select(p => $"{p.Type} {p.Path} (ing-{p.Ingress})"))} ← {Request}";
     }
 
+    public sealed record Scenario(V1Ingress[] Ingresses, (string Host, string Path)[] Requests)
+    {
+        public override string ToString() =>
+            string.Join(" | ", Ingresses.Select(i => $"{i.Metadata.Name}: " + string.Join("; ", i.Spec.Rules.Select(r => $"{r.Host ?? "*any*"} " + string.Join(",", r.Http.Paths.Select(p => $"{p.PathType} {p.Path}"))))))
+            + " ← " + string.Join(", ", Requests.Select(r => r.Host + r.Path));
+    }
+
     public static class Arbitraries
     {
+        public static Arbitrary<Scenario> Scenarios() => Arb.From(
+            from ingresses in IngressGen.Ingresses()
+            from requests in Gen.ArrayOf(from h in IngressGen.RequestHost() from p in IngressGen.Path() select (h, p), 20)
+            select new Scenario(ingresses, requests));
+
         private static readonly Gen<string> Paths =
             from n in Gen.Choose(0, 3)
             from segments in Gen.ArrayOf(Gen.Elements("a", "b", "ab", "a.b"), n)
@@ -87,5 +99,49 @@ public class IngressRouterProperties
         new Random(c.Shuffle).Shuffle(shuffled);
 
         return IngressRouter.Build(ingresses).Route("shop.example", c.Request).Reason == IngressRouter.Build(shuffled).Route("shop.example", c.Request).Reason;
+    }
+
+    [Property(Arbitrary = [typeof(Arbitraries)], MaxTest = 200)]
+    public bool ARuleThatCannotMatch_NeverChangesADecision(Scenario scenario)
+    {
+        var before = IngressRouter.Build(scenario.Ingresses);
+        var unreachable = new V1Ingress
+        {
+            Metadata = new V1ObjectMeta { Name = "unreachable", NamespaceProperty = "default" },
+            Spec = new V1IngressSpec { Rules = [new V1IngressRule { Host = "never.invalid-domain.test", Http = new V1HTTPIngressRuleValue { Paths = [new V1HTTPIngressPath { Path = "/", PathType = "Prefix", Backend = new V1IngressBackend { Service = new V1IngressServiceBackend { Name = "never", Port = new V1ServiceBackendPort { Number = 80 } } } }] } }] },
+        };
+        var after = IngressRouter.Build([.. scenario.Ingresses, unreachable]);
+
+        return scenario.Requests.All(r => before.Route(r.Host, r.Path).Reason == after.Route(r.Host, r.Path).Reason);
+    }
+
+    [Property(Arbitrary = [typeof(Arbitraries)], MaxTest = 200)]
+    public bool AnExactPath_BeatsAPrefixOfTheSamePath(Scenario scenario)
+    {
+        return scenario.Requests.All(r =>
+        {
+            var both = new V1Ingress
+            {
+                Metadata = new V1ObjectMeta { Name = "both", NamespaceProperty = "default" },
+                Spec = new V1IngressSpec
+                {
+                    Rules = [new V1IngressRule { Http = new V1HTTPIngressRuleValue { Paths =
+                    [
+                        new V1HTTPIngressPath { Path = r.Path, PathType = "Prefix", Backend = new V1IngressBackend { Service = new V1IngressServiceBackend { Name = "prefix", Port = new V1ServiceBackendPort { Number = 80 } } } },
+                        new V1HTTPIngressPath { Path = r.Path, PathType = "Exact", Backend = new V1IngressBackend { Service = new V1IngressServiceBackend { Name = "exact", Port = new V1ServiceBackendPort { Number = 80 } } } },
+                    ] } }],
+                },
+            };
+            return IngressRouter.Build([both]).Route(r.Host, r.Path).ServiceName == "exact";
+        });
+    }
+
+    [Property(Arbitrary = [typeof(Arbitraries)], MaxTest = 200)]
+    public bool GeneratedIngresses_AreValid_AndEveryDecisionNamesAServedIngressOr404(Scenario scenario)
+    {
+        var router = IngressRouter.Build(scenario.Ingresses);
+        var names = scenario.Ingresses.Select(i => i.Metadata.Name).ToHashSet();
+        return scenario.Requests.Select(r => router.Route(r.Host, r.Path))
+            .All(d => d.Outcome == IngressOutcome.NotFound ? d.StatusCode == 404 : names.Contains(d.Ingress!) && d.ServiceName!.StartsWith(d.Ingress!, StringComparison.Ordinal));
     }
 }
