@@ -283,6 +283,34 @@ internal static class TablePrinter
                 });
         }
 
+        if (type == ResourceType.Ingress)
+        {
+            // kube-apiserver's printIngress: the class, up to three rule hosts ("*" for none), the load-balancer
+            // addresses (cut to 16 characters), 80 or "80, 443" with TLS.
+            return (
+                [NameColumn,
+                 new("Class", "string", string.Empty, "The name of the IngressClass resource that should be used for this Ingress."),
+                 new("Hosts", "string", string.Empty, "Hosts that incoming requests are matched against before the ingress rule"),
+                 new("Address", "string", string.Empty, "Address is a list containing ingress points for the load-balancer"),
+                 new("Ports", "string", string.Empty, "Ports of TLS configurations that open"),
+                 AgeColumn],
+                (o, now) =>
+                {
+                    var rules = (o["spec"]?["rules"] as JsonArray ?? []).OfType<JsonObject>().ToList();
+                    var hosts = rules.Take(3).Select(r => Json.Str(r["host"])).Where(h => !string.IsNullOrEmpty(h)).ToList();
+                    var hostText = hosts.Count == 0 ? "*" : string.Join(",", hosts) + (rules.Count > 3 ? Inv($" + {rules.Count - 3} more...") : string.Empty);
+                    var address = string.Join(",", (o["status"]?["loadBalancer"]?["ingress"] as JsonArray ?? []).OfType<JsonObject>()
+                        .Select(i => Json.Str(i["ip"]) ?? Json.Str(i["hostname"])).OfType<string>());
+                    if (address.Length > 16)
+                    {
+                        address = address[..13] + "...";
+                    }
+
+                    var tls = (o["spec"]?["tls"] as JsonArray)?.Count > 0;
+                    return [Json.Name(o), Json.Str(o["spec"]?["ingressClassName"]) ?? "<none>", hostText, address, tls ? "80, 443" : "80", Age(o, now)];
+                });
+        }
+
         if (type == ResourceType.ConfigMap)
         {
             return (

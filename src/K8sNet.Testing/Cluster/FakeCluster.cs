@@ -76,6 +76,7 @@ public sealed partial class FakeCluster : IAsyncDisposable
                 _statefulSets.Handle(e);
                 _garbageCollector.Handle(e);
                 Network.OnPodEvent(e);
+                PublishIngressStatus(e);
             });
         }));
         Bootstrap();

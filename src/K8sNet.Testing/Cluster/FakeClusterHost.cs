@@ -103,7 +103,7 @@ public static class FakeClusterHost
         if (settings.IngressPort is { } ingressPort)
         {
             var ingress = await cluster.ExposeIngressAsync(ingressPort, cancellationToken).ConfigureAwait(false);
-            await output.WriteLineAsync($"ingress      {ingress.BaseAddress} (curl -H 'Host: shop.example.com' {ingress.BaseAddress})").ConfigureAwait(false);
+            await output.WriteLineAsync($"ingress      {ingress.BaseAddress} (curl -H 'Host: <an Ingress rule's host>' {ingress.BaseAddress})").ConfigureAwait(false);
         }
 
         await output.WriteLineAsync($"kubeconfig   {Path.GetFullPath(settings.Kubeconfig)} (kubectl --kubeconfig {settings.Kubeconfig} get pods -A)").ConfigureAwait(false);

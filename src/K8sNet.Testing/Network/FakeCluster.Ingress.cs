@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.Json.Nodes;
 using k8s.Models;
 using K8sNet.Testing.L7;
 
@@ -173,6 +174,51 @@ public sealed partial class FakeCluster
 
         response.RequestMessage = request;
         return new ExternalExchange(response, hops, decision);
+    }
+
+    /// <summary>
+    /// What ingress-nginx's status sync does once the controller is installed: every Ingress it serves (class
+    /// <c>nginx</c>, or none while <c>nginx</c> is the default class) gets the controller Service's load-balancer address
+    /// in <c>status.loadBalancer.ingress</c> (so <c>kubectl get ingress</c> shows an ADDRESS); the others get none.
+    /// </summary>
+    private void PublishIngressStatus(StoreEvent e)
+    {
+        var controllerChanged = e.Resource == ResourceType.Service && Json.Namespace(e.Object) == IngressControllerNamespace && Json.Name(e.Object) == IngressControllerName;
+        if (e.Type == StoreEventType.Deleted || !(controllerChanged || e.Resource == ResourceType.Ingress || e.Resource == ResourceType.IngressClass))
+        {
+            return;
+        }
+
+        if (Store.PeekOne(ResourceType.Service, IngressControllerNamespace, IngressControllerName) is not { } controller)
+        {
+            return; // no controller installed: nobody writes Ingress status
+        }
+
+        var address = controller["status"]?["loadBalancer"]?["ingress"]?[0]?["ip"]?.DeepClone();
+        var defaultClass = Store.PeekOne(ResourceType.IngressClass, null, IngressClassName) is { } cls
+            && Json.Str(cls["metadata"]?["annotations"]?["ingressclass.kubernetes.io/is-default-class"]) == "true";
+        var ingresses = e.Resource == ResourceType.Ingress ? [e.Object] : Store.Peek(ResourceType.Ingress, null);
+        foreach (var ingress in ingresses)
+        {
+            var className = Json.Str(ingress["spec"]?["ingressClassName"]) ?? Json.Str(ingress["metadata"]?["annotations"]?["kubernetes.io/ingress.class"]);
+            var served = className == IngressClassName || (className is null && defaultClass);
+            JsonNode? wanted = served && address is not null ? new JsonArray(new JsonObject { ["ip"] = address.DeepClone() }) : null;
+            if (JsonNode.DeepEquals(ingress["status"]?["loadBalancer"]?["ingress"], wanted))
+            {
+                continue;
+            }
+
+            var updated = (JsonObject)ingress.DeepClone();
+            updated["status"] = wanted is null ? new JsonObject { ["loadBalancer"] = new JsonObject() } : new JsonObject { ["loadBalancer"] = new JsonObject { ["ingress"] = wanted } };
+            try
+            {
+                Store.Update(ResourceType.Ingress, updated);
+            }
+            catch (KubernetesStatusException ex) when (ex.Code is 404 or 409)
+            {
+                // deleted or changed meanwhile: its own event brings it back here
+            }
+        }
     }
 
     private string ResolveServicePort(IngressDecision decision)

@@ -98,7 +98,39 @@ public sealed class TableTests : IAsyncLifetime
         var slice = slices["rows"]!.AsArray().Select(r => r!["cells"]!.AsArray().Select(c => c!.ToString()).ToList()).Single(c => c[0].StartsWith("web-", StringComparison.Ordinal));
         Assert.Equal(("IPv4", "8080"), (slice[1], slice[2]));
 
-        var ingresses = await TableAsync("apis/networking.k8s.io/v1/namespaces/default/ingresses");
-        Assert.Equal(["Name", "Created At"], ingresses["columnDefinitions"]!.AsArray().Select(c => (string)c!["name"]!));
+        var classes = await TableAsync("apis/networking.k8s.io/v1/ingressclasses");
+        Assert.Equal(["Name", "Created At"], classes["columnDefinitions"]!.AsArray().Select(c => (string)c!["name"]!));
+    }
+
+    [Fact]
+    public async Task Ingresses_AsKubeApiserverPrintsThem()
+    {
+        _cluster.Apply("""
+            apiVersion: networking.k8s.io/v1
+            kind: Ingress
+            metadata: {name: many, namespace: default}
+            spec:
+              ingressClassName: nginx
+              tls: [{hosts: [a.example.com]}]
+              rules:
+              - {host: a.example.com, http: {paths: [{path: /, pathType: Prefix, backend: {service: {name: web, port: {number: 80}}}}]}}
+              - {host: b.example.com, http: {paths: [{path: /, pathType: Prefix, backend: {service: {name: web, port: {number: 80}}}}]}}
+              - {host: c.example.com, http: {paths: [{path: /, pathType: Prefix, backend: {service: {name: web, port: {number: 80}}}}]}}
+              - {host: d.example.com, http: {paths: [{path: /, pathType: Prefix, backend: {service: {name: web, port: {number: 80}}}}]}}
+            ---
+            apiVersion: networking.k8s.io/v1
+            kind: Ingress
+            metadata: {name: catch-all, namespace: default}
+            spec: {defaultBackend: {service: {name: web, port: {number: 80}}}}
+            """);
+        var address = await _cluster.EnsureIngressControllerAsync();
+        await _cluster.WaitForIdleAsync();
+
+        var table = await TableAsync("apis/networking.k8s.io/v1/namespaces/default/ingresses");
+
+        Assert.Equal(["Name", "Class", "Hosts", "Address", "Ports", "Age"], table["columnDefinitions"]!.AsArray().Select(c => (string)c!["name"]!));
+        var rows = table["rows"]!.AsArray().Select(r => r!["cells"]!.AsArray().Select(c => c!.ToString()).ToList()).ToDictionary(c => c[0]);
+        Assert.Equal(["many", "nginx", "a.example.com,b.example.com,c.example.com + 1 more...", address.ToString(), "80, 443"], rows["many"].Take(5));
+        Assert.Equal(["catch-all", "<none>", "*", address.ToString(), "80"], rows["catch-all"].Take(5)); // class-less, nginx is the default
     }
 }

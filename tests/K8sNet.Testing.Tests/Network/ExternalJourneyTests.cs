@@ -119,4 +119,26 @@ public sealed class ExternalJourneyTests
         Assert.Equal(first, await cluster.EnsureIngressControllerAsync());
         Assert.Single(cluster.List<V1Deployment>(FakeCluster.IngressControllerNamespace));
     }
+
+    [Fact]
+    public async Task TheController_PublishesItsAddress_OnTheIngressesItServes_Only()
+    {
+        await using var cluster = new FakeCluster();
+        cluster.Apply(Manifest);
+        await cluster.WaitForIdleAsync();
+        Assert.Null(cluster.Get<V1Ingress>("shop")!.Status?.LoadBalancer?.Ingress); // no controller yet
+
+        var address = await cluster.EnsureIngressControllerAsync();
+        cluster.Apply("""
+            apiVersion: networking.k8s.io/v1
+            kind: Ingress
+            metadata: {name: later, namespace: default}
+            spec: {defaultBackend: {service: {name: shop, port: {number: 80}}}}
+            """);
+        await cluster.WaitForIdleAsync();
+
+        Assert.Equal(address.ToString(), cluster.Get<V1Ingress>("shop")!.Status.LoadBalancer.Ingress.Single().Ip);
+        Assert.Equal(address.ToString(), cluster.Get<V1Ingress>("later")!.Status.LoadBalancer.Ingress.Single().Ip);
+        Assert.Null(cluster.Get<V1Ingress>("other-class")!.Status?.LoadBalancer?.Ingress); // class traefik: not ours (ICC)
+    }
 }
