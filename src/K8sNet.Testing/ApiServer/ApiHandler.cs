@@ -746,7 +746,7 @@ internal sealed class ApiHandler(FakeCluster cluster, FakeApiServer server)
         {
             config = YamlManifest.Parse(body) is [var single] ? single : throw KubernetesStatusException.BadRequest("an apply patch holds exactly one object");
         }
-        catch (YamlDotNet.Core.YamlException ex)
+        catch (K8sNetFormatException ex)
         {
             throw KubernetesStatusException.BadRequest($"error decoding YAML: {ex.Message}");
         }

@@ -136,15 +136,22 @@ public sealed class IngressRouter
         return new IngressRouter(hosts, wildcards, anyHost, fallback ?? NotFoundDecision, ignored, served.Count);
     }
 
-    /// <summary>Builds the route table from YAML manifests (other kinds in them are skipped).</summary>
+    /// <summary>
+    /// Builds the route table from YAML manifests: the Ingresses and IngressClasses (networking.k8s.io/v1) in them;
+    /// documents of any other kind, custom resources included, are skipped.
+    /// </summary>
     /// <param name="yaml">One or more documents.</param>
     /// <param name="options">The controller's class and choices.</param>
     /// <returns>The router.</returns>
+    /// <exception cref="K8sNetFormatException">The text is not YAML, or an Ingress in it is invalid.</exception>
     public static IngressRouter Load(string yaml, IngressRouterOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(yaml);
-        var objects = KubernetesYaml.LoadAllFromString(yaml);
-        return Build(objects.OfType<V1Ingress>(), objects.OfType<V1IngressClass>(), options);
+        var documents = YamlManifest.Parse(yaml).Where(d => Json.Str(d["apiVersion"]) == "networking.k8s.io/v1").ToList();
+        return Build(
+            documents.Where(d => Json.Str(d["kind"]) == "Ingress").Select(d => KubernetesJson.Deserialize<V1Ingress>(d.ToJsonString())),
+            documents.Where(d => Json.Str(d["kind"]) == "IngressClass").Select(d => KubernetesJson.Deserialize<V1IngressClass>(d.ToJsonString())),
+            options);
     }
 
     /// <summary>Routes a request by its Host header (port ignored) and URL path (query and fragment ignored).</summary>

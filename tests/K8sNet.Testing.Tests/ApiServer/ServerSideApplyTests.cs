@@ -195,6 +195,10 @@ public sealed class ServerSideApplyTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.BadRequest, noKind);
         Assert.Contains("Object 'Kind' is missing", (string?)kind["message"], StringComparison.Ordinal);
 
+        var (badYaml, decoding) = await ApplyAsync("kind: [unclosed");
+        Assert.Equal(HttpStatusCode.BadRequest, badYaml);
+        Assert.StartsWith("error decoding YAML: ", (string?)decoding["message"], StringComparison.Ordinal);
+
         var (otherName, other) = await ApplyAsync(Deployment().Replace("\"name\":\"web\"", "\"name\":\"api\"", StringComparison.Ordinal));
         Assert.Equal(HttpStatusCode.BadRequest, otherName);
         Assert.Contains("does not match the name on the URL", (string?)other["message"], StringComparison.Ordinal);

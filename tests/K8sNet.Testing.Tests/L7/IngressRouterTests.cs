@@ -330,6 +330,11 @@ public class IngressRouterTests
             metadata: {name: web, namespace: shop}
             spec: {ports: [{port: 80}]}
             ---
+            apiVersion: gateway.networking.k8s.io/v1
+            kind: HTTPRoute
+            metadata: {name: a-custom-resource, namespace: shop}
+            spec: {hostnames: [shop.example.com]}
+            ---
             apiVersion: networking.k8s.io/v1
             kind: Ingress
             metadata: {name: web, namespace: shop}
@@ -345,4 +350,8 @@ public class IngressRouterTests
 
         Assert.Equal(("api", "http"), (decision.ServiceName, decision.ServicePortName));
     }
+
+    [Fact]
+    public void Load_BadYaml_IsAFormatError() =>
+        Assert.Throws<K8sNetFormatException>(() => IngressRouter.Load("kind: [unclosed"));
 }
