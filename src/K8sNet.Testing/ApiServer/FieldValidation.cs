@@ -3,7 +3,6 @@ using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using k8s;
-using k8s.Models;
 using Microsoft.AspNetCore.Http;
 
 namespace K8sNet.Testing;
@@ -16,11 +15,7 @@ namespace K8sNet.Testing;
 /// </summary>
 internal static class FieldValidation
 {
-    internal static readonly FrozenDictionary<(string ApiVersion, string Kind), Type> Models = typeof(k8s.Models.V1Pod).Assembly.GetTypes()
-        .Select(t => (Type: t, Entity: t.GetCustomAttribute<KubernetesEntityAttribute>()))
-        .Where(x => x.Entity is not null && !x.Type.Name.EndsWith("List", StringComparison.Ordinal))
-        .GroupBy(x => (string.IsNullOrEmpty(x.Entity!.Group) ? x.Entity.ApiVersion : $"{x.Entity.Group}/{x.Entity.ApiVersion}", x.Entity.Kind))
-        .ToFrozenDictionary(g => g.Key, g => g.First().Type);
+    internal static FrozenDictionary<(string ApiVersion, string Kind), Type> Models => GatewayApi.GatewayApiKinds.Models;
 
     private static readonly MethodInfo DeserializeNode = typeof(KubernetesJson).GetMethods()
         .Single(m => m.Name == nameof(KubernetesJson.Deserialize) && m.GetParameters()[0].ParameterType == typeof(JsonNode));

@@ -11,8 +11,8 @@ namespace K8sNet.Testing;
 /// The OpenAPI v3 <c>components.schemas</c> of a group-version, built from KubernetesClient's models (the types
 /// generated from Kubernetes' own OpenAPI): each served kind with its <c>x-kubernetes-group-version-kind</c>, and every
 /// type it reaches by <c>$ref</c>, so <c>kubectl explain</c> can walk them. Field descriptions come from
-/// KubernetesClient.xml when it lies beside the assembly (<c>CopyDocumentationFilesFromPackages</c>); without it the
-/// schemas carry names and types only.
+/// KubernetesClient.xml when it lies beside the assembly (<c>CopyDocumentationFilesFromPackages</c>), and from
+/// K8sNet.Testing.xml for the Gateway API models; without them the schemas carry names and types only.
 /// </summary>
 internal static class OpenApiSchemas
 {
@@ -37,6 +37,11 @@ internal static class OpenApiSchemas
     private static string SchemaName(Type model)
     {
         var name = model.Name;
+        if (model.Namespace == typeof(GatewayApi.V1HTTPRoute).Namespace && name.StartsWith("V1", StringComparison.Ordinal))
+        {
+            return "io.k8s.networking.gateway.v1." + name[2..]; // the Gateway API CRDs' own naming
+        }
+
         var digits = 1;
         while (digits < name.Length && char.IsDigit(name[digits]))
         {
@@ -151,7 +156,7 @@ internal static class OpenApiSchemas
             return new JsonObject { ["type"] = "array", ["items"] = Of(item, schemas) };
         }
 
-        if (type.Namespace == "k8s.Models" && type.IsClass)
+        if ((type.Namespace == "k8s.Models" || type.Namespace == typeof(GatewayApi.V1HTTPRoute).Namespace) && type.IsClass)
         {
             return new JsonObject { ["allOf"] = new JsonArray(new JsonObject { ["$ref"] = "#/components/schemas/" + Add(type, schemas) }) };
         }
@@ -159,34 +164,39 @@ internal static class OpenApiSchemas
         return new JsonObject { ["type"] = "object" }; // free-form (fieldsV1, raw extensions)
     }
 
+    // The models' XML documentation: KubernetesClient.xml and K8sNet.Testing.xml (the Gateway API models), where they lie beside their assemblies.
     private static Dictionary<string, string> LoadDocs()
     {
         var docs = new Dictionary<string, string>(StringComparer.Ordinal);
-        var path = Path.ChangeExtension(typeof(V1Pod).Assembly.Location, ".xml");
-        if (string.IsNullOrEmpty(typeof(V1Pod).Assembly.Location) || !File.Exists(path))
+        foreach (var assembly in new[] { typeof(V1Pod).Assembly, typeof(OpenApiSchemas).Assembly })
         {
-            return docs;
-        }
-
-        try
-        {
-            var xml = new XmlDocument { XmlResolver = null };
-            using (var reader = XmlReader.Create(path, new XmlReaderSettings { DtdProcessing = DtdProcessing.Prohibit, XmlResolver = null }))
+            var location = assembly.Location;
+            var path = string.IsNullOrEmpty(location) ? null : Path.ChangeExtension(location, ".xml");
+            if (path is null || !File.Exists(path))
             {
-                xml.Load(reader);
+                continue;
             }
 
-            foreach (XmlElement member in xml.SelectNodes("/doc/members/member")!)
+            try
             {
-                if (member.GetAttribute("name") is { Length: > 0 } name && member["summary"]?.InnerText is { } summary)
+                var xml = new XmlDocument { XmlResolver = null };
+                using (var reader = XmlReader.Create(path, new XmlReaderSettings { DtdProcessing = DtdProcessing.Prohibit, XmlResolver = null }))
                 {
-                    docs[name] = string.Join(' ', summary.Split((char[])['\n', '\r', ' '], StringSplitOptions.RemoveEmptyEntries));
+                    xml.Load(reader);
+                }
+
+                foreach (XmlElement member in xml.SelectNodes("/doc/members/member")!)
+                {
+                    if (member.GetAttribute("name") is { Length: > 0 } name && member["summary"]?.InnerText is { } summary)
+                    {
+                        docs[name] = string.Join(' ', summary.Split((char[])['\n', '\r', ' '], StringSplitOptions.RemoveEmptyEntries));
+                    }
                 }
             }
-        }
-        catch (XmlException)
-        {
-            // unreadable docs: schemas without descriptions
+            catch (XmlException)
+            {
+                // unreadable docs: schemas without descriptions
+            }
         }
 
         return docs;

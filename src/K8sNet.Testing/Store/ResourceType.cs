@@ -54,7 +54,10 @@ public sealed record ResourceType(string Group, string Version, string Kind, str
     /// <summary>IngressClasses (networking.k8s.io/v1).</summary>
     public static ResourceType IngressClass { get; } = new("networking.k8s.io", "v1", "IngressClass", "ingressclasses", false);
 
-    /// <summary>Every kind FakeCluster knows, the Gateway API kinds (stored as JSON) included.</summary>
+    /// <summary>
+    /// Every kind FakeCluster knows, the Gateway API's included (v1, as the v1.6.1 standard channel serves them; the
+    /// older v1beta1/v1alpha2 versions are not served), typed by <see cref="GatewayApi"/>'s models.
+    /// </summary>
     public static IReadOnlyList<ResourceType> All { get; } =
     [
         Namespace, Node, Pod, Service, Endpoints, ConfigMap, Deployment, ReplicaSet, StatefulSet, EndpointSlice, Ingress, IngressClass,
@@ -62,10 +65,10 @@ public sealed record ResourceType(string Group, string Version, string Kind, str
         new("gateway.networking.k8s.io", "v1", "Gateway", "gateways", true, "gtw"),
         new("gateway.networking.k8s.io", "v1", "HTTPRoute", "httproutes", true),
         new("gateway.networking.k8s.io", "v1", "GRPCRoute", "grpcroutes", true),
-        new("gateway.networking.k8s.io", "v1beta1", "ReferenceGrant", "referencegrants", true, "refgrant"),
-        new("gateway.networking.k8s.io", "v1alpha2", "TCPRoute", "tcproutes", true),
-        new("gateway.networking.k8s.io", "v1alpha2", "UDPRoute", "udproutes", true),
-        new("gateway.networking.k8s.io", "v1alpha2", "TLSRoute", "tlsroutes", true),
+        new("gateway.networking.k8s.io", "v1", "ReferenceGrant", "referencegrants", true, "refgrant"),
+        new("gateway.networking.k8s.io", "v1", "TCPRoute", "tcproutes", true),
+        new("gateway.networking.k8s.io", "v1", "UDPRoute", "udproutes", true),
+        new("gateway.networking.k8s.io", "v1", "TLSRoute", "tlsroutes", true),
     ];
 
     private static readonly FrozenDictionary<(string ApiVersion, string Kind), ResourceType> ByKind =

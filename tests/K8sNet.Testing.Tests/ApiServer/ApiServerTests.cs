@@ -87,8 +87,12 @@ public sealed class ApiServerTests : IAsyncLifetime
 
         var (_, slices, _) = await SendAsync(HttpMethod.Get, "/apis/discovery.k8s.io/v1");
         Assert.Equal("EndpointSlice", Json(slices["resources"]![0]!["kind"]));
-        var (_, alpha, _) = await SendAsync(HttpMethod.Get, "/apis/gateway.networking.k8s.io/v1alpha2");
-        Assert.Equal(["tcproutes", "tcproutes/status", "udproutes", "udproutes/status", "tlsroutes", "tlsroutes/status"], alpha["resources"]!.AsArray().Select(r => Json(r!["name"])));
+        var (_, v1, _) = await SendAsync(HttpMethod.Get, "/apis/gateway.networking.k8s.io/v1");
+        Assert.Equal(
+            ["gatewayclasses", "gateways", "httproutes", "grpcroutes", "referencegrants", "tcproutes", "udproutes", "tlsroutes"],
+            v1["resources"]!.AsArray().Select(r => Json(r!["name"])!).Where(n => !n.Contains('/', StringComparison.Ordinal))); // v1.6.1 serves them all at v1
+        var (alpha, _, _) = await SendAsync(HttpMethod.Get, "/apis/gateway.networking.k8s.io/v1alpha2");
+        Assert.Equal(HttpStatusCode.NotFound, alpha);
     }
 
     [Fact]
