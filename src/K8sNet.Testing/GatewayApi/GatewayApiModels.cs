@@ -231,7 +231,7 @@ public sealed class V1ParentReference
 }
 
 /// <summary>A reference to a backend: a Service port by default.</summary>
-public sealed class V1BackendObjectReference
+public class V1BackendObjectReference
 {
     /// <summary>The backend's group; the core group when unset.</summary>
     [JsonPropertyName("group")]
@@ -254,93 +254,25 @@ public sealed class V1BackendObjectReference
     public int? Port { get; set; }
 }
 
-/// <summary>A weighted backend of a TCP, UDP or TLS route.</summary>
-public sealed class V1BackendRef
+/// <summary>A weighted backend of a TCP, UDP or TLS route (BackendObjectReference plus a weight, as Go embeds it).</summary>
+public class V1BackendRef : V1BackendObjectReference
 {
-    /// <summary>The backend's group; the core group when unset.</summary>
-    [JsonPropertyName("group")]
-    public string? Group { get; set; }
-
-    /// <summary>The backend's kind; Service when unset.</summary>
-    [JsonPropertyName("kind")]
-    public string? Kind { get; set; }
-
-    /// <summary>The backend's name.</summary>
-    [JsonPropertyName("name")]
-    public string Name { get; set; } = string.Empty;
-
-    /// <summary>The backend's namespace; the route's when unset (another needs a ReferenceGrant).</summary>
-    [JsonPropertyName("namespace")]
-    public string? NamespaceProperty { get; set; }
-
-    /// <summary>The Service port (required for Services).</summary>
-    [JsonPropertyName("port")]
-    public int? Port { get; set; }
-
     /// <summary>The share of traffic relative to the other backends of the rule; 1 when unset, 0 sends none.</summary>
     [JsonPropertyName("weight")]
     public int? Weight { get; set; }
 }
 
-/// <summary>A weighted backend of an HTTPRoute rule, with its own filters.</summary>
-public sealed class V1HTTPBackendRef
+/// <summary>A weighted backend of an HTTPRoute rule, with its own filters (BackendRef plus filters).</summary>
+public sealed class V1HTTPBackendRef : V1BackendRef
 {
-    /// <summary>The backend's group; the core group when unset.</summary>
-    [JsonPropertyName("group")]
-    public string? Group { get; set; }
-
-    /// <summary>The backend's kind; Service when unset.</summary>
-    [JsonPropertyName("kind")]
-    public string? Kind { get; set; }
-
-    /// <summary>The backend's name.</summary>
-    [JsonPropertyName("name")]
-    public string Name { get; set; } = string.Empty;
-
-    /// <summary>The backend's namespace; the route's when unset (another needs a ReferenceGrant).</summary>
-    [JsonPropertyName("namespace")]
-    public string? NamespaceProperty { get; set; }
-
-    /// <summary>The Service port (required for Services).</summary>
-    [JsonPropertyName("port")]
-    public int? Port { get; set; }
-
-    /// <summary>The share of traffic relative to the other backends of the rule; 1 when unset, 0 sends none.</summary>
-    [JsonPropertyName("weight")]
-    public int? Weight { get; set; }
-
     /// <summary>Filters applied to requests sent to this backend only (Extended).</summary>
     [JsonPropertyName("filters")]
     public IList<V1HTTPRouteFilter>? Filters { get; set; }
 }
 
-/// <summary>A weighted backend of a GRPCRoute rule, with its own filters.</summary>
-public sealed class V1GRPCBackendRef
+/// <summary>A weighted backend of a GRPCRoute rule, with its own filters (BackendRef plus filters).</summary>
+public sealed class V1GRPCBackendRef : V1BackendRef
 {
-    /// <summary>The backend's group; the core group when unset.</summary>
-    [JsonPropertyName("group")]
-    public string? Group { get; set; }
-
-    /// <summary>The backend's kind; Service when unset.</summary>
-    [JsonPropertyName("kind")]
-    public string? Kind { get; set; }
-
-    /// <summary>The backend's name.</summary>
-    [JsonPropertyName("name")]
-    public string Name { get; set; } = string.Empty;
-
-    /// <summary>The backend's namespace; the route's when unset (another needs a ReferenceGrant).</summary>
-    [JsonPropertyName("namespace")]
-    public string? NamespaceProperty { get; set; }
-
-    /// <summary>The Service port (required for Services).</summary>
-    [JsonPropertyName("port")]
-    public int? Port { get; set; }
-
-    /// <summary>The share of traffic relative to the other backends of the rule; 1 when unset, 0 sends none.</summary>
-    [JsonPropertyName("weight")]
-    public int? Weight { get; set; }
-
     /// <summary>Filters applied to requests sent to this backend only (Extended).</summary>
     [JsonPropertyName("filters")]
     public IList<V1GRPCRouteFilter>? Filters { get; set; }
