@@ -65,17 +65,10 @@ internal static class EchoBackend
     {
         var message = request.Message;
         var headers = new JsonObject();
-        foreach (var (name, values) in message.Headers.NonValidated)
+        var all = message.Content is { } content ? message.Headers.NonValidated.Concat(content.Headers.NonValidated) : message.Headers.NonValidated;
+        foreach (var (name, values) in all)
         {
             headers[name] = new JsonArray([.. values.Select(v => (JsonNode?)JsonValue.Create(v))]);
-        }
-
-        if (message.Content is { } content)
-        {
-            foreach (var (name, values) in content.Headers.NonValidated)
-            {
-                headers[name] = new JsonArray([.. values.Select(v => (JsonNode?)JsonValue.Create(v))]);
-            }
         }
 
         var uri = message.RequestUri!;
