@@ -173,11 +173,11 @@ public sealed partial class GatewayRouter
     // path without trailing slashes, the rest (regular expressions, gRPC method-only matches) in precedence order.
     private sealed class Bucket
     {
-        private readonly Dictionary<string, Candidate[]> _exact = new(StringComparer.Ordinal);
-        private readonly Dictionary<string, Candidate[]> _prefix = new(StringComparer.Ordinal);
-        private Dictionary<string, Candidate[]>.AlternateLookup<ReadOnlySpan<char>> _exactLookup;
-        private Dictionary<string, Candidate[]>.AlternateLookup<ReadOnlySpan<char>> _prefixLookup;
-        private Candidate[] _other = [];
+        private readonly Dictionary<string, CandidateList> _exact = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, CandidateList> _prefix = new(StringComparer.Ordinal);
+        private Dictionary<string, CandidateList>.AlternateLookup<ReadOnlySpan<char>> _exactLookup;
+        private Dictionary<string, CandidateList>.AlternateLookup<ReadOnlySpan<char>> _prefixLookup;
+        private CandidateList _other = new([]);
 
         public List<Candidate> Entries { get; } = [];
 
@@ -185,15 +185,15 @@ public sealed partial class GatewayRouter
         {
             foreach (var group in Entries.Where(e => e.PathKind == PathKind.Exact).GroupBy(e => e.PathValue))
             {
-                _exact[group.Key] = [.. group.Order(Candidate.Precedence)];
+                _exact[group.Key] = new([.. group.Order(Candidate.Precedence)]);
             }
 
             foreach (var group in Entries.Where(e => e.PathKind == PathKind.Prefix).GroupBy(e => e.PathValue.TrimEnd('/')))
             {
-                _prefix[group.Key] = [.. group.Order(Candidate.Precedence)];
+                _prefix[group.Key] = new([.. group.Order(Candidate.Precedence)]);
             }
 
-            _other = [.. Entries.Where(e => e.PathKind == PathKind.Other).Order(Candidate.Precedence)];
+            _other = new([.. Entries.Where(e => e.PathKind == PathKind.Other).Order(Candidate.Precedence)]);
             _exactLookup = _exact.GetAlternateLookup<ReadOnlySpan<char>>();
             _prefixLookup = _prefix.GetAlternateLookup<ReadOnlySpan<char>>();
         }
@@ -201,12 +201,12 @@ public sealed partial class GatewayRouter
         public Candidate? Match(GatewayRequest request)
         {
             var path = request.Path.AsSpan();
-            if (_exact.Count > 0 && _exactLookup.TryGetValue(path, out var exact) && First(exact, request) is { } e)
+            if (_exact.Count > 0 && _exactLookup.TryGetValue(path, out var exact) && exact.First(request) is { } e)
             {
                 return e;
             }
 
-            if (_other.Length > 0 && First(_other, request) is { } o)
+            if (_other.First(request) is { } o)
             {
                 return o;
             }
@@ -216,7 +216,7 @@ public sealed partial class GatewayRouter
                 var candidate = path.TrimEnd('/');
                 while (true)
                 {
-                    if (_prefixLookup.TryGetValue(candidate, out var list) && First(list, request) is { } p)
+                    if (_prefixLookup.TryGetValue(candidate, out var list) && list.First(request) is { } p)
                     {
                         return p;
                     }
@@ -232,14 +232,81 @@ public sealed partial class GatewayRouter
 
             return null;
         }
+    }
 
-        private static Candidate? First(Candidate[] candidates, GatewayRequest request)
+    // The candidates sharing a path, in precedence order. When many of them need the same header to have an exact value
+    // (tenants, versions...), they are also indexed by that value: a request then checks the candidates needing its
+    // value merged, in precedence order, with those not needing one, instead of all of them.
+    private sealed class CandidateList
+    {
+        private const int IndexFrom = 8;
+        private readonly Candidate[] _all;
+        private readonly string? _header;
+        private readonly Dictionary<string, Candidate[]>? _byValue;
+        private readonly Candidate[] _rest = [];
+
+        public CandidateList(Candidate[] all)
         {
-            foreach (var candidate in candidates)
+            _all = all;
+            for (var i = 0; i < all.Length; i++)
             {
-                if (candidate.Matches(request))
+                all[i].Position = i;
+            }
+
+            if (all.Length < IndexFrom)
+            {
+                return;
+            }
+
+            var header = all.SelectMany(c => c.Headers.Where(h => h.Pattern is null).Select(h => h.Name.ToLowerInvariant()))
+                .GroupBy(n => n).OrderByDescending(g => g.Count()).FirstOrDefault();
+            if (header is null || header.Count() < all.Length / 2)
+            {
+                return;
+            }
+
+            _header = header.Key;
+            _byValue = all.Where(c => ExactValue(c) is not null).GroupBy(c => ExactValue(c)!, StringComparer.Ordinal)
+                .ToDictionary(g => g.Key, g => g.ToArray(), StringComparer.Ordinal);
+            _rest = [.. all.Where(c => ExactValue(c) is null)];
+        }
+
+        public Candidate? First(GatewayRequest request)
+        {
+            if (_header is null)
+            {
+                foreach (var candidate in _all)
                 {
-                    return candidate;
+                    if (candidate.Matches(request))
+                    {
+                        return candidate;
+                    }
+                }
+
+                return null;
+            }
+
+            var keyed = request.Header(_header) is { } value && _byValue!.TryGetValue(value, out var found) ? found : [];
+            int k = 0, r = 0;
+            while (k < keyed.Length || r < _rest.Length)
+            {
+                var next = r >= _rest.Length || (k < keyed.Length && keyed[k].Position < _rest[r].Position) ? keyed[k++] : _rest[r++];
+                if (next.Matches(request))
+                {
+                    return next;
+                }
+            }
+
+            return null;
+        }
+
+        private string? ExactValue(Candidate candidate)
+        {
+            foreach (var h in candidate.Headers)
+            {
+                if (h.Pattern is null && h.Name.Equals(_header, StringComparison.OrdinalIgnoreCase))
+                {
+                    return h.Value;
                 }
             }
 
@@ -284,6 +351,9 @@ public sealed partial class GatewayRouter
         public (int, int, int, int, int, int, int, int) Rank { get; init; }
 
         public GatewayTarget[] Targets { get; init; } = [];
+
+        // Its place in its CandidateList's precedence order.
+        public int Position { get; set; }
 
         public int[] Cumulative { get; init; } = [];
 

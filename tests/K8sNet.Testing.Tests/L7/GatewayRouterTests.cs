@@ -583,6 +583,22 @@ public class GatewayRouterTests
     }
 
     [Fact]
+    public void ManyRulesDifferingByOneHeader_KeepPrecedence_WhenIndexedByItsValue()
+    {
+        var rules = string.Concat(Enumerable.Range(0, 10).Select(i => $"      - matches: [{{headers: [{{name: X-Tenant, value: t{i}}}]}}]\n        backendRefs: [{{name: tenant-{i}, port: 80}}]\n"))
+            + "      - matches: [{headers: [{name: x-other, value: \"1\"}]}]\n        backendRefs: [{name: other, port: 80}]\n"
+            + "      - matches: [{headers: [{name: x-tenant, type: RegularExpression, value: \"t1[0-9]\"}]}]\n        backendRefs: [{name: regex, port: 80}]\n"
+            + "      - backendRefs: [{name: fallback, port: 80}]\n";
+        var router = Load(Gateway + Route("tenants", rules));
+
+        Assert.Equal("tenant-5", Get(router, "http://e.x/", "GET", ("x-tenant", "t5"), ("x-other", "1")).ServiceName);
+        Assert.Equal("other", Get(router, "http://e.x/", "GET", ("x-tenant", "t12"), ("x-other", "1")).ServiceName);
+        Assert.Equal("regex", Get(router, "http://e.x/", "GET", ("x-tenant", "t12")).ServiceName);
+        Assert.Equal("tenant-3", Get(router, "http://e.x/", "GET", ("X-TENANT", "t3")).ServiceName);
+        Assert.Equal("fallback", Get(router, "http://e.x/", "GET", ("x-tenant", "T3")).ServiceName);
+    }
+
+    [Fact]
     public void Route_AllocatesNothing()
     {
         var rules = string.Concat(Enumerable.Range(0, 16).Select(i => $"      - matches: [{{path: {{type: PathPrefix, value: /p{i}}}, headers: [{{name: x-v, value: \"{i}\"}}]}}]\n        backendRefs: [{{name: s{i}, port: 80, weight: 1}}, {{name: t{i}, port: 80, weight: 3}}]\n"));
