@@ -70,8 +70,14 @@ internal static class GatewayFilters
         var host = redirect.Hostname ?? request.HostName;
         var port = redirect.Port ?? (redirect.Scheme is { } s ? WellKnownPort(s) : listenerPort);
         var path = redirect.Path is { } modifier ? ModifyPath(request.Path, modifier, matchedPrefix) : request.Path;
+        var query = request.Query.Length > 0 ? "?" + request.Query : string.Empty;
+        if (host.Length == 0)
+        {
+            return path + query; // no Host to send the client to: a relative Location, on the same authority
+        }
+
         var authority = port == WellKnownPort(scheme) ? host : host + ":" + port.ToString(CultureInfo.InvariantCulture);
-        return $"{scheme}://{authority}{path}{(request.Query.Length > 0 ? "?" + request.Query : string.Empty)}";
+        return $"{scheme}://{authority}{path}{query}";
     }
 
     private static int WellKnownPort(string scheme) => scheme.Equals("https", StringComparison.OrdinalIgnoreCase) ? 443 : 80;

@@ -124,7 +124,13 @@ public sealed partial class GatewayRouter
         bool GrpcOnly, Regex? GrpcService, Regex? GrpcMethod, string? GrpcMethodName, int PathRank, int SortLength, string Describe);
 
     private sealed record BackendPlan(int Index, string Namespace, string Name, int? Port, int Weight, string? Invalid,
-        IReadOnlyList<V1HTTPHeaderFilter> RequestHeaders, IReadOnlyList<V1HTTPHeaderFilter> ResponseHeaders, IReadOnlyList<GatewayMirror> Mirrors);
+        IReadOnlyList<V1HTTPHeaderFilter> RequestHeaders, IReadOnlyList<V1HTTPHeaderFilter> ResponseHeaders, IReadOnlyList<GatewayMirror> Mirrors)
+    {
+        // Filters on the backendRef itself (implementation-specific): they apply when the request goes to this backend.
+        public V1HTTPURLRewriteFilter? Rewrite { get; init; }
+
+        public V1HTTPRequestRedirectFilter? Redirect { get; init; }
+    }
 
     private sealed class Builder(List<object> objects, GatewayRouterOptions options)
     {
@@ -469,8 +475,8 @@ public sealed partial class GatewayRouter
                 MatchedPrefix = match is { PathKind: PathKind.Prefix } ? match.PathValue : null,
                 RequestHeaders = [.. rule.RequestHeaders, .. backend?.RequestHeaders ?? []],
                 ResponseHeaders = [.. rule.ResponseHeaders, .. backend?.ResponseHeaders ?? []],
-                Redirect = outcome == GatewayOutcome.Redirect ? rule.Redirect : null,
-                Rewrite = rule.Rewrite,
+                Redirect = outcome == GatewayOutcome.Redirect ? backend?.Redirect ?? rule.Redirect : null,
+                Rewrite = backend?.Rewrite ?? rule.Rewrite,
                 Mirrors = [.. rule.Mirrors.Where(m => m.Invalid is null && m.Mirror.Fraction > 0).Select(m => m.Mirror), .. backend?.Mirrors ?? []],
                 Reason = $"{what}: {where} {ruleText}",
             };
@@ -503,6 +509,8 @@ public sealed partial class GatewayRouter
                     var share = $"backendRefs[{backend.Index}] weight {backend.Weight} of {total}";
                     targets.Add(backend.Invalid is { } invalid
                         ? Target(GatewayOutcome.Error, 500, backend, $"500: {share} is invalid ({invalid})")
+                        : backend.Redirect is { } backendRedirect
+                        ? Target(GatewayOutcome.Redirect, backendRedirect.StatusCode ?? 302, backend, $"redirect {backendRedirect.StatusCode ?? 302} (the filter of {share})")
                         : Target(GatewayOutcome.Backend, null, backend, $"{(listener.Listener.Protocol is "TCP" or "UDP" or "TLS" ? string.Empty : "Service ")}{backend.Namespace}/{backend.Name}:{backend.Port} ({share})"));
                     cumulative.Add(sum += backend.Weight);
                 }
@@ -558,7 +566,11 @@ public sealed partial class GatewayRouter
                     var responseHeaders = (backend.Filters ?? []).Where(f => f.Type == "ResponseHeaderModifier").Select(f => f.ResponseHeaderModifier!).ToList();
                     var mirrors = (backend.Filters ?? []).Where(f => f.Type == "RequestMirror").Select(f => Mirror(route, f.RequestMirror!)).ToList();
                     plan.Mirrors.AddRange(mirrors.Where(x => x.Invalid is not null));
-                    plan.Backends.Add(Backend(route, backend, b, requestHeaders, responseHeaders, [.. mirrors.Where(x => x.Invalid is null).Select(x => x.Mirror)]));
+                    plan.Backends.Add(Backend(route, backend, b, requestHeaders, responseHeaders, [.. mirrors.Where(x => x.Invalid is null).Select(x => x.Mirror)]) with
+                    {
+                        Rewrite = backend.Filters?.FirstOrDefault(f => f.Type == "URLRewrite")?.UrlRewrite,
+                        Redirect = backend.Filters?.FirstOrDefault(f => f.Type == "RequestRedirect")?.RequestRedirect,
+                    });
                 }
 
                 plans.Add(plan);
