@@ -77,6 +77,7 @@ public sealed partial class FakeCluster : IAsyncDisposable
                 _garbageCollector.Handle(e);
                 Network.OnPodEvent(e);
                 PublishIngressStatus(e);
+                ReconcileGateways(e);
             });
         }));
         Bootstrap();
@@ -566,8 +567,9 @@ public sealed partial class FakeCluster : IAsyncDisposable
         IngressListener[] listeners;
         lock (_ingressGate)
         {
-            listeners = [.. _ingressListeners];
+            listeners = [.. _ingressListeners, .. _gatewayListeners.Values];
             _ingressListeners.Clear();
+            _gatewayListeners.Clear();
         }
 
         foreach (var listener in listeners)

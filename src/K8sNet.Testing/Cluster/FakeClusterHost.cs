@@ -21,11 +21,14 @@ public static class FakeClusterHost
           --service-cidr C[,C]  Service CIDRs, one per family (default 10.96.0.0/12)
           --nodes N             how many nodes (default 3)
           --zones a,b,c         the nodes' zones, in turn (default zone-a,zone-b,zone-c)
-          --demo                start with a small workload (echo Deployments, Services, an Ingress for shop.example)
+          --demo                start with a small workload (echo Deployments, Services, an Ingress for shop.example,
+                                a Gateway with an HTTPRoute for gateway.shop.example)
           --tls                 HTTPS with a CA generated for the run (in the kubeconfig)
           --token T             require bearer token T (401 without it); in the kubeconfig
           --ingress-port P      expose the ingress controller on 127.0.0.1:P (0 picks one): requests go where
                                 the cluster's Ingresses send them by their Host header (pods of echo images echo)
+                                Gateways of class k8snet (installed) are always exposed: each listener port is
+                                served on a loopback port, printed as the Gateway appears (kubectl apply works)
           --pod-shutdown S      seconds a pod's containers take to exit on SIGTERM (default 1; -1: never,
                                 so a deleted pod stays Terminating for its whole grace period)
           --help                this text
@@ -41,6 +44,7 @@ public static class FakeClusterHost
     {
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(output);
+        output = TextWriter.Synchronized(output); // Gateway listeners are printed from the controller's thread
         Settings settings;
         try
         {
@@ -66,6 +70,7 @@ public static class FakeClusterHost
             o.ApiServerTls = settings.Tls;
             o.ApiServerToken = settings.Token;
             o.PodShutdownTime = settings.PodShutdown;
+            o.ExposeGatewayListeners = true;
             if (settings.Zones is { } zones)
             {
                 o.Zones.Clear();
@@ -85,6 +90,9 @@ public static class FakeClusterHost
             }
         });
         await using var owned = cluster.ConfigureAwait(false);
+        cluster.GatewayListenerExposed += e => output.WriteLine(
+            $"gateway      {e.GatewayNamespace}/{e.GatewayName} port {e.GatewayPort} ({e.Listeners}) at {e.BaseAddress} (curl -H 'Host: <a route's hostname>' {e.BaseAddress})");
+        cluster.EnsureGatewayClass();
         if (settings.Demo)
         {
             cluster.Apply(DemoWorkload);
@@ -225,5 +233,23 @@ public static class FakeClusterHost
               paths:
               - {path: /orders, pathType: Prefix, backend: {service: {name: orders, port: {name: http}}}}
               - {path: /, pathType: Prefix, backend: {service: {name: web, port: {name: http}}}}
+        ---
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: Gateway
+        metadata: {name: shop, namespace: shop}
+        spec:
+          gatewayClassName: k8snet
+          listeners: [{name: http, port: 80, protocol: HTTP, hostname: "*.shop.example"}]
+        ---
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: HTTPRoute
+        metadata: {name: shop, namespace: shop}
+        spec:
+          parentRefs: [{name: shop}]
+          hostnames: [gateway.shop.example]
+          rules:
+          - matches: [{path: {type: PathPrefix, value: /orders}}]
+            backendRefs: [{name: orders, port: 80}]
+          - backendRefs: [{name: web, port: 80, weight: 90}, {name: orders, port: 80, weight: 10}]
         """;
 }

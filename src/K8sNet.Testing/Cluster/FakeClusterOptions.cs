@@ -71,4 +71,11 @@ public sealed class FakeClusterOptions
 
     /// <summary>The seed for generated names and UIDs, so that runs repeat. Default 1.</summary>
     public int Seed { get; set; } = 1;
+
+    /// <summary>
+    /// Whether every Gateway the cluster's Gateway controller serves gets its HTTP and HTTPS listener ports put on
+    /// loopback ports as it appears (<see cref="FakeCluster.GatewayListenerExposed"/> says where). Default
+    /// <see langword="false"/>; the standalone server turns it on.
+    /// </summary>
+    public bool ExposeGatewayListeners { get; set; }
 }

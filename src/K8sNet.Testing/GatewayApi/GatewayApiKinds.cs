@@ -55,4 +55,10 @@ public static class GatewayApiKinds
 
         return result;
     }
+
+    // A stored object as its model (KubernetesClient's or this namespace's), or null for a kind without one.
+    internal static object? ToModel(System.Text.Json.Nodes.JsonObject json) =>
+        Json.Str(json["apiVersion"]) is { } apiVersion && Json.Str(json["kind"]) is { } kind && Models.TryGetValue((apiVersion, kind), out var type)
+            ? Deserialize.MakeGenericMethod(type).Invoke(null, [json.ToJsonString(), null])
+            : null;
 }

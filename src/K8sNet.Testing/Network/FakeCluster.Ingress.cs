@@ -98,7 +98,7 @@ public sealed partial class FakeCluster
         ArgumentOutOfRangeException.ThrowIfNegative(port);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(port, 65535);
         await EnsureIngressControllerAsync(cancellationToken).ConfigureAwait(false);
-        var listener = new IngressListener(this);
+        var listener = new IngressListener(this, (r, ct) => SendExternalAsync(r, ct));
         await listener.StartAsync(port, cancellationToken).ConfigureAwait(false);
         lock (_ingressGate)
         {
@@ -127,6 +127,11 @@ public sealed partial class FakeCluster
         var hops = new List<ExternalHop>();
         var address = await EnsureIngressControllerAsync(cancellationToken).ConfigureAwait(false);
         var host = request.Headers.Host ?? uri.Authority;
+        if (GatewayFor(request, uri, host) is { } gateway)
+        {
+            return await SendThroughGatewayAsync(gateway.Namespace, gateway.Name, gateway.Port, gateway.Scheme, request, hops, cancellationToken).ConfigureAwait(false);
+        }
+
         hops.Add(new ExternalHop("dns", $"{uri.Host} -> {address} (the ingress controller's load balancer, {IngressControllerNamespace}/{IngressControllerName})"));
 
         var port = uri.Scheme == Uri.UriSchemeHttps ? 443 : 80;
@@ -239,12 +244,15 @@ public sealed record ExternalHop(string Kind, string Description)
     public override string ToString() => $"{Kind}: {Description}";
 }
 
-/// <summary>What <see cref="FakeCluster.SendExternalAsync"/> returns: the response, the hops, and the Ingress decision.</summary>
-/// <param name="Response">The response (the backend's, or the controller's 404).</param>
+/// <summary>What <see cref="FakeCluster.SendExternalAsync"/> returns: the response, the hops, and the decision of the Ingress controller or Gateway.</summary>
+/// <param name="Response">The response (the backend's, or the controller's or gateway's own).</param>
 /// <param name="Hops">The journey, in order.</param>
-/// <param name="Decision">The Ingress rule that decided.</param>
-public sealed record ExternalExchange(HttpResponseMessage Response, IReadOnlyList<ExternalHop> Hops, IngressDecision Decision) : IDisposable
+/// <param name="Decision">The Ingress rule that decided, when the ingress controller took the request.</param>
+public sealed record ExternalExchange(HttpResponseMessage Response, IReadOnlyList<ExternalHop> Hops, IngressDecision? Decision) : IDisposable
 {
+    /// <summary>The Gateway's decision, when a Gateway took the request.</summary>
+    public GatewayDecision? GatewayDecision { get; init; }
+
     /// <inheritdoc />
     public void Dispose() => Response.Dispose();
 

@@ -7,10 +7,11 @@ using Microsoft.Extensions.Logging;
 namespace K8sNet.Testing;
 
 /// <summary>
-/// The ingress controller exposed on a loopback port, as a cloud load balancer exposes it to the internet: each HTTP
-/// request arriving there (any Host header) makes the external journey of <see cref="FakeCluster.SendExternalAsync"/>,
-/// and its response goes back. So <c>curl -H 'Host: shop.example.com' http://127.0.0.1:PORT/api</c> lands where the
-/// cluster's Ingresses send it. Started by <see cref="FakeCluster.ExposeIngressAsync"/>.
+/// The ingress controller (or a Gateway's listener port) exposed on a loopback port, as a cloud load balancer exposes it
+/// to the internet: each HTTP request arriving there (any Host header) makes the external journey of
+/// <see cref="FakeCluster.SendExternalAsync"/> (through that Gateway port), and its response goes back. So
+/// <c>curl -H 'Host: shop.example.com' http://127.0.0.1:PORT/api</c> lands where the cluster's Ingresses or routes
+/// send it. Started by <see cref="FakeCluster.ExposeIngressAsync"/> and <see cref="FakeCluster.ExposeGatewayAsync"/>.
 /// </summary>
 public sealed class IngressListener : IAsyncDisposable
 {
@@ -19,10 +20,14 @@ public sealed class IngressListener : IAsyncDisposable
         "Connection", "Keep-Alive", "Transfer-Encoding", "Upgrade", "Proxy-Connection", "TE", "Trailer",
     };
 
-    private readonly FakeCluster _cluster;
+    private readonly Func<HttpRequestMessage, CancellationToken, Task<ExternalExchange>> _send;
     private WebApplication? _app;
 
-    internal IngressListener(FakeCluster cluster) => _cluster = cluster;
+    internal IngressListener(FakeCluster cluster, Func<HttpRequestMessage, CancellationToken, Task<ExternalExchange>> send)
+    {
+        ArgumentNullException.ThrowIfNull(cluster);
+        _send = send;
+    }
 
     /// <summary>Where it listens: <c>http://127.0.0.1:PORT/</c>.</summary>
     public Uri BaseAddress { get; private set; } = null!;
@@ -73,7 +78,7 @@ public sealed class IngressListener : IAsyncDisposable
         request.Headers.Host = host;
         try
         {
-            using var exchange = await _cluster.SendExternalAsync(request, context.RequestAborted).ConfigureAwait(false);
+            using var exchange = await _send(request, context.RequestAborted).ConfigureAwait(false);
             var response = exchange.Response;
             context.Response.StatusCode = (int)response.StatusCode;
             foreach (var (name, values) in response.Headers.Concat(response.Content.Headers))

@@ -83,6 +83,118 @@ public class FakeClusterHostTests
     }
 
     [Fact]
+    public async Task DemoGateway_IsExposedOnAPrintedPort_WithRealHttp_ToEchoPods()
+    {
+        var kubeconfig = Path.Combine(Path.GetTempPath(), $"k8snet-{Guid.NewGuid():N}.kubeconfig");
+        using var stop = new CancellationTokenSource();
+        using var output = new StringWriter();
+        var started = new TaskCompletionSource<FakeCluster>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var run = FakeClusterHost.RunAsync(["--port", "0", "--kubeconfig", kubeconfig, "--demo"], output, stop.Token, c => started.SetResult(c));
+        try
+        {
+            await started.Task.WaitAsync(TimeSpan.FromSeconds(30));
+            using var http = new HttpClient { BaseAddress = await PrintedGatewayAsync(output, "shop/shop port 80") };
+
+            var orders = await GetAsync(http, "gateway.shop.example", "/orders/7");
+            var elsewhere = await GetAsync(http, "nothing.shop.example", "/");
+
+            Assert.Equal(System.Net.HttpStatusCode.OK, orders.Code);
+            Assert.StartsWith("orders-", (string?)System.Text.Json.Nodes.JsonNode.Parse(orders.Body)!["pod"], StringComparison.Ordinal);
+            Assert.Equal(System.Net.HttpStatusCode.NotFound, elsewhere.Code);
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            Assert.Equal(0, await run.WaitAsync(TimeSpan.FromSeconds(30)));
+            File.Delete(kubeconfig);
+        }
+    }
+
+    [SkippableFact]
+    public async Task KubectlApply_OfAGatewayAndRoute_ThenCurl_ShowsWhereARequestLands()
+    {
+        Skip.If(ApiServer.KubectlTests.Which("kubectl") is null, "kubectl is not on PATH (https://kubernetes.io/docs/tasks/tools/); the same Gateway is created through FakeCluster in DemoGateway_IsExposedOnAPrintedPort_WithRealHttp_ToEchoPods and GatewayJourneyTests.");
+        var kubeconfig = Path.Combine(Path.GetTempPath(), $"k8snet-{Guid.NewGuid():N}.kubeconfig");
+        var cache = Path.Combine(Path.GetTempPath(), $"k8snet-kubectl-cache-{Guid.NewGuid():N}");
+        var manifest = Path.Combine(Path.GetTempPath(), $"k8snet-{Guid.NewGuid():N}.yaml");
+        await File.WriteAllTextAsync(manifest, """
+            apiVersion: gateway.networking.k8s.io/v1
+            kind: Gateway
+            metadata: {name: edge, namespace: shop}
+            spec:
+              gatewayClassName: k8snet
+              listeners: [{name: web, port: 8080, protocol: HTTP}]
+            ---
+            apiVersion: gateway.networking.k8s.io/v1
+            kind: HTTPRoute
+            metadata: {name: edge, namespace: shop}
+            spec:
+              parentRefs: [{name: edge}]
+              rules:
+              - matches: [{headers: [{name: x-canary, value: "yes"}]}]
+                backendRefs: [{name: orders, port: 80}]
+              - backendRefs: [{name: web, port: 80}]
+            """);
+        using var stop = new CancellationTokenSource();
+        using var output = new StringWriter();
+        var started = new TaskCompletionSource<FakeCluster>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var run = FakeClusterHost.RunAsync(["--port", "0", "--kubeconfig", kubeconfig, "--demo"], output, stop.Token, c => started.SetResult(c));
+        try
+        {
+            await started.Task.WaitAsync(TimeSpan.FromSeconds(30));
+
+            var (code, text) = await ApiServer.KubectlTests.RunKubectlAsync(kubeconfig, cache, "apply", "-f", manifest);
+            Assert.True(code == 0, text);
+            using var http = new HttpClient { BaseAddress = await PrintedGatewayAsync(output, "shop/edge port 8080") };
+            using var canary = new HttpRequestMessage(HttpMethod.Get, "/checkout");
+            canary.Headers.Add("x-canary", "yes");
+            using var canaryResponse = await http.SendAsync(canary);
+            var plain = await GetAsync(http, "anything.example", "/checkout");
+
+            Assert.StartsWith("orders-", (string?)System.Text.Json.Nodes.JsonNode.Parse(await canaryResponse.Content.ReadAsStringAsync())!["pod"], StringComparison.Ordinal);
+            Assert.StartsWith("web-", (string?)System.Text.Json.Nodes.JsonNode.Parse(plain.Body)!["pod"], StringComparison.Ordinal);
+            var (getCode, routes) = await ApiServer.KubectlTests.RunKubectlAsync(kubeconfig, cache, "get", "httproute", "edge", "-n", "shop", "-o", "jsonpath={.status.parents[0].conditions[0].reason}");
+            Assert.Equal((0, "Accepted"), (getCode, routes));
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            Assert.Equal(0, await run.WaitAsync(TimeSpan.FromSeconds(30)));
+            File.Delete(kubeconfig);
+            File.Delete(manifest);
+            if (Directory.Exists(cache))
+            {
+                Directory.Delete(cache, recursive: true);
+            }
+        }
+    }
+
+    // The loopback address the host printed for a Gateway port ("gateway      ns/name port N (...) at URL ...").
+    private static async Task<Uri> PrintedGatewayAsync(StringWriter output, string gatewayAndPort)
+    {
+        var deadline = DateTimeOffset.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            var line = output.ToString().Split(Environment.NewLine).FirstOrDefault(l => l.StartsWith("gateway      " + gatewayAndPort, StringComparison.Ordinal));
+            if (line is not null)
+            {
+                return new Uri(line.Split(" at ")[1].Split(' ')[0]);
+            }
+
+            Assert.True(DateTimeOffset.UtcNow < deadline, $"no line for Gateway {gatewayAndPort} in:\n{output}");
+            await Task.Delay(TimeSpan.FromMilliseconds(50), TimeProvider.System);
+        }
+    }
+
+    private static async Task<(System.Net.HttpStatusCode Code, string Body)> GetAsync(HttpClient http, string host, string path)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Headers.Host = host;
+        using var response = await http.SendAsync(request);
+        return (response.StatusCode, await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
     public async Task Tls_AndToken_ServeHttps_AndTheKubeconfigCarriesBoth()
     {
         var kubeconfig = Path.Combine(Path.GetTempPath(), $"k8snet-{Guid.NewGuid():N}.kubeconfig");

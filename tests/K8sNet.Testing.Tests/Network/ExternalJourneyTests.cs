@@ -77,7 +77,7 @@ public sealed class ExternalJourneyTests
         var lb = cluster.Get<V1Service>(FakeCluster.IngressControllerName, FakeCluster.IngressControllerNamespace)!.Status.LoadBalancer.Ingress[0].Ip;
         Assert.Contains(lb, exchange.Hops[0].Description, StringComparison.Ordinal);
         Assert.Contains(controller.Metadata.Name, exchange.Hops[1].Description, StringComparison.Ordinal);
-        Assert.Equal(("shop", "http"), (exchange.Decision.ServiceName, exchange.Decision.ServicePortName));
+        Assert.Equal(("shop", "http"), (exchange.Decision?.ServiceName, exchange.Decision?.ServicePortName));
         Assert.Contains("default/shop", exchange.Hops[3].Description, StringComparison.Ordinal);
         Assert.DoesNotContain(exchange.Hops, h => h.Description.Contains("api server", StringComparison.OrdinalIgnoreCase));
     }
@@ -96,7 +96,7 @@ public sealed class ExternalJourneyTests
         Assert.Equal(HttpStatusCode.NotFound, unmatched.Response.StatusCode);
         Assert.Contains("nginx", await unmatched.Response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Equal(["dns", "load-balancer", "ingress"], unmatched.Hops.Select(h => h.Kind));
-        Assert.Equal(IngressOutcome.NotFound, unmatched.Decision.Outcome);
+        Assert.Equal(IngressOutcome.NotFound, unmatched.Decision?.Outcome);
         Assert.Equal(HttpStatusCode.NotFound, otherClass.Response.StatusCode);
         Assert.NotNull(cluster.Get<V1IngressClass>(FakeCluster.IngressClassName, null)); // installed as the default class
     }
