@@ -119,6 +119,39 @@ internal static class ClusterTour
 
         using var miss = await cluster.SendExternalAsync(new HttpRequestMessage(HttpMethod.Get, "http://nobody.example.com/"));
         Console.WriteLine($"  http://nobody.example.com/ -> {(int)miss.Response.StatusCode} from the controller: {miss.Decision}");
+
+        // The same through the Gateway API: a Gateway of the cluster's class, and an HTTPRoute that rewrites the path.
+        cluster.EnsureGatewayClass();
+        cluster.Apply("""
+            apiVersion: gateway.networking.k8s.io/v1
+            kind: Gateway
+            metadata: {name: web}
+            spec:
+              gatewayClassName: k8snet
+              listeners: [{name: http, port: 80, protocol: HTTP, hostname: "*.example.org"}]
+            ---
+            apiVersion: gateway.networking.k8s.io/v1
+            kind: HTTPRoute
+            metadata: {name: shop}
+            spec:
+              parentRefs: [{name: web}]
+              hostnames: [shop.example.org]
+              rules:
+              - matches: [{path: {type: PathPrefix, value: /shop}}]
+                filters: [{type: URLRewrite, urlRewrite: {path: {type: ReplacePrefixMatch, replacePrefixMatch: /}}}]
+                backendRefs: [{name: svc-b, port: 80}]
+            """);
+        await cluster.WaitForIdleAsync();
+        Console.WriteLine();
+        Console.WriteLine("And http://shop.example.org/shop/items through a Gateway (an HTTPRoute strips /shop and sends it to svc-b):");
+        using var viaGateway = await cluster.SendExternalAsync(new HttpRequestMessage(HttpMethod.Get, "http://shop.example.org/shop/items"));
+        foreach (var hop in viaGateway.Hops)
+        {
+            Console.WriteLine($"  {hop.Kind,-13} {hop.Description}");
+        }
+
+        var shopRoute = cluster.Get<K8sNet.Testing.GatewayApi.V1HTTPRoute>("shop")!;
+        Console.WriteLine($"  the HTTPRoute's status: {string.Join(", ", shopRoute.Status!.Parents[0].Conditions.Select(c => $"{c.Type}={c.Status} ({c.Reason})"))}");
     }
 
     // 8 callers at once, 25 requests each, so that outstanding requests (what P2C compares) build up on a slow pod.
