@@ -9,7 +9,8 @@ namespace K8sNet.Testing;
 /// <c>echo</c> or <c>echo-basic</c> run without being told to (<see cref="FakeCluster.Serve"/> registrations come
 /// first): every request is answered 200 with a JSON echo of what arrived — <c>path</c> (with the query, as echo-basic's
 /// RequestURI), <c>host</c>, <c>method</c>, <c>proto</c>, <c>headers</c> — and who answered: <c>namespace</c> and
-/// <c>pod</c>. They listen on the echo container's declared ports, else on 3000 (echo-basic's default).
+/// <c>pod</c>; response headers asked for with <c>X-Echo-Set-Header</c> are set. They listen on the echo container's
+/// declared ports, else on 3000 (echo-basic's default).
 /// </summary>
 internal static class EchoBackend
 {
@@ -84,9 +85,31 @@ internal static class EchoBackend
             ["service"] = string.Empty,
             ["pod"] = request.Pod.Name,
         };
-        return Task.FromResult(new HttpResponseMessage(HttpStatusCode.OK)
+        var response = new HttpResponseMessage(HttpStatusCode.OK)
         {
             Content = new StringContent(echo.ToJsonString(new JsonSerializerOptions { WriteIndented = false }), System.Text.Encoding.UTF8, "application/json"),
-        });
+        };
+
+        // echo-basic's X-Echo-Set-Header: "Name:value,Other: value" sets those response headers (a repeated name's
+        // values joined by commas), which is how the conformance suite makes a backend answer with given headers.
+        foreach (var list in message.Headers.NonValidated.Where(h => h.Key.Equals("X-Echo-Set-Header", StringComparison.OrdinalIgnoreCase)).SelectMany(h => h.Value))
+        {
+            foreach (var item in list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            {
+                var colon = item.IndexOf(':', StringComparison.Ordinal);
+                var name = colon > 0 ? item[..colon].Trim() : string.Empty;
+                if (name.Length == 0)
+                {
+                    continue;
+                }
+
+                var value = item[(colon + 1)..].Trim();
+                var existing = response.Headers.NonValidated.TryGetValues(name, out var values) ? string.Join(",", values) : null;
+                response.Headers.Remove(name);
+                response.Headers.TryAddWithoutValidation(name, existing is null ? value : existing + "," + value);
+            }
+        }
+
+        return Task.FromResult(response);
     }
 }

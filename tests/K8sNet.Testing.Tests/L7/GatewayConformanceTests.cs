@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json.Nodes;
 using K8sNet.Testing.GatewayApi;
 using K8sNet.Testing.L7;
@@ -70,13 +71,115 @@ public class GatewayConformanceTests
         }
     }
 
+    // The same scenario in a FakeCluster, over real HTTP: the manifests applied with the cluster's GatewayClass, a
+    // Deployment of echo-basic pods behind every Service with a selector (what the suite's base manifests deploy), each
+    // Gateway's listeners exposed on loopback ports, and every case sent there with its Host header; the echo pods
+    // report what they received. (Mirrors and the weight distribution are checked in process: mirrors are seen
+    // upstream in pod logs, and the split there is random.)
+    [Theory]
+    [MemberData(nameof(Scenarios))]
+    public async Task ScenarioOverHttp(string name)
+    {
+        var data = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(Folder, name + ".json")))!;
+        var yaml = (await File.ReadAllTextAsync(Path.Combine(Folder, "base-manifests.yaml"))) + "\n---\n" + await File.ReadAllTextAsync(Path.Combine(Folder, name + ".yaml"));
+        yaml = yaml.Replace("{GATEWAY_CLASS_NAME}", FakeCluster.GatewayClassName, StringComparison.Ordinal);
+        await using var cluster = new FakeCluster();
+        cluster.EnsureGatewayClass();
+        var applied = cluster.Apply(yaml);
+        foreach (var service in applied.Where(o => (string?)o["kind"] == "Service" && o["spec"]?["selector"] is JsonObject))
+        {
+            var labels = (JsonObject)service["spec"]!["selector"]!;
+            var deployment = (string?)labels["app"] ?? (string)service["metadata"]!["name"]!;
+            if (cluster.Get<V1Deployment>(deployment, (string?)service["metadata"]!["namespace"]) is null)
+            {
+                cluster.Create(new V1Deployment
+                {
+                    Metadata = new V1ObjectMeta { Name = deployment, NamespaceProperty = (string?)service["metadata"]!["namespace"] },
+                    Spec = new V1DeploymentSpec
+                    {
+                        Replicas = 1,
+                        Selector = new V1LabelSelector { MatchLabels = labels.ToDictionary(l => l.Key, l => (string)l.Value!) },
+                        Template = new V1PodTemplateSpec
+                        {
+                            Metadata = new V1ObjectMeta { Labels = labels.ToDictionary(l => l.Key, l => (string)l.Value!) },
+                            Spec = new V1PodSpec { Containers = [new V1Container { Name = "echo", Image = "gcr.io/k8s-staging-gateway-api/echo-basic:v20240412-v1.0.0-394-g40c666fd", Ports = [new V1ContainerPort { ContainerPort = 3000 }] }] },
+                        },
+                    },
+                });
+            }
+        }
+
+        await cluster.WaitForIdleAsync();
+        var objects = GatewayApiKinds.LoadAll(yaml).ToList();
+        var exposed = new Dictionary<(string, int), Uri>();
+        var gateways = data["gateways"]!.AsArray().Select(g => Gateway(g!.GetValue<string>()).Id).ToList();
+        using var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseProxy = false });
+        var cases = Array(data, "cases").ToList();
+        for (var i = 0; i < cases.Count; i++)
+        {
+            var c = cases[i]!;
+            foreach (var deleted in Array(c, "deleteBefore").Select(d => d!.GetValue<string>()))
+            {
+                var id = deleted.Split(' ')[1];
+                cluster.Delete<V1ReferenceGrant>(id.Split('/')[1], id.Split('/')[0]);
+                await cluster.WaitForIdleAsync();
+            }
+
+            var gateway = c["gateway"] is { } g ? Gateway(g.GetValue<string>()) : Gateway(gateways[0]);
+            var request = Request(objects, gateway, c["request"]!);
+            if (!exposed.TryGetValue((gateway.Id, request.Port), out var baseAddress))
+            {
+                foreach (var listener in await cluster.ExposeGatewayAsync(gateway.Namespace, gateway.Name))
+                {
+                    exposed[(gateway.Id, listener.GatewayPort)] = listener.BaseAddress;
+                }
+
+                baseAddress = exposed[(gateway.Id, request.Port)];
+            }
+
+            using var message = new HttpRequestMessage(new HttpMethod(request.Method), new Uri(baseAddress, request.PathAndQuery));
+            message.Headers.Host = request.Host;
+            foreach (var (key, value) in request.Headers)
+            {
+                message.Headers.TryAddWithoutValidation(key, value);
+            }
+
+            if (c["backendSetResponseHeaders"] is JsonObject set)
+            {
+                message.Headers.TryAddWithoutValidation("X-Echo-Set-Header", string.Join(",", set.Select(h => $"{h.Key}:{h.Value}")));
+            }
+
+            using var response = await http.SendAsync(message);
+            var body = await response.Content.ReadAsStringAsync();
+            var echo = response.StatusCode == System.Net.HttpStatusCode.OK && body.StartsWith('{') ? JsonNode.Parse(body) : null;
+            var observed = new Observed(
+                (int)response.StatusCode,
+                (string?)echo?["pod"],
+                (string?)echo?["namespace"],
+                (string?)echo?["path"],
+                (string?)echo?["host"],
+                [.. (echo?["headers"] as JsonObject ?? []).Select(h => new KeyValuePair<string, string>(h.Key, string.Join(",", h.Value!.AsArray().Select(v => (string?)v))))],
+                [.. response.Headers.Concat(response.Content.Headers).Select(h => new KeyValuePair<string, string>(h.Key, string.Join(",", h.Value)))],
+                response.Headers.Location?.OriginalString,
+                body);
+            try
+            {
+                Verify(c, request, observed);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                throw new Xunit.Sdk.XunitException($"{name} case {i} over HTTP {c.ToJsonString()}:\n{e.Message}");
+            }
+        }
+    }
+
     private static JsonArray Array(JsonNode node, string name) => node[name]?.AsArray() ?? [];
 
     // "ns/name", or "ns/name (address from listener-2, port 8080)".
     private static (string Id, string Namespace, string Name, int? Port) Gateway(string text)
     {
         var id = text.Split(' ')[0];
-        var port = text.IndexOf("port ", StringComparison.Ordinal) is var at and >= 0 ? int.Parse(text[(at + 5)..].TrimEnd(')'), System.Globalization.CultureInfo.InvariantCulture) : (int?)null;
+        var port = text.IndexOf("port ", StringComparison.Ordinal) is var at and >= 0 ? int.Parse(text[(at + 5)..].TrimEnd(')'), CultureInfo.InvariantCulture) : (int?)null;
         return (id, id.Split('/')[0], id.Split('/')[1], port);
     }
 
@@ -153,75 +256,88 @@ public class GatewayConformanceTests
     private static V1Condition Condition(V1RouteParentStatus parent, string type) =>
         parent.Conditions.SingleOrDefault(c => c.Type == type) ?? throw new Xunit.Sdk.XunitException($"no {type} condition for parent {parent.ParentRef.Name}");
 
+    // What a case observed, in process or over HTTP: the status, who answered (the Service in process, the echo pod
+    // over HTTP), the request as the backend received it, the response headers, the redirect's Location.
+    private sealed record Observed(int Status, string? Backend, string? Namespace, string? Path, string? Host,
+        IReadOnlyList<KeyValuePair<string, string>> RequestHeaders, IReadOnlyList<KeyValuePair<string, string>> ResponseHeaders, string? Location, string Why);
+
     private static void Case(GatewayRouter router, List<object> objects, (string Id, string Namespace, string Name, int? Port) gateway, JsonNode c)
     {
         var request = Request(objects, gateway, c["request"]!);
         var random = new Random(20261205);
         var decision = router.Route(gateway.Namespace, gateway.Name, request, random);
+        var upstream = (c["backendSetResponseHeaders"] as JsonObject ?? []).Select(h => new KeyValuePair<string, string>(h.Key, h.Value!.GetValue<string>()));
+        Verify(c, request, new Observed(decision.StatusCode ?? 200, decision.ServiceName, decision.ServiceNamespace, decision.ForwardedPathAndQuery, decision.ForwardedHost,
+            decision.ForwardedHeaders, decision.ModifyResponseHeaders(upstream), decision.Location, decision.Reason));
+        if ((decision.StatusCode ?? 200) != 200)
+        {
+            return;
+        }
+
+        foreach (var mirror in Array(c, "mirroredTo"))
+        {
+            var m = Assert.Single(decision.Mirrors, x => x.ServiceName == mirror!["name"]!.GetValue<string>() && x.ServiceNamespace == mirror["namespace"]!.GetValue<string>());
+            Assert.Equal((mirror!["percent"]?.GetValue<int>() ?? 100) / 100.0, m.Fraction, 3);
+        }
+
+        if (c["distribution"] is { } distribution)
+        {
+            var total = distribution["totalRequests"]!.GetValue<int>();
+            var seen = Enumerable.Range(0, total).Select(_ => router.Route(gateway.Namespace, gateway.Name, request, random).ServiceName!).GroupBy(s => s).ToDictionary(g => g.Key, g => g.Count() / (double)total);
+            foreach (var (service, weight) in distribution["expectedWeights"]!.AsObject())
+            {
+                var share = seen.GetValueOrDefault(service);
+                Assert.InRange(share, weight!.GetValue<double>() - distribution["tolerance"]!.GetValue<double>(), weight.GetValue<double>() + distribution["tolerance"]!.GetValue<double>());
+                Assert.True(weight.GetValue<double>() > 0 || share == 0, $"{service} has weight 0 but got {share:P1}");
+            }
+        }
+
+        if (c["repeat"] is { } repeat)
+        {
+            for (var i = 0; i < repeat["count"]!.GetValue<int>(); i++)
+            {
+                var again = router.Route(gateway.Namespace, gateway.Name, request, random);
+                var values = again.ForwardedHeaders.Where(h => h.Key.Equals("Backend", StringComparison.OrdinalIgnoreCase)).Select(h => h.Value).ToList();
+                Assert.Equal([again.ServiceName!], values);
+            }
+        }
+    }
+
+    // The checks of the suite's http.ExpectedResponse: the status, then for a 200 the backend (a Service, or a pod of
+    // its Deployment), its namespace and the request it saw, then the response headers and a redirect's Location.
+    private static void Verify(JsonNode c, GatewayRequest request, Observed observed)
+    {
         var response = c["response"];
         var statuses = response?["statusCodes"]?.AsArray().Select(s => s!.GetValue<int>()).ToList()
             ?? [response?["statusCode"]?.GetValue<int>() ?? 200];
-        var status = decision.StatusCode ?? 200;
-        Assert.True(statuses.Contains(status), $"status {status}, expected {string.Join(" or ", statuses)}; {decision.Reason}");
-        if (status == 200)
+        Assert.True(statuses.Contains(observed.Status), $"status {observed.Status}, expected {string.Join(" or ", statuses)}; {observed.Why}");
+        if (observed.Status == 200)
         {
-            if (c["backend"] is { } backend)
+            if (c["backend"]?.GetValue<string>() is { } backend)
             {
-                Assert.Equal(backend.GetValue<string>(), decision.ServiceName);
+                Assert.True(observed.Backend == backend || observed.Backend?.StartsWith(backend + "-", StringComparison.Ordinal) == true, $"answered by {observed.Backend}, expected {backend}");
             }
 
             if (c["namespace"] is { } ns)
             {
-                Assert.Equal(ns.GetValue<string>(), decision.ServiceNamespace);
+                Assert.Equal(ns.GetValue<string>(), observed.Namespace);
             }
 
             var expected = c["expectedRequest"];
-            Assert.Equal(expected?["path"]?.GetValue<string>() ?? request.PathAndQuery, decision.ForwardedPathAndQuery);
+            Assert.Equal(expected?["path"]?.GetValue<string>() ?? request.PathAndQuery, observed.Path);
             if (expected?["host"] is { } host)
             {
-                Assert.Equal(host.GetValue<string>(), decision.ForwardedHost);
+                Assert.Equal(host.GetValue<string>(), observed.Host);
             }
 
-            Headers(decision.ForwardedHeaders, expected?["headers"], expected?["absentHeaders"]);
-            if (c["backendSetResponseHeaders"] is JsonObject set || response?["headers"] is not null || response?["absentHeaders"] is not null)
-            {
-                var upstream = (c["backendSetResponseHeaders"] as JsonObject ?? []).Select(h => new KeyValuePair<string, string>(h.Key, h.Value!.GetValue<string>()));
-                Headers(decision.ModifyResponseHeaders(upstream), response?["headers"], response?["absentHeaders"]);
-            }
-
-            foreach (var mirror in Array(c, "mirroredTo"))
-            {
-                var m = Assert.Single(decision.Mirrors, x => x.ServiceName == mirror!["name"]!.GetValue<string>() && x.ServiceNamespace == mirror["namespace"]!.GetValue<string>());
-                Assert.Equal((mirror!["percent"]?.GetValue<int>() ?? 100) / 100.0, m.Fraction, 3);
-            }
-
-            if (c["distribution"] is { } distribution)
-            {
-                var total = distribution["totalRequests"]!.GetValue<int>();
-                var seen = Enumerable.Range(0, total).Select(_ => router.Route(gateway.Namespace, gateway.Name, request, random).ServiceName!).GroupBy(s => s).ToDictionary(g => g.Key, g => g.Count() / (double)total);
-                foreach (var (service, weight) in distribution["expectedWeights"]!.AsObject())
-                {
-                    var share = seen.GetValueOrDefault(service);
-                    Assert.InRange(share, weight!.GetValue<double>() - distribution["tolerance"]!.GetValue<double>(), weight.GetValue<double>() + distribution["tolerance"]!.GetValue<double>());
-                    Assert.True(weight.GetValue<double>() > 0 || share == 0, $"{service} has weight 0 but got {share:P1}");
-                }
-            }
-
-            if (c["repeat"] is { } repeat)
-            {
-                for (var i = 0; i < repeat["count"]!.GetValue<int>(); i++)
-                {
-                    var again = router.Route(gateway.Namespace, gateway.Name, request, random);
-                    var values = again.ForwardedHeaders.Where(h => h.Key.Equals("Backend", StringComparison.OrdinalIgnoreCase)).Select(h => h.Value).ToList();
-                    Assert.Equal([again.ServiceName!], values);
-                }
-            }
+            Headers(observed.RequestHeaders, expected?["headers"], expected?["absentHeaders"]);
+            Headers(observed.ResponseHeaders, response?["headers"], response?["absentHeaders"]);
         }
 
         if (c["redirectRequest"] is { } redirect)
         {
-            Assert.NotNull(decision.Location);
-            var location = new Uri(decision.Location!);
+            Assert.NotNull(observed.Location);
+            var location = new Uri(observed.Location!);
             Assert.Equal(redirect["scheme"]?.GetValue<string>() ?? request.Scheme, location.Scheme);
             if (redirect["host"] is { } host)
             {
@@ -229,8 +345,8 @@ public class GatewayConformanceTests
             }
 
             var port = redirect["port"]?.GetValue<string>();
-            Assert.True(port is null ? location.IsDefaultPort : location.Port.ToString(System.Globalization.CultureInfo.InvariantCulture) == port || (location.IsDefaultPort && int.Parse(port, System.Globalization.CultureInfo.InvariantCulture) == location.Port),
-                $"redirect port in {decision.Location}, expected {port ?? "the scheme's default"}");
+            Assert.True(port is null ? location.IsDefaultPort : location.Port.ToString(CultureInfo.InvariantCulture) == port || (location.IsDefaultPort && int.Parse(port, CultureInfo.InvariantCulture) == location.Port),
+                $"redirect port in {observed.Location}, expected {port ?? "the scheme's default"}");
             Assert.Equal(redirect["path"]?.GetValue<string>() ?? request.Path, location.AbsolutePath);
         }
     }
