@@ -84,6 +84,9 @@ public sealed partial class GatewayRouter
 
         public HashSet<string> Attached { get; } = [];
 
+        // The HTTPRoutes and GRPCRoutes attached, with their hostnames here ("" for any).
+        public List<(string Kind, string Id, List<string> Hostnames)> Held { get; } = [];
+
         public bool Ready => NotAccepted is null && Conflict is null;
 
         public HttpListener? Http { get; set; }
@@ -121,7 +124,7 @@ public sealed partial class GatewayRouter
     }
 
     private sealed record MatchPlan(int Index, PathKind PathKind, string PathValue, Regex? PathPattern, string? Method, HeaderCondition[] Headers, HeaderCondition[] Query,
-        bool GrpcOnly, Regex? GrpcService, Regex? GrpcMethod, string? GrpcMethodName, int PathRank, int SortLength, string Describe);
+        bool GrpcOnly, Regex? GrpcService, Regex? GrpcMethod, string? GrpcServiceName, string? GrpcMethodName, int PathRank, int SortLength, string Describe);
 
     private sealed record BackendPlan(int Index, string Namespace, string Name, int? Port, int Weight, string? Invalid,
         IReadOnlyList<V1HTTPHeaderFilter> RequestHeaders, IReadOnlyList<V1HTTPHeaderFilter> ResponseHeaders, IReadOnlyList<GatewayMirror> Mirrors)
@@ -375,10 +378,21 @@ public sealed partial class GatewayRouter
                 return (false, "UnsupportedValue", string.Join("; ", rules.Select(r => $"rule {r.Index}: {r.Dropped}")));
             }
 
-            foreach (var (listener, names) in hostnames)
+            // An HTTPRoute and a GRPCRoute whose hostnames overlap on a listener: only the older is accepted there
+            // (GRPCRouteSpec.Hostnames; routes come oldest first).
+            var held = hostnames.Select(h => (h.Listener, h.Hostnames, Holder: route.Kind is "HTTPRoute" or "GRPCRoute"
+                ? h.Listener.Held.FirstOrDefault(x => x.Kind != route.Kind && Overlap(x.Hostnames, h.Hostnames)).Id
+                : null)).ToList();
+            if (held.All(h => h.Holder is not null))
+            {
+                return (false, "NotAllowedByListeners", string.Join("; ", held.Select(h => $"{h.Listener.Describe} holds {h.Holder}, whose hostnames overlap: an HTTPRoute and a GRPCRoute cannot share them, and the older is accepted")));
+            }
+
+            foreach (var (listener, names, _) in held.Where(h => h.Holder is null))
             {
                 if (listener.Attached.Add(route.Id))
                 {
+                    listener.Held.Add((route.Kind, route.Id, names));
                     foreach (var hostname in names)
                     {
                         Add(listener, route, hostname, rules, order);
@@ -386,7 +400,7 @@ public sealed partial class GatewayRouter
                 }
             }
 
-            return (true, "Accepted", $"attached to {string.Join("; ", hostnames.Select(h => h.Listener.Describe))}");
+            return (true, "Accepted", $"attached to {string.Join("; ", held.Where(h => h.Holder is null).Select(h => h.Listener.Describe))}");
         }
 
         private static string WhyNot(ListenerState listener, RouteInfo route) =>
@@ -417,6 +431,9 @@ public sealed partial class GatewayRouter
                 "DoesNotExist" => !labels.ContainsKey(e.Key),
                 _ => false,
             });
+
+        private static bool Overlap(List<string> a, List<string> b) =>
+            a.Any(x => b.Any(y => x.Length == 0 || y.Length == 0 || Intersect(x, y) is not null));
 
         // The hostnames a route serves on a listener: "" for any.
         private static List<string> Effective(string? listenerHostname, IList<string>? routeHostnames)
@@ -528,6 +545,7 @@ public sealed partial class GatewayRouter
                 GrpcService = match?.GrpcService,
                 GrpcMethod = match?.GrpcMethod,
                 GrpcMethodName = match?.GrpcMethodName,
+                GrpcServiceName = match?.GrpcServiceName,
                 Rank = rank,
                 Targets = [.. targets],
                 Cumulative = cumulative.Count == targets.Count ? [.. cumulative] : [.. targets.Select((_, i) => i + 1)],
@@ -555,7 +573,7 @@ public sealed partial class GatewayRouter
                     var describe = $"({pathType} {pathValue}{(match.Method is { } method ? ", method " + method : string.Empty)}"
                         + (headers.Length > 0 ? $", headers {string.Join(" ", headers.Select(h => $"{h.Name}={h.Value}"))}" : string.Empty)
                         + (query.Length > 0 ? $", query {string.Join("&", query.Select(q => $"{q.Name}={q.Value}"))}" : string.Empty) + ")";
-                    plan.Matches.Add(new MatchPlan(i, kind, pathValue, pathPattern, match.Method, headers, query, false, null, null, null,
+                    plan.Matches.Add(new MatchPlan(i, kind, pathValue, pathPattern, match.Method, headers, query, false, null, null, null, null,
                         kind switch { PathKind.Exact => 0, PathKind.Other => 1, _ => 2 }, pathValue.Length, describe));
                 }
 
@@ -595,13 +613,15 @@ public sealed partial class GatewayRouter
                     var service = method?.Service is { Length: > 0 } s ? s : null;
                     var name = method?.Method is { Length: > 0 } n ? n : null;
                     var headers = (matches[i].Headers ?? []).Select(h => new HeaderCondition(h.Name, h.Value, h.Type == "RegularExpression" ? Pattern(h.Value, plan, $"matches[{i}].headers {h.Name}") : null)).ToArray();
-                    var (kind, value) = regex || service is null ? (name is null ? PathKind.Prefix : PathKind.Other, "/")
-                        : name is null ? (PathKind.Prefix, "/" + service) : (PathKind.Exact, $"/{service}/{name}");
-                    plan.Matches.Add(new MatchPlan(i, kind, value, null, null, headers, [], true,
+                    // gRPC precedence (GRPCRouteRule.Matches): the most characters in the matching service, then in
+                    // the matching method, then the most header matches; so gRPC rules keep their own order, apart
+                    // from HTTPRoute paths (a listener hostname holds either kind, never both).
+                    plan.Matches.Add(new MatchPlan(i, PathKind.Other, "/", null, null, headers, [], true,
                         regex && service is not null ? Pattern(service, plan, $"matches[{i}].method.service") : null,
                         regex && name is not null ? Pattern(name, plan, $"matches[{i}].method.method") : null,
-                        !regex && kind == PathKind.Other ? name : null,
-                        kind switch { PathKind.Exact => 0, PathKind.Other => 1, _ => 2 }, (service?.Length ?? 0) + (name?.Length ?? 0),
+                        regex ? null : service,
+                        regex ? null : name,
+                        1, ((service?.Length ?? 0) * 1024) + (name?.Length ?? 0),
                         $"(gRPC {(regex ? "RegularExpression" : "Exact")} service {service ?? "*"} method {name ?? "*"}{(headers.Length > 0 ? $", {headers.Length} header(s)" : string.Empty)})"));
                 }
 

@@ -348,6 +348,8 @@ public sealed partial class GatewayRouter
 
         public string? GrpcMethodName { get; init; }
 
+        public string? GrpcServiceName { get; init; }
+
         public (int, int, int, int, int, int, int, int) Rank { get; init; }
 
         public GatewayTarget[] Targets { get; init; } = [];
@@ -388,7 +390,7 @@ public sealed partial class GatewayRouter
                 return false;
             }
 
-            if ((GrpcService is not null || GrpcMethod is not null || GrpcMethodName is not null) && !GrpcMatches(request.Path))
+            if (GrpcOnly && !GrpcMatches(request.Path))
             {
                 return false;
             }
@@ -431,6 +433,7 @@ public sealed partial class GatewayRouter
             var method = rest[(slash + 1)..];
             return (GrpcService is null || GrpcService.IsMatch(service))
                 && (GrpcMethod is null || GrpcMethod.IsMatch(method))
+                && (GrpcServiceName is null || service.SequenceEqual(GrpcServiceName))
                 && (GrpcMethodName is null || method.SequenceEqual(GrpcMethodName));
         }
 

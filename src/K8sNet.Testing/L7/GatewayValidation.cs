@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using System.Text.RegularExpressions;
 using K8sNet.Testing.GatewayApi;
 using k8s.Models;
 using V1ParentReference = K8sNet.Testing.GatewayApi.V1ParentReference;
@@ -9,7 +10,7 @@ namespace K8sNet.Testing.L7;
 // What the Gateway API CRDs (OpenAPI limits, enums and CEL rules of the v1.6.1 standard channel) reject, so a route
 // table is never built from an object the API server would not hold. What they accept but a controller cannot
 // implement becomes a status condition instead (GatewayRouter).
-internal static class GatewayValidation
+internal static partial class GatewayValidation
 {
     private static readonly HashSet<string> Methods = ["GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH"];
     private static readonly HashSet<string> HttpFilterTypes = ["RequestHeaderModifier", "ResponseHeaderModifier", "RequestMirror", "RequestRedirect", "URLRewrite", "ExtensionRef", "CORS", "ExternalAuth"];
@@ -180,6 +181,7 @@ internal static class GatewayValidation
         {
             var rule = rules[r];
             var field = $"{id} spec.rules[{r}]";
+            Count(rule.Matches?.Count ?? 0, 8, field + ".matches");
             for (var m = 0; m < (rule.Matches?.Count ?? 0); m++)
             {
                 var match = rule.Matches![m];
@@ -193,6 +195,16 @@ internal static class GatewayValidation
                     if (string.IsNullOrEmpty(method.Service) && string.IsNullOrEmpty(method.Method))
                     {
                         Fail(null, $"{field}.matches[{m}].method", "One or both of 'service' or 'method' must be specified");
+                    }
+
+                    if (method.Type is null or "Exact" && method.Service is { Length: > 0 } service && !GrpcService().IsMatch(service))
+                    {
+                        Fail(service, $"{field}.matches[{m}].method.service", "must only contain valid characters (matching ^(?i)\\.?[a-z_][a-z_0-9]*(\\.[a-z_][a-z_0-9]*)*$)");
+                    }
+
+                    if (method.Type is null or "Exact" && method.Method is { Length: > 0 } name && !GrpcMethod().IsMatch(name))
+                    {
+                        Fail(name, $"{field}.matches[{m}].method.method", "must only contain valid characters (matching ^[A-Za-z_][A-Za-z_0-9]*$)");
                     }
                 }
 
@@ -529,4 +541,10 @@ internal static class GatewayValidation
     }
 
     private static void Fail(string? input, string field, string rule) => throw new K8sNetFormatException(input, field, rule);
+
+    [GeneratedRegex(@"^(?i)\.?[a-z_][a-z_0-9]*(\.[a-z_][a-z_0-9]*)*$", RegexOptions.CultureInvariant)]
+    private static partial Regex GrpcService();
+
+    [GeneratedRegex("^[A-Za-z_][A-Za-z_0-9]*$", RegexOptions.CultureInvariant)]
+    private static partial Regex GrpcMethod();
 }

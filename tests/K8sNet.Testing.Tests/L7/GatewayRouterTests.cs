@@ -453,6 +453,53 @@ public class GatewayRouterTests
     }
 
     [Fact]
+    public void Grpc_Precedence_ServiceCharactersThenMethodCharactersThenHeaders()
+    {
+        var router = Load(Gateway + """
+            apiVersion: gateway.networking.k8s.io/v1
+            kind: GRPCRoute
+            metadata: {name: grpc, namespace: infra}
+            spec:
+              parentRefs: [{name: gw}]
+              rules:
+              - matches: [{method: {method: Check}}]
+                backendRefs: [{name: method-only, port: 50051}]
+              - matches: [{method: {service: grpc.health.v1.Health}}]
+                backendRefs: [{name: service-only, port: 50051}]
+              - matches: [{method: {service: grpc.health.v1.Health}, headers: [{name: x-canary, value: "1"}]}]
+                backendRefs: [{name: service-and-header, port: 50051}]
+            """);
+
+        Assert.Equal("service-only", router.Route(GatewayRequest.Grpc("g.example", "grpc.health.v1.Health", "Check")).ServiceName);
+        Assert.Equal("service-and-header", router.Route(GatewayRequest.Grpc("g.example", "grpc.health.v1.Health", "Check", [new("x-canary", "1")])).ServiceName);
+        Assert.Equal("method-only", router.Route(GatewayRequest.Grpc("g.example", "other.Health", "Check")).ServiceName);
+    }
+
+    [Fact]
+    public void HttpRouteAndGrpcRoute_WithOverlappingHostnames_OnlyTheOlderIsAccepted()
+    {
+        var grpc = """
+            apiVersion: gateway.networking.k8s.io/v1
+            kind: GRPCRoute
+            metadata: {name: grpc, namespace: infra, creationTimestamp: "2026-01-02T00:00:00Z"}
+            spec:
+              parentRefs: [{name: gw}]
+              hostnames: [HOST]
+              rules: [{backendRefs: [{name: grpc, port: 50051}]}]
+            """;
+        var http = Route("http", "      - backendRefs: [{name: http, port: 80}]", hostnames: "[\"*.example.com\"]", created: "2026-01-01T00:00:00Z");
+
+        var overlapping = Load(Gateway + http + grpc.Replace("HOST", "api.example.com", StringComparison.Ordinal));
+        var apart = Load(Gateway + http + grpc.Replace("HOST", "api.example.org", StringComparison.Ordinal));
+
+        var rejected = overlapping.RouteStatus("GRPCRoute", "infra", "grpc")!.Parents.Single().Conditions.Single(c => c.Type == "Accepted");
+        Assert.Equal(("False", "NotAllowedByListeners"), (rejected.Status, rejected.Reason));
+        Assert.Contains("holds HTTPRoute infra/http", rejected.Message, StringComparison.Ordinal);
+        Assert.Equal("True", apart.RouteStatus("GRPCRoute", "infra", "grpc")!.Parents.Single().Conditions.Single(c => c.Type == "Accepted").Status);
+        Assert.Equal("grpc", apart.Route(GatewayRequest.Grpc("api.example.org", "a.B", "C")).ServiceName);
+    }
+
+    [Fact]
     public void TcpTlsUdp_ByListenerPortAndSni()
     {
         var router = Load("""
@@ -539,11 +586,30 @@ public class GatewayRouterTests
     [InlineData("      - filters: [{type: RequestRedirect, requestRedirect: {hostname: x.org}}]\n        backendRefs: [{name: a, port: 80}]", "spec.rules[0]")]
     [InlineData("      - matches: [{path: {type: Exact, value: /a}}]\n        filters: [{type: URLRewrite, urlRewrite: {path: {type: ReplacePrefixMatch, replacePrefixMatch: /b}}}]", "spec.rules[0]")]
     [InlineData("      - filters: [{type: RequestRedirect, requestRedirect: {statusCode: 304}}]", "spec.rules[0].filters[RequestRedirect].statusCode")]
+    [InlineData("      - matches: [{queryParams: [{name: q, value: a}, {name: q, value: b}]}]", "spec.rules[0].matches[0].queryParams")]
     public void InvalidRoutes_AreFormatErrors_NamingTheField(string rules, string field)
     {
         var ex = Assert.Throws<K8sNetFormatException>(() => Load(Gateway + Route("bad", rules)));
 
         Assert.Equal("HTTPRoute infra/bad " + field, ex.Field);
+    }
+
+    [Theory]
+    [InlineData("{method: {service: \"helloworld/Greeter\", method: SayHello}}", "spec.rules[0].matches[0].method.service")]
+    [InlineData("{method: {service: helloworld.Greeter, method: \"Say-Hello\"}}", "spec.rules[0].matches[0].method.method")]
+    [InlineData("{method: {type: Exact}}", "spec.rules[0].matches[0].method")]
+    public void InvalidGrpcRoutes_AreFormatErrors_NamingTheField(string match, string field)
+    {
+        var ex = Assert.Throws<K8sNetFormatException>(() => Load(Gateway + $$"""
+            apiVersion: gateway.networking.k8s.io/v1
+            kind: GRPCRoute
+            metadata: {name: bad, namespace: infra}
+            spec:
+              parentRefs: [{name: gw}]
+              rules: [{matches: [{{match}}], backendRefs: [{name: a, port: 50051}]}]
+            """));
+
+        Assert.Equal("GRPCRoute infra/bad " + field, ex.Field);
     }
 
     [Fact]
