@@ -589,7 +589,15 @@ public sealed partial class FakeCluster : IAsyncDisposable
         _nodes.Dispose();
     }
 
-    internal static ResourceType TypeOf<T>()
+    internal static ResourceType TypeOf<T>() => ModelType<T>.Type.Value;
+
+    // A model type's kind, read from its KubernetesEntity attribute once (reading an attribute builds it anew each time).
+    private static class ModelType<T>
+    {
+        public static readonly Lazy<ResourceType> Type = new(FindType<T>);
+    }
+
+    private static ResourceType FindType<T>()
     {
         var attribute = typeof(T).GetCustomAttribute<KubernetesEntityAttribute>()
             ?? throw new ArgumentException($"{typeof(T).Name} is not a Kubernetes model type.", nameof(T));

@@ -150,7 +150,7 @@ internal sealed class NodeLifecycleController(FakeCluster cluster)
     }
 
     private JsonObject? Taint(string node) =>
-        (cluster.Store.Get(ResourceType.Node, null, node)?["spec"]?["taints"] as JsonArray ?? []).OfType<JsonObject>()
+        (cluster.Store.PeekOne(ResourceType.Node, null, node)?["spec"]?["taints"] as JsonArray ?? []).OfType<JsonObject>() // read only
             .FirstOrDefault(t => Json.Str(t["effect"]) == "NoExecute" && Json.Str(t["key"]) is UnreachableTaint or NotReadyTaint);
 
     /// <summary>Taint manager: evicts at timeAdded + the shortest matching tolerationSeconds; never when a match has none.</summary>

@@ -70,11 +70,21 @@ internal sealed class PodLifecycleController
             Track(uid, bound);
         }
 
-        var current = _cluster.Store.Get(ResourceType.Pod, Json.Namespace(pod), Json.Name(pod));
-        if (current is null || Json.Uid(current) != uid)
+        // Read in place for the checks; copied only when the kubelet may change it.
+        var stored = _cluster.Store.PeekOne(ResourceType.Pod, Json.Namespace(pod), Json.Name(pod));
+        if (stored is null || Json.Uid(stored) != uid)
         {
             return;
         }
+
+        if (Json.Str(stored["spec"]?["nodeName"]) is { Length: > 0 } && !Json.IsDeleting(stored)
+            && (!string.IsNullOrEmpty(Json.Str(stored["status"]?["podIP"])) || Json.Bool(stored["spec"]?["hostNetwork"]).GetValueOrDefault())
+            && stored["status"] is JsonObject storedStatus && !SetConditions(stored, storedStatus, uid, dryRun: true))
+        {
+            return; // nothing for the kubelet to do
+        }
+
+        var current = (JsonObject)stored.DeepClone();
 
         // A lost node's kubelet does nothing: no IPs, no status, no finishing of deletions, until it is back.
         if (Json.Str(current["spec"]?["nodeName"]) is { Length: > 0 } boundNode && _cluster.IsKubeletDown(boundNode))
@@ -95,6 +105,7 @@ internal sealed class PodLifecycleController
         }
 
         var spec = Json.Obj(current, "spec");
+        var justBound = false;
         if (string.IsNullOrEmpty(Json.Str(spec["nodeName"])))
         {
             var node = ChooseNode(current);
@@ -103,19 +114,25 @@ internal sealed class PodLifecycleController
                 return; // unschedulable until a node is ready
             }
 
+            // Bound, and started by the node's kubelet in the same write: one update instead of two (watchers see the
+            // pod go from Pending straight to Running on its node, as with a fast kubelet).
             spec["nodeName"] = node;
-            _cluster.Store.UpdateOwned(ResourceType.Pod, current);
             Track(uid, node);
-            return;
+            justBound = true;
         }
 
         var status = Json.Obj(current, "status");
-        var changed = false;
+        var changed = justBound;
         if (string.IsNullOrEmpty(Json.Str(status["podIP"])) && !Json.Bool(spec["hostNetwork"]).GetValueOrDefault())
         {
             var nodeName = Json.Str(spec["nodeName"])!;
             if (!_nodeRanges.TryGetValue(nodeName, out var range) || range.Allocate() is not { } ip)
             {
+                if (justBound)
+                {
+                    _cluster.Store.UpdateOwned(ResourceType.Pod, current); // bound, waiting for an address
+                }
+
                 return;
             }
 
@@ -127,33 +144,39 @@ internal sealed class PodLifecycleController
             changed = true;
         }
 
-        changed |= SetConditions(current, status, uid);
+        changed |= SetConditions(current, status, uid, dryRun: false);
         if (changed)
         {
             _cluster.Store.UpdateOwned(ResourceType.Pod, current);
         }
     }
 
-    private bool SetConditions(JsonObject pod, JsonObject status, string uid)
+    // Sets the pod's conditions and container statuses as the kubelet would; with dryRun, only says whether it would
+    // change them (the pod is then the stored object, read in place).
+    private bool SetConditions(JsonObject pod, JsonObject status, string uid, bool dryRun)
     {
         var gates = (pod["spec"]?["readinessGates"] as JsonArray ?? []).Select(g => Json.Str(g?["conditionType"])).OfType<string>().ToList();
-        var conditions = Json.Arr(status, "conditions");
+        var conditions = dryRun ? status["conditions"] as JsonArray ?? [] : Json.Arr(status, "conditions");
         bool Condition(string type) => conditions.OfType<JsonObject>().Any(c => Json.Str(c["type"]) == type && Json.Str(c["status"]) == "True");
         var nodeReady = _cluster.IsNodeReady(Json.Str(pod["spec"]?["nodeName"]) ?? string.Empty);
         var containersReady = nodeReady && (_readinessOverrides.TryGetValue(uid, out var o) ? o : true) && _cluster.Network.HasStartedServing(pod);
         var ready = containersReady && gates.All(Condition);
 
         var changed = false;
-        changed |= Set(conditions, "PodScheduled", true);
-        changed |= Set(conditions, "Initialized", true);
-        changed |= Set(conditions, "ContainersReady", containersReady);
-        changed |= Set(conditions, "Ready", ready);
+        changed |= Set(conditions, "PodScheduled", true, dryRun);
+        changed |= Set(conditions, "Initialized", true, dryRun);
+        changed |= Set(conditions, "ContainersReady", containersReady, dryRun);
+        changed |= Set(conditions, "Ready", ready, dryRun);
         foreach (var c in pod["spec"]?["containers"] as JsonArray ?? [])
         {
-            var statuses = Json.Arr(status, "containerStatuses");
+            var statuses = dryRun ? status["containerStatuses"] as JsonArray ?? [] : Json.Arr(status, "containerStatuses");
             var name = Json.Str(c?["name"]) ?? "app";
             var cs = statuses.OfType<JsonObject>().FirstOrDefault(s => Json.Str(s["name"]) == name);
-            if (cs is null)
+            if (dryRun)
+            {
+                changed |= cs is null || Json.Bool(cs["ready"]) != containersReady;
+            }
+            else if (cs is null)
             {
                 statuses.Add(new JsonObject
                 {
@@ -176,13 +199,18 @@ internal sealed class PodLifecycleController
         return changed;
     }
 
-    private bool Set(JsonArray conditions, string type, bool value)
+    private bool Set(JsonArray conditions, string type, bool value, bool dryRun)
     {
         var text = value ? "True" : "False";
         var existing = conditions.OfType<JsonObject>().FirstOrDefault(c => Json.Str(c["type"]) == type);
         if (existing is not null && Json.Str(existing["status"]) == text)
         {
             return false;
+        }
+
+        if (dryRun)
+        {
+            return true;
         }
 
         var now = ObjectStore.Timestamp(_cluster.TimeProvider.GetUtcNow());
@@ -285,6 +313,6 @@ internal sealed class PodLifecycleController
     }
 
     private string? NodeAddress(string node) =>
-        (_cluster.Store.Get(ResourceType.Node, null, node)?["status"]?["addresses"] as JsonArray ?? [])
+        (_cluster.Store.PeekOne(ResourceType.Node, null, node)?["status"]?["addresses"] as JsonArray ?? []) // read only
             .OfType<JsonObject>().Select(a => Json.Str(a["address"])).FirstOrDefault();
 }
