@@ -273,19 +273,26 @@ internal sealed class PodLifecycleController
 
     private string? ChooseNode(JsonObject pod)
     {
-        var nodes = _cluster.Store.Peek(ResourceType.Node, null)
-            .Where(n => _cluster.IsNodeReady(Json.Name(n)) && Json.Bool(n["spec"]?["unschedulable"]) != true &&
-                (n["spec"]?["taints"] as JsonArray ?? []).OfType<JsonObject>()
+        // The least loaded ready, schedulable node whose NoSchedule/NoExecute taints the pod tolerates; ties by name.
+        string? best = null;
+        var bestLoad = int.MaxValue;
+        foreach (var n in _cluster.Store.Peek(ResourceType.Node, null))
+        {
+            var name = Json.Name(n);
+            var load = _nodeLoad.GetValueOrDefault(name);
+            if ((load > bestLoad || (load == bestLoad && string.CompareOrdinal(name, best) >= 0))
+                || !_cluster.IsNodeReady(name) || Json.Bool(n["spec"]?["unschedulable"]) == true
+                || !(n["spec"]?["taints"] as JsonArray ?? []).OfType<JsonObject>()
                     .Where(t => Json.Str(t["effect"]) is "NoSchedule" or "NoExecute")
                     .All(t => NodeLifecycleController.Matching(pod, t).Any()))
-            .Select(Json.Name)
-            .ToList();
-        if (nodes.Count == 0)
-        {
-            return null;
+            {
+                continue;
+            }
+
+            (best, bestLoad) = (name, load);
         }
 
-        return nodes.OrderBy(n => _nodeLoad.GetValueOrDefault(n)).ThenBy(n => n, StringComparer.Ordinal).First();
+        return best;
     }
 
     private void Track(string uid, string node)
