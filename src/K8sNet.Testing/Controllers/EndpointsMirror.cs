@@ -22,6 +22,9 @@ namespace K8sNet.Testing;
 internal static class EndpointsMirror
 {
     public const int MaxCapacity = 1000;
+
+    // Keyed by the stored pod object: an update stores a new object, so an entry is never stale and goes with its pod.
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<JsonObject, PodFacts> Facts = new();
     public const string OverCapacityAnnotation = "endpoints.kubernetes.io/over-capacity";
     public const string HeadlessLabel = "service.kubernetes.io/headless";
 
@@ -83,6 +86,7 @@ internal static class EndpointsMirror
     /// <summary>The repacked, sorted and (over 1000 addresses) truncated subsets.</summary>
     public static (JsonArray Subsets, bool Truncated) Subsets(JsonObject service, IEnumerable<JsonObject> pods)
     {
+        ArgumentNullException.ThrowIfNull(service);
         var publish = Json.Bool(service["spec"]?["publishNotReadyAddresses"]) == true;
         var ports = service["spec"]?["ports"] as JsonArray;
         var headless = Json.Str(service["spec"]?["clusterIP"]) == "None";
@@ -91,7 +95,9 @@ internal static class EndpointsMirror
             return ([], false);
         }
 
-        // port -> (address key -> ready); every address once, by IP and pod UID.
+        // port -> (address key -> ready); every address once, by IP and pod UID. What a pod contributes is kept with the
+        // stored pod object (replaced, never changed, on update) for this version of the Service, so a sync of a large
+        // Service reads each unchanged pod's facts back instead of working them out again.
         var byPort = new Dictionary<PortKey, Dictionary<AddressKey, bool>>();
         var addresses = new Dictionary<AddressKey, JsonObject>();
         foreach (var pod in pods)
@@ -101,16 +107,22 @@ internal static class EndpointsMirror
                 continue;
             }
 
-            if (Address(service, pod) is not { } address)
+            if (!Facts.TryGetValue(pod, out var facts) || !ReferenceEquals(facts.Service, service))
+            {
+                facts = new PodFacts(service, AddressIp(service, pod), IsReady(pod),
+                    ports is { Count: > 0 } ? [.. EndpointSliceReconciler.EndpointPorts(service, pod).OfType<JsonObject>().Select(PortKey.Of)] : [PortKey.None]);
+                Facts.AddOrUpdate(pod, facts);
+            }
+
+            if (facts.Ip is not { } ip)
             {
                 continue;
             }
 
-            var key = new AddressKey(Json.Str(address["ip"])!, Json.Uid(pod));
-            addresses.TryAdd(key, address);
-            var ready = publish || IsReady(pod);
-            var podPorts = ports is { Count: > 0 } ? EndpointSliceReconciler.EndpointPorts(service, pod).OfType<JsonObject>().Select(PortKey.Of) : [PortKey.None];
-            foreach (var port in podPorts)
+            var key = new AddressKey(ip, Json.Uid(pod));
+            addresses.TryAdd(key, pod);
+            var ready = publish || facts.Ready;
+            foreach (var port in facts.Ports)
             {
                 if (!byPort.TryGetValue(port, out var set))
                 {
@@ -123,19 +135,21 @@ internal static class EndpointsMirror
         }
 
         // Ports that share exactly the same addresses (and readiness) form one subset.
-        var groups = new Dictionary<string, (List<PortKey> Ports, Dictionary<AddressKey, bool> Set)>(StringComparer.Ordinal);
+        var groups = new List<(List<PortKey> Ports, Dictionary<AddressKey, bool> Set)>();
         foreach (var (port, set) in byPort)
         {
-            var signature = string.Join('|', set.OrderBy(p => p.Key).Select(p => $"{p.Key.Ip}/{p.Key.Uid}/{(p.Value ? 1 : 0)}"));
-            if (!groups.TryGetValue(signature, out var group))
+            var group = groups.FindIndex(g => g.Set.Count == set.Count && g.Set.All(a => set.TryGetValue(a.Key, out var r) && r == a.Value));
+            if (group < 0)
             {
-                groups[signature] = group = ([], set);
+                groups.Add(([port], set));
             }
-
-            group.Ports.Add(port);
+            else
+            {
+                groups[group].Ports.Add(port);
+            }
         }
 
-        var subsets = groups.Values
+        var subsets = groups
             .Select(g => (Ports: g.Ports.Order().ToList(), g.Set))
             .OrderBy(g => g.Ports[0])
             .Select(g => new Subset(
@@ -151,12 +165,12 @@ internal static class EndpointsMirror
             var subset = new JsonObject();
             if (s.Ready.Count > 0)
             {
-                subset["addresses"] = new JsonArray([.. s.Ready.Select(k => (JsonNode)addresses[k].DeepClone())]);
+                subset["addresses"] = new JsonArray([.. s.Ready.Select(k => (JsonNode)Address(service, addresses[k], k.Ip))]);
             }
 
             if (s.NotReady.Count > 0)
             {
-                subset["notReadyAddresses"] = new JsonArray([.. s.NotReady.Select(k => (JsonNode)addresses[k].DeepClone())]);
+                subset["notReadyAddresses"] = new JsonArray([.. s.NotReady.Select(k => (JsonNode)Address(service, addresses[k], k.Ip))]);
             }
 
             if (s.Ports.Any(p => p != PortKey.None))
@@ -233,15 +247,9 @@ internal static class EndpointsMirror
 
     // Upstream podToEndpointAddressForService: the pod IP of the Service's family (its first ipFamilies entry; else its
     // cluster IP's family; else, headless, the pod's primary IP's family).
-    private static JsonObject? Address(JsonObject service, JsonObject pod)
+    private static string? AddressIp(JsonObject service, JsonObject pod)
     {
-        var ips = (pod["status"]?["podIPs"] as JsonArray ?? []).Select(i => Json.Str(i?["ip"])).OfType<string>().ToList();
         var primary = Json.Str(pod["status"]?["podIP"]);
-        if (ips.Count == 0 && primary is not null)
-        {
-            ips.Add(primary);
-        }
-
         bool v6;
         if ((service["spec"]?["ipFamilies"] as JsonArray)?.FirstOrDefault() is { } family)
         {
@@ -256,12 +264,26 @@ internal static class EndpointsMirror
             v6 = primary is not null && IsV6(primary);
         }
 
-        var ip = ips.FirstOrDefault(i => IsV6(i) == v6);
-        if (ip is null)
+        if (pod["status"]?["podIPs"] is JsonArray { Count: > 0 } ips)
         {
+            foreach (var entry in ips)
+            {
+                if (Json.Str(entry?["ip"]) is { } ip && IsV6(ip) == v6)
+                {
+                    return ip;
+                }
+            }
+
             return null;
         }
 
+        return primary is not null && IsV6(primary) == v6 ? primary : null;
+
+        static bool IsV6(string s) => IPAddress.TryParse(s, out var a) && a.AddressFamily == AddressFamily.InterNetworkV6;
+    }
+
+    private static JsonObject Address(JsonObject service, JsonObject pod, string ip)
+    {
         var address = new JsonObject
         {
             ["ip"] = ip,
@@ -281,9 +303,10 @@ internal static class EndpointsMirror
         }
 
         return address;
-
-        static bool IsV6(string s) => IPAddress.TryParse(s, out var a) && a.AddressFamily == AddressFamily.InterNetworkV6;
     }
+
+    // What a stored pod contributes to a Service's Endpoints (for that version of the Service).
+    private sealed record PodFacts(JsonObject Service, string? Ip, bool Ready, PortKey[] Ports);
 
     private sealed record Subset(List<AddressKey> Ready, List<AddressKey> NotReady, List<PortKey> Ports);
 
