@@ -109,7 +109,7 @@ internal static class EndpointsMirror
 
             if (!Facts.TryGetValue(pod, out var facts) || !ReferenceEquals(facts.Service, service))
             {
-                facts = new PodFacts(service, AddressIp(service, pod), IsReady(pod),
+                facts = new PodFacts(service, AddressIp(service, pod), Json.Uid(pod), IsReady(pod),
                     ports is { Count: > 0 } ? [.. EndpointSliceReconciler.EndpointPorts(service, pod).OfType<JsonObject>().Select(PortKey.Of)] : [PortKey.None]);
                 Facts.AddOrUpdate(pod, facts);
             }
@@ -119,7 +119,7 @@ internal static class EndpointsMirror
                 continue;
             }
 
-            var key = new AddressKey(ip, Json.Uid(pod));
+            var key = new AddressKey(ip, facts.Uid);
             addresses.TryAdd(key, pod);
             var ready = publish || facts.Ready;
             foreach (var port in facts.Ports)
@@ -306,7 +306,7 @@ internal static class EndpointsMirror
     }
 
     // What a stored pod contributes to a Service's Endpoints (for that version of the Service).
-    private sealed record PodFacts(JsonObject Service, string? Ip, bool Ready, PortKey[] Ports);
+    private sealed record PodFacts(JsonObject Service, string? Ip, string Uid, bool Ready, PortKey[] Ports);
 
     private sealed record Subset(List<AddressKey> Ready, List<AddressKey> NotReady, List<PortKey> Ports);
 
