@@ -22,97 +22,151 @@ internal sealed partial class K8sNetServiceDiscoveryHandler : DelegatingHandler
         _logger = logger;
     }
 
-    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         var original = request.RequestUri;
         if (original is null || !original.IsAbsoluteUri)
         {
-            return await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            return base.SendAsync(request, cancellationToken);
         }
 
         var entry = _client.GetTarget(original);
-        if (entry.Target is not { } target)
+        if (entry.Target is null)
         {
-            return await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            return base.SendAsync(request, cancellationToken);
         }
 
-        var options = _client.Options;
-        ServiceRouter router;
-        PortChoice choice;
         if (entry.Resolved is { } resolved && resolved.Router.State is { Exists: true } current && ReferenceEquals(current.Spec, resolved.Choice.Spec))
         {
             // The common case: the host was resolved before and the Service's spec has not changed since.
-            router = resolved.Router;
-            choice = resolved.Choice;
+            return SendFirstAttempt(request, original, entry, resolved.Router, resolved.Choice, cancellationToken);
         }
-        else
+
+        return ResolveAndSendAsync(request, original, entry, cancellationToken);
+    }
+
+    private async Task<HttpResponseMessage> ResolveAndSendAsync(HttpRequestMessage request, Uri original, TargetEntry entry, CancellationToken cancellationToken)
+    {
+        var target = entry.Target!;
+        var options = _client.Options;
+        ServiceRouter? found = null;
+        ServiceState? state = null;
+        var index = -1;
+        foreach (var candidate in target.Candidates)
         {
-            ServiceRouter? found = null;
-            ServiceState? state = null;
-            var index = -1;
-            foreach (var candidate in target.Candidates)
+            index++;
+            var r = _registry.Get(_client.Name, candidate);
+            var s = await r.GetStateAsync(options.SyncTimeout, cancellationToken).ConfigureAwait(false);
+            if (s is null)
             {
-                index++;
-                var r = _registry.Get(_client.Name, candidate);
-                var s = await r.GetStateAsync(options.SyncTimeout, cancellationToken).ConfigureAwait(false);
-                if (s is null)
-                {
-                    _registry.Metrics.Request(candidate, "not_synced");
-                    throw new K8sNetRoutingException(candidate, RoutingFailureReason.NotSynced,
-                        $"The endpoint source has not synced Service '{candidate}' within {options.SyncTimeout.TotalSeconds:0.###} s, so K8sNet cannot tell whether it exists or where its pods are.");
-                }
-
-                if (s.Exists)
-                {
-                    found = r;
-                    state = s;
-                    break;
-                }
+                _registry.Metrics.Request(candidate, "not_synced");
+                throw new K8sNetRoutingException(candidate, RoutingFailureReason.NotSynced,
+                    $"The endpoint source has not synced Service '{candidate}' within {options.SyncTimeout.TotalSeconds:0.###} s, so K8sNet cannot tell whether it exists or where its pods are.");
             }
 
-            if (found is null || state?.Spec is not { } spec)
+            if (s.Exists)
             {
-                entry.Resolved = null;
-                return await base.SendAsync(request, cancellationToken).ConfigureAwait(false); // no such Service: not ours
+                found = r;
+                state = s;
+                break;
             }
-
-            if (spec.Type == ServiceType.ExternalName && !string.IsNullOrEmpty(spec.ExternalName))
-            {
-                return await SendToExternalNameAsync(request, original, spec.ExternalName, cancellationToken).ConfigureAwait(false);
-            }
-
-            router = found;
-            choice = ChoosePort(found.Service, spec, target);
-
-            // Only the first candidate is remembered: a later one must give way if an earlier Service appears.
-            entry.Resolved = index == 0 ? new ResolvedTarget(router, choice) : null;
         }
 
-        var hashKey = HashKey(request, options);
+        if (found is null || state?.Spec is not { } spec)
+        {
+            entry.Resolved = null;
+            return await base.SendAsync(request, cancellationToken).ConfigureAwait(false); // no such Service: not ours
+        }
+
+        if (spec.Type == ServiceType.ExternalName && !string.IsNullOrEmpty(spec.ExternalName))
+        {
+            return await SendToExternalNameAsync(request, original, spec.ExternalName, cancellationToken).ConfigureAwait(false);
+        }
+
+        var choice = ChoosePort(found.Service, spec, target);
+
+        // Only the first candidate is remembered: a later one must give way if an earlier Service appears.
+        entry.Resolved = index == 0 ? new ResolvedTarget(found, choice) : null;
+        return await SendFirstAttempt(request, original, entry, found, choice, cancellationToken).ConfigureAwait(false);
+    }
+
+    // Picks an endpoint and sends, without an async frame of its own: when the inner handler completes at once and
+    // well, its own task is returned (no allocation here); otherwise the retry loop takes the attempt over.
+    private Task<HttpResponseMessage> SendFirstAttempt(HttpRequestMessage request, Uri original, TargetEntry entry, ServiceRouter router, PortChoice choice, CancellationToken cancellationToken)
+    {
+        var hashKey = HashKey(request, _client.Options);
         var setHost = request.Headers.Host is null;
         if (setHost)
         {
-            request.Headers.Host = entry.Authority;
+            // The authority came from a parsed Uri, so it needs no validation; stored raw, it costs no parse and no
+            // parsed-value object per request.
+            request.Headers.TryAddWithoutValidation("Host", entry.Authority);
         }
 
+        var set = router.GetSet(choice.Port.Key, out var panic);
+        if (!router.Balancer.TryPick(set, new PickContext(hashKey, null, panic), out var lease))
+        {
+            Restore(request, original, setHost);
+            return Task.FromException<HttpResponseMessage>(NoEndpoint(router.Service, choice.Port, set));
+        }
+
+        request.RequestUri = _client.Rewrite(original, choice.Scheme, lease.Endpoint);
+        Task<HttpResponseMessage> attempt;
+        try
+        {
+            attempt = base.SendAsync(request, cancellationToken);
+        }
+        catch (Exception ex)
+        {
+            attempt = Task.FromException<HttpResponseMessage>(ex); // the loop treats it as an awaited failure would be
+        }
+
+        if (attempt.IsCompletedSuccessfully)
+        {
+            Report(lease, set, router, (int)attempt.Result.StatusCode >= 500 ? EndpointOutcome.ServerError : EndpointOutcome.Success);
+            Restore(request, original, setHost);
+            return attempt;
+        }
+
+        return SendLoopAsync(request, original, router, choice, hashKey, setHost, (attempt, lease, set), cancellationToken);
+    }
+
+    // The attempts (the first one possibly already in flight): connect failures are retried on another endpoint, and
+    // transport failures too for idempotent requests without a body when the options allow it.
+    private async Task<HttpResponseMessage> SendLoopAsync(HttpRequestMessage request, Uri original, ServiceRouter router, PortChoice choice, ulong? hashKey, bool setHost,
+        (Task<HttpResponseMessage> Task, EndpointLease Lease, EndpointSet Set)? inFlight, CancellationToken cancellationToken)
+    {
+        var options = _client.Options;
         List<ServiceEndpoint>? tried = null;
         try
         {
             for (var attempt = 0; ; attempt++)
             {
-                var set = router.GetSet(choice.Port.Key, out var panic);
-                var context = new PickContext(hashKey, tried, panic);
-                if (!router.Balancer.TryPick(set, context, out var lease))
+                EndpointSet set;
+                EndpointLease lease;
+                Task<HttpResponseMessage> sending;
+                if (inFlight is { } first)
                 {
-                    throw NoEndpoint(router.Service, choice.Port, set);
+                    (sending, lease, set) = first;
+                    inFlight = null;
+                }
+                else
+                {
+                    set = router.GetSet(choice.Port.Key, out var panic);
+                    if (!router.Balancer.TryPick(set, new PickContext(hashKey, tried, panic), out lease))
+                    {
+                        throw NoEndpoint(router.Service, choice.Port, set);
+                    }
+
+                    request.RequestUri = _client.Rewrite(original, choice.Scheme, lease.Endpoint);
+                    sending = base.SendAsync(request, cancellationToken);
                 }
 
                 var endpoint = lease.Endpoint;
-                request.RequestUri = _client.Rewrite(original, choice.Scheme, endpoint);
                 HttpResponseMessage response;
                 try
                 {
-                    response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+                    response = await sending.ConfigureAwait(false);
                 }
                 catch (HttpRequestException ex) when (ex is not K8sNetRoutingException)
                 {
@@ -143,11 +197,16 @@ internal sealed partial class K8sNetServiceDiscoveryHandler : DelegatingHandler
         }
         finally
         {
-            request.RequestUri = original;
-            if (setHost)
-            {
-                request.Headers.Host = null;
-            }
+            Restore(request, original, setHost);
+        }
+    }
+
+    private static void Restore(HttpRequestMessage request, Uri original, bool setHost)
+    {
+        request.RequestUri = original;
+        if (setHost)
+        {
+            request.Headers.Remove("Host");
         }
     }
 
