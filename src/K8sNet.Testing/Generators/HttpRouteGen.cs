@@ -24,11 +24,7 @@ public static class HttpRouteGen
 
     /// <summary>URL paths of zero to three segments, sometimes with a trailing slash.</summary>
     /// <returns>The generator.</returns>
-    public static Gen<string> Path() =>
-        from n in Gen.Choose(0, 3)
-        from segments in Gen.ArrayOf(Gen.Elements(Segments), n)
-        from slash in Gen.Elements(false, false, true)
-        select "/" + string.Join('/', segments) + (n > 0 && slash ? "/" : string.Empty);
+    public static Gen<string> Path() => IngressGen.PathOf(Segments);
 
     /// <summary>Route hostnames: precise (<c>shop.example.com</c>) and wildcards (<c>*.example.com</c>, matching one or more labels).</summary>
     /// <returns>The generator.</returns>
@@ -38,12 +34,7 @@ public static class HttpRouteGen
 
     /// <summary>Request Host headers: bare domains and names one or two labels deeper, some with a port.</summary>
     /// <returns>The generator.</returns>
-    public static Gen<string> RequestHost() =>
-        from depth in Gen.Choose(0, 2)
-        from labels in Gen.ArrayOf(Gen.Elements(Labels), depth)
-        from domain in Gen.Elements(Domains)
-        from port in Gen.Elements(string.Empty, string.Empty, ":8080")
-        select string.Concat(labels.Select(l => l + ".")) + domain + port;
+    public static Gen<string> RequestHost() => IngressGen.RequestHostOf(Labels, Domains);
 
     /// <summary>One match: an Exact or PathPrefix path (or none), sometimes a method, zero to two headers, zero or one query parameter.</summary>
     /// <returns>The generator.</returns>

@@ -17,11 +17,7 @@ public static class IngressGen
 
     /// <summary>URL paths of zero to three segments, sometimes with a trailing slash.</summary>
     /// <returns>The generator.</returns>
-    public static Gen<string> Path() =>
-        from n in Gen.Choose(0, 3)
-        from segments in Gen.ArrayOf(Gen.Elements(Segments), n)
-        from slash in Gen.Elements(false, false, true)
-        select "/" + string.Join('/', segments) + (n > 0 && slash ? "/" : string.Empty);
+    public static Gen<string> Path() => PathOf(Segments);
 
     /// <summary>Rule hosts: precise (<c>shop.example.com</c>) and single-label wildcards (<c>*.example.com</c>).</summary>
     /// <returns>The generator.</returns>
@@ -31,10 +27,20 @@ public static class IngressGen
 
     /// <summary>Request Host headers: the precise hosts, the bare domains, deeper names, some with a port.</summary>
     /// <returns>The generator.</returns>
-    public static Gen<string> RequestHost() =>
+    public static Gen<string> RequestHost() => RequestHostOf(Labels, Domains);
+
+    // Paths of zero to three of the segments, sometimes with a trailing slash (shared with HttpRouteGen).
+    internal static Gen<string> PathOf(string[] segmentAlphabet) =>
+        from n in Gen.Choose(0, 3)
+        from segments in Gen.ArrayOf(Gen.Elements(segmentAlphabet), n)
+        from slash in Gen.Elements(false, false, true)
+        select "/" + string.Join('/', segments) + (n > 0 && slash ? "/" : string.Empty);
+
+    // A domain with zero to two labels before it, sometimes with a port (shared with HttpRouteGen).
+    internal static Gen<string> RequestHostOf(string[] labelAlphabet, string[] domains) =>
         from depth in Gen.Choose(0, 2)
-        from labels in Gen.ArrayOf(Gen.Elements(Labels), depth)
-        from domain in Gen.Elements(Domains)
+        from labels in Gen.ArrayOf(Gen.Elements(labelAlphabet), depth)
+        from domain in Gen.Elements(domains)
         from port in Gen.Elements(string.Empty, string.Empty, ":8080")
         select string.Concat(labels.Select(l => l + ".")) + domain + port;
 
