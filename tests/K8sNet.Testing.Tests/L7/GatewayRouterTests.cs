@@ -24,6 +24,11 @@ public class GatewayRouterTests
 
     private static GatewayRouter Load(string yaml, GatewayRouterOptions? options = null) => GatewayRouter.Load(yaml, options);
 
+    // Gateway infra/gw (class k8snet) with these listeners, then a document separator.
+    private static string Listeners(params string[] listeners) =>
+        "apiVersion: gateway.networking.k8s.io/v1\nkind: Gateway\nmetadata: {name: gw, namespace: infra}\nspec:\n  gatewayClassName: k8snet\n  listeners:\n"
+        + string.Concat(listeners.Select(l => $"  - {l}\n")) + "---\n";
+
     private static string Route(string name, string rules, string? hostnames = null, string ns = "infra", string parent = "{name: gw, namespace: infra}", string? created = null) => $"""
         apiVersion: gateway.networking.k8s.io/v1
         kind: HTTPRoute
@@ -174,18 +179,8 @@ public class GatewayRouterTests
     [Fact]
     public void Hostnames_ListenerWildcardMatchesOneOrMoreLabels_RouteHostnamesIntersect_PortIgnored()
     {
-        var router = Load("""
-            apiVersion: gateway.networking.k8s.io/v1
-            kind: Gateway
-            metadata: {name: gw, namespace: infra}
-            spec:
-              gatewayClassName: k8snet
-              listeners:
-              - {name: wild, port: 80, protocol: HTTP, hostname: "*.example.com"}
-              - {name: exact, port: 80, protocol: HTTP, hostname: "foo.example.com"}
-              - {name: any, port: 80, protocol: HTTP}
-            ---
-            """ + "\n" + Route("wild", "      - backendRefs: [{name: wild, port: 80}]", parent: "{name: gw, namespace: infra, sectionName: wild}")
+        var router = Load(Listeners("""{name: wild, port: 80, protocol: HTTP, hostname: "*.example.com"}""", """{name: exact, port: 80, protocol: HTTP, hostname: "foo.example.com"}""", """{name: any, port: 80, protocol: HTTP}""")
+            + Route("wild", "      - backendRefs: [{name: wild, port: 80}]", parent: "{name: gw, namespace: infra, sectionName: wild}")
             + Route("specific", "      - backendRefs: [{name: specific, port: 80}]", hostnames: "[\"*.bar.example.com\", \"other.org\"]", parent: "{name: gw, namespace: infra, sectionName: wild}")
             + Route("exact", "      - backendRefs: [{name: exact, port: 80}]", parent: "{name: gw, namespace: infra, sectionName: exact}")
             + Route("any", "      - backendRefs: [{name: any, port: 80}]", parent: "{name: gw, namespace: infra, sectionName: any}"));
@@ -203,17 +198,8 @@ public class GatewayRouterTests
     [Fact]
     public void ListenerIsolation_NoFallbackToAnotherListener_404()
     {
-        var router = Load("""
-            apiVersion: gateway.networking.k8s.io/v1
-            kind: Gateway
-            metadata: {name: gw, namespace: infra}
-            spec:
-              gatewayClassName: k8snet
-              listeners:
-              - {name: wild, port: 80, protocol: HTTP, hostname: "*.example.com"}
-              - {name: any, port: 80, protocol: HTTP}
-            ---
-            """ + "\n" + Route("wild", "      - matches: [{path: {value: /wild}}]\n        backendRefs: [{name: wild, port: 80}]", parent: "{name: gw, namespace: infra, sectionName: wild}")
+        var router = Load(Listeners("""{name: wild, port: 80, protocol: HTTP, hostname: "*.example.com"}""", """{name: any, port: 80, protocol: HTTP}""")
+            + Route("wild", "      - matches: [{path: {value: /wild}}]\n        backendRefs: [{name: wild, port: 80}]", parent: "{name: gw, namespace: infra, sectionName: wild}")
             + Route("any", "      - backendRefs: [{name: any, port: 80}]", parent: "{name: gw, namespace: infra, sectionName: any}"));
 
         var decision = Get(router, "http://a.example.com/other");
@@ -331,16 +317,7 @@ public class GatewayRouterTests
     [Fact]
     public void Status_Accepted_NoMatchingParent_NotAllowed_NoMatchingHostname_UnsupportedValue_PartiallyInvalid()
     {
-        var router = Load("""
-            apiVersion: gateway.networking.k8s.io/v1
-            kind: Gateway
-            metadata: {name: gw, namespace: infra}
-            spec:
-              gatewayClassName: k8snet
-              listeners:
-              - {name: http, port: 80, protocol: HTTP, hostname: "*.example.com"}
-            ---
-            """ + "\n"
+        var router = Load(Listeners("""{name: http, port: 80, protocol: HTTP, hostname: "*.example.com"}""")
             + Route("ok", "      - backendRefs: [{name: a, port: 80}]")
             + Route("section", "      - backendRefs: [{name: a, port: 80}]", parent: "{name: gw, namespace: infra, sectionName: nope}")
             + Route("port", "      - backendRefs: [{name: a, port: 80}]", parent: "{name: gw, namespace: infra, port: 8080}")
@@ -371,20 +348,7 @@ public class GatewayRouterTests
     [Fact]
     public void Listeners_Conflicts_AndInvalidRouteKinds_AreListenerConditions()
     {
-        var router = Load("""
-            apiVersion: gateway.networking.k8s.io/v1
-            kind: Gateway
-            metadata: {name: gw, namespace: infra}
-            spec:
-              gatewayClassName: k8snet
-              listeners:
-              - {name: http, port: 80, protocol: HTTP}
-              - {name: tcp, port: 80, protocol: TCP}
-              - {name: https, port: 443, protocol: HTTPS, hostname: a.example.com, tls: {certificateRefs: [{name: cert}]}}
-              - {name: tls, port: 443, protocol: TLS, hostname: a.example.com, tls: {mode: Passthrough}}
-              - {name: kinds, port: 8080, protocol: HTTP, allowedRoutes: {kinds: [{kind: HTTPRoute}, {kind: TCPRoute}]}}
-              - {name: ok, port: 8081, protocol: HTTP}
-            """);
+        var router = Load(Listeners("""{name: http, port: 80, protocol: HTTP}""", """{name: tcp, port: 80, protocol: TCP}""", """{name: https, port: 443, protocol: HTTPS, hostname: a.example.com, tls: {certificateRefs: [{name: cert}]}}""", """{name: tls, port: 443, protocol: TLS, hostname: a.example.com, tls: {mode: Passthrough}}""", """{name: kinds, port: 8080, protocol: HTTP, allowedRoutes: {kinds: [{kind: HTTPRoute}, {kind: TCPRoute}]}}""", """{name: ok, port: 8081, protocol: HTTP}"""));
 
         var listeners = router.GatewayStatus("infra", "gw")!.Listeners!.ToDictionary(l => l.Name);
 
@@ -404,17 +368,8 @@ public class GatewayRouterTests
     [Fact]
     public void Https_MisdirectedRequest_Is421()
     {
-        var router = Load("""
-            apiVersion: gateway.networking.k8s.io/v1
-            kind: Gateway
-            metadata: {name: gw, namespace: infra}
-            spec:
-              gatewayClassName: k8snet
-              listeners:
-              - {name: wild, port: 443, protocol: HTTPS, hostname: "*.example.com", tls: {certificateRefs: [{name: c}]}}
-              - {name: exact, port: 443, protocol: HTTPS, hostname: "secure.example.com", tls: {certificateRefs: [{name: c}]}}
-            ---
-            """ + "\n" + Route("r", "      - backendRefs: [{name: a, port: 80}]"));
+        var router = Load(Listeners("""{name: wild, port: 443, protocol: HTTPS, hostname: "*.example.com", tls: {certificateRefs: [{name: c}]}}""", """{name: exact, port: 443, protocol: HTTPS, hostname: "secure.example.com", tls: {certificateRefs: [{name: c}]}}""")
+            + Route("r", "      - backendRefs: [{name: a, port: 80}]"));
 
         var misdirected = router.Route(new GatewayRequest("GET", "secure.example.com", "/", port: 443, scheme: "https", serverName: "other.example.com"));
         var fine = router.Route(new GatewayRequest("GET", "secure.example.com", "/", port: 443, scheme: "https"));
@@ -502,17 +457,7 @@ public class GatewayRouterTests
     [Fact]
     public void TcpTlsUdp_ByListenerPortAndSni()
     {
-        var router = Load("""
-            apiVersion: gateway.networking.k8s.io/v1
-            kind: Gateway
-            metadata: {name: gw, namespace: infra}
-            spec:
-              gatewayClassName: k8snet
-              listeners:
-              - {name: tcp, port: 5432, protocol: TCP}
-              - {name: udp, port: 53, protocol: UDP}
-              - {name: tls, port: 443, protocol: TLS, tls: {mode: Passthrough}}
-            ---
+        var router = Load(Listeners("""{name: tcp, port: 5432, protocol: TCP}""", """{name: udp, port: 53, protocol: UDP}""", """{name: tls, port: 443, protocol: TLS, tls: {mode: Passthrough}}""") + """
             apiVersion: gateway.networking.k8s.io/v1
             kind: TCPRoute
             metadata: {name: db, namespace: infra}
