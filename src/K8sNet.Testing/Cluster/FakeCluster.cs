@@ -570,6 +570,7 @@ public sealed partial class FakeCluster : IAsyncDisposable
             listeners = [.. _ingressListeners, .. _gatewayListeners.Values];
             _ingressListeners.Clear();
             _gatewayListeners.Clear();
+            _listenersClosed = true; // a Gateway exposed from now on is closed at once
         }
 
         foreach (var listener in listeners)

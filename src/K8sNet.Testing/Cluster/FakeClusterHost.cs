@@ -90,8 +90,18 @@ public static class FakeClusterHost
             }
         });
         await using var owned = cluster.ConfigureAwait(false);
-        cluster.GatewayListenerExposed += e => output.WriteLine(
-            $"gateway      {e.GatewayNamespace}/{e.GatewayName} port {e.GatewayPort} ({e.Listeners}) at {e.BaseAddress} (curl -H 'Host: <a route's hostname>' {e.BaseAddress})");
+        var printing = new Lock();
+        var stopping = false;
+        cluster.GatewayListenerExposed += e =>
+        {
+            lock (printing)
+            {
+                if (!stopping)
+                {
+                    output.WriteLine($"gateway      {e.GatewayNamespace}/{e.GatewayName} port {e.GatewayPort} ({e.Listeners}) at {e.BaseAddress} (curl -H 'Host: <a route's hostname>' {e.BaseAddress})");
+                }
+            }
+        };
         cluster.EnsureGatewayClass();
         if (settings.Demo)
         {
@@ -123,6 +133,11 @@ public static class FakeClusterHost
         }
         catch (OperationCanceledException)
         {
+        }
+
+        lock (printing)
+        {
+            stopping = true; // Gateways exposed from now on are not printed: "stopped" is the last line
         }
 
         await output.WriteLineAsync("stopped").ConfigureAwait(false);

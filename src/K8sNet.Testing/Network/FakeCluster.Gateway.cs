@@ -19,6 +19,10 @@ public sealed partial class FakeCluster
 
     private readonly Dictionary<(string Namespace, string Name, int Port), IngressListener> _gatewayListeners = [];
     private string? _gatewayError;
+    private bool _listenersClosed;
+
+    // One exposure at a time, so that two reconciles never start two listeners for one port.
+    private readonly SemaphoreSlim _exposing = new(1, 1);
 
     /// <summary>
     /// Raised when <see cref="FakeClusterOptions.ExposeGatewayListeners"/> is on and a Gateway listener's port was put on
@@ -73,6 +77,19 @@ public sealed partial class FakeCluster
             throw new ArgumentException($"Gateway {@namespace}/{name} is not served by the cluster's Gateway controller (its GatewayClass must name {GatewayControllerName}).", nameof(name));
         }
 
+        await _exposing.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await ExposeLockedAsync(@namespace, name, listeners, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _exposing.Release();
+        }
+    }
+
+    private async Task<IReadOnlyList<ExposedGatewayListener>> ExposeLockedAsync(string @namespace, string name, List<GatewayListenerInfo> listeners, CancellationToken cancellationToken)
+    {
         var result = new List<ExposedGatewayListener>();
         foreach (var port in listeners.Where(l => l.Protocol is "HTTP" or "HTTPS").GroupBy(l => l.Port))
         {
@@ -88,9 +105,20 @@ public sealed partial class FakeCluster
                 var gatewayPort = port.Key;
                 listener = new IngressListener(this, (request, ct) => SendThroughGatewayAsync(@namespace, name, gatewayPort, scheme, request, [], ct));
                 await listener.StartAsync(0, cancellationToken).ConfigureAwait(false);
+                bool closed;
                 lock (_ingressGate)
                 {
-                    _gatewayListeners[(@namespace, name, port.Key)] = listener;
+                    closed = _listenersClosed;
+                    if (!closed)
+                    {
+                        _gatewayListeners[(@namespace, name, port.Key)] = listener;
+                    }
+                }
+
+                if (closed)
+                {
+                    await listener.DisposeAsync().ConfigureAwait(false);
+                    throw new ObjectDisposedException(nameof(FakeCluster), "The cluster was disposed while the Gateway was being exposed.");
                 }
             }
 
