@@ -103,7 +103,7 @@ public sealed partial class FakeCluster
             {
                 var scheme = port.First().Protocol == "HTTPS" ? "https" : "http";
                 var gatewayPort = port.Key;
-                listener = new IngressListener(this, (request, ct) => SendThroughGatewayAsync(@namespace, name, gatewayPort, scheme, request, [], ct));
+                listener = new IngressListener(this, (request, ct) => SendThroughGatewayAsync(@namespace, name, gatewayPort, scheme, request, [], null, ct));
                 await listener.StartAsync(0, cancellationToken).ConfigureAwait(false);
                 bool closed;
                 lock (_ingressGate)
@@ -358,7 +358,8 @@ public sealed partial class FakeCluster
     // Which front door a public name reaches: a Gateway of ours with a rule (or a listener hostname) for it, else the
     // ingress controller when an Ingress rule takes it, else a Gateway listening without a hostname, else the ingress
     // controller (which answers 404).
-    private (string Namespace, string Name, int Port, string Scheme)? GatewayFor(HttpRequestMessage request, Uri uri, string host)
+    // Returns the table it decided with, for the journey to reuse.
+    private (string Namespace, string Name, int Port, string Scheme, GatewayRouter Router)? GatewayFor(HttpRequestMessage request, Uri uri, string host)
     {
         if (Store.Peek(GatewayType("Gateway"), null).Count == 0)
         {
@@ -369,20 +370,21 @@ public sealed partial class FakeCluster
         var port = uri.Port;
         var scheme = uri.Scheme;
         var candidate = GatewayRequest.From(request, port);
-        (string, string, int, string)? catchAll = null;
+        (string, string, int, string, GatewayRouter)? catchAll = null;
         foreach (var gateway in router.Listeners.Where(l => l.Ready && l.Port == port && l.Protocol is "HTTP" or "HTTPS").Select(l => (l.GatewayNamespace, l.GatewayName)).Distinct())
         {
             var decision = router.Route(gateway.GatewayNamespace, gateway.GatewayName, new GatewayRequest(candidate.Method, host, candidate.PathAndQuery, candidate.Headers, port, scheme));
             var listener = router.Listeners.FirstOrDefault(l => l.GatewayNamespace == gateway.GatewayNamespace && l.GatewayName == gateway.GatewayName && l.Name == decision.Listener);
             if (decision.RouteName is not null || listener?.Hostname is not null)
             {
-                return (gateway.GatewayNamespace, gateway.GatewayName, port, scheme);
+                return (gateway.GatewayNamespace, gateway.GatewayName, port, scheme, router);
             }
 
-            catchAll ??= listener is null ? null : (gateway.GatewayNamespace, gateway.GatewayName, port, scheme);
+            catchAll ??= listener is null ? null : (gateway.GatewayNamespace, gateway.GatewayName, port, scheme, router);
         }
 
-        if (catchAll is null || List<V1Ingress>().Count > 0 && IngressRouter.Build(List<V1Ingress>(), List<V1IngressClass>(), new IngressRouterOptions { ClassName = IngressClassName }).Route(host, uri.AbsolutePath).Outcome != IngressOutcome.NotFound)
+        if (catchAll is null || (List<V1Ingress>() is { Count: > 0 } ingresses
+            && IngressRouter.Build(ingresses, List<V1IngressClass>(), new IngressRouterOptions { ClassName = IngressClassName }).Route(host, uri.AbsolutePath).Outcome != IngressOutcome.NotFound))
         {
             return null;
         }
@@ -390,7 +392,8 @@ public sealed partial class FakeCluster
         return catchAll;
     }
 
-    private async Task<ExternalExchange> SendThroughGatewayAsync(string @namespace, string name, int port, string scheme, HttpRequestMessage request, List<ExternalHop> hops, CancellationToken cancellationToken)
+    // router: the table to decide with, when the caller has just built it from the current state.
+    private async Task<ExternalExchange> SendThroughGatewayAsync(string @namespace, string name, int port, string scheme, HttpRequestMessage request, List<ExternalHop> hops, GatewayRouter? router, CancellationToken cancellationToken)
     {
         var uri = request.RequestUri!;
         var host = request.Headers.Host ?? uri.Authority;
@@ -409,7 +412,7 @@ public sealed partial class FakeCluster
 
         var headers = request.Headers.Where(h => !h.Key.Equals("Host", StringComparison.OrdinalIgnoreCase)).Concat(request.Content?.Headers ?? Enumerable.Empty<KeyValuePair<string, IEnumerable<string>>>())
             .Select(h => new KeyValuePair<string, string>(h.Key, string.Join(", ", h.Value)));
-        var decision = GatewayRouter().Route(@namespace, name, new GatewayRequest(request.Method.Method, host, uri.PathAndQuery, headers, port, scheme));
+        var decision = (router ?? GatewayRouter()).Route(@namespace, name, new GatewayRequest(request.Method.Method, host, uri.PathAndQuery, headers, port, scheme));
         hops.Add(new ExternalHop("gateway", decision.Reason));
         switch (decision.Outcome)
         {

@@ -129,7 +129,7 @@ public sealed partial class FakeCluster
         var host = request.Headers.Host ?? uri.Authority;
         if (GatewayFor(request, uri, host) is { } gateway)
         {
-            return await SendThroughGatewayAsync(gateway.Namespace, gateway.Name, gateway.Port, gateway.Scheme, request, hops, cancellationToken).ConfigureAwait(false);
+            return await SendThroughGatewayAsync(gateway.Namespace, gateway.Name, gateway.Port, gateway.Scheme, request, hops, gateway.Router, cancellationToken).ConfigureAwait(false);
         }
 
         hops.Add(new ExternalHop("dns", $"{uri.Host} -> {address} (the ingress controller's load balancer, {IngressControllerNamespace}/{IngressControllerName})"));
