@@ -1,5 +1,3 @@
-using System.Collections.Immutable;
-
 namespace K8sNet.Routing;
 
 /// <summary>
@@ -7,10 +5,17 @@ namespace K8sNet.Routing;
 /// cost = latency × (requests in flight + 1) and latency is a peak-sensitive moving average of round-trip times that
 /// decays toward zero while the endpoint gets no samples (so a slow endpoint is probed again later).
 /// </summary>
-/// <remarks>Latency spikes take effect at once; recovery decays with <see cref="PeakEwmaOptions.Decay"/>.</remarks>
-public sealed class PeakEwmaBalancer : LoadBalancer, IEndpointLeaseCompletion
+/// <remarks>
+/// Latency spikes take effect at once; recovery decays with <see cref="PeakEwmaOptions.Decay"/>. The clock is read twice
+/// per request, at the pick (the start of the round trip, and "now" for the decay) and at completion; everything else
+/// is a few multiplications (no division, no <see cref="Math.Exp"/> while samples come faster than a hundredth of the
+/// decay time). Implements <see cref="ILoadBalancer"/> directly (one call per pick) rather than through
+/// <see cref="LoadBalancer"/>.
+/// </remarks>
+public sealed class PeakEwmaBalancer : ILoadBalancer, IEndpointLeaseCompletion
 {
     private readonly TimeProvider _time;
+    private readonly Random? _random;
     private readonly double _decayTicks;
     private readonly double _perDecayTick;
     private readonly double _defaultRttTicks;
@@ -20,27 +25,60 @@ public sealed class PeakEwmaBalancer : LoadBalancer, IEndpointLeaseCompletion
     /// <param name="options">Decay and default latency; defaults when <see langword="null"/>.</param>
     /// <param name="random">The random source; a fast per-thread generator by default.</param>
     public PeakEwmaBalancer(TimeProvider timeProvider, PeakEwmaOptions? options = null, Random? random = null)
-        : base(random)
     {
         ArgumentNullException.ThrowIfNull(timeProvider);
         options ??= new PeakEwmaOptions();
         _time = timeProvider;
+        _random = random;
         var f = timeProvider.TimestampFrequency / (double)TimeSpan.TicksPerSecond;
-        _decayTicks = options.Decay.Ticks * f;
-        _perDecayTick = 1 / Math.Max(1, _decayTicks);
+        _decayTicks = Math.Max(1, options.Decay.Ticks * f);
+        _perDecayTick = 1 / _decayTicks;
         _defaultRttTicks = options.DefaultRtt.Ticks * f;
     }
 
     /// <inheritdoc />
-    public override string Name => nameof(LoadBalancingPolicy.PeakEwma);
+    public string Name => nameof(LoadBalancingPolicy.PeakEwma);
 
     /// <inheritdoc />
-    protected override EndpointLease Pick(EndpointSet endpoints, ImmutableArray<ServiceEndpoint> eligible, in PickContext context)
+    public bool TryPick(EndpointSet endpoints, in PickContext context, out EndpointLease lease)
     {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        var eligible = endpoints.Eligible;
+        var n = eligible.Length;
+        if (n == 0)
+        {
+            lease = default;
+            return false;
+        }
+
         var now = _time.GetTimestamp();
-        var ep = PickOfTwo(eligible, context, new LowerCost(this, now));
+        ServiceEndpoint ep;
+        if (n == 1)
+        {
+            ep = eligible[0];
+        }
+        else
+        {
+            var (i, j) = PickRandom.TwoIndices(_random, n);
+            var a = eligible[i];
+            var b = eligible[j];
+            var aOk = context.IsPreferred(a);
+            var bOk = context.IsPreferred(b);
+            if (aOk & bOk)
+            {
+                // Written for a conditional move: this comparison does not predict well.
+                var second = CostOf(b.Stats, now) < CostOf(a.Stats, now);
+                ep = second ? b : a;
+            }
+            else
+            {
+                ep = aOk ? a : bOk ? b : PolicyPicking.Scan(eligible, i, context);
+            }
+        }
+
         ep.Stats.IncrementOutstanding();
-        return new EndpointLease(ep, now, this);
+        lease = new EndpointLease(ep, now, this);
+        return true;
     }
 
     /// <summary>The cost the policy compares: decayed peak-EWMA latency × (requests in flight + 1).</summary>
@@ -53,7 +91,6 @@ public sealed class PeakEwmaBalancer : LoadBalancer, IEndpointLeaseCompletion
         return CostOf(endpoint.Stats, nowTimestamp);
     }
 
-    // Multiplies by the decay's inverse (a division costs several multiplications, twice per pick).
     private double CostOf(EndpointStats stats, long nowTimestamp)
     {
         var rtt = stats.RttEwmaTicks;
@@ -77,11 +114,5 @@ public sealed class PeakEwmaBalancer : LoadBalancer, IEndpointLeaseCompletion
             var now = _time.GetTimestamp();
             ep.Stats.ObserveRtt(Math.Max(1, now - lease.StartTimestamp), now, _decayTicks);
         }
-    }
-
-
-    private readonly struct LowerCost(PeakEwmaBalancer balancer, long now) : ITwoChoiceComparer
-    {
-        public bool SecondIsBetter(ServiceEndpoint first, ServiceEndpoint second) => balancer.CostOf(second.Stats, now) < balancer.CostOf(first.Stats, now);
     }
 }

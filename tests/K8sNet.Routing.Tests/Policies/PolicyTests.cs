@@ -114,6 +114,29 @@ public class PolicyTests
     }
 
     [Fact]
+    public void LeastRequest_TakesTiesInTurn()
+    {
+        var eps = MakeEndpoints(4);
+        var set = Set(eps);
+        var lr = new LeastRequestBalancer();
+
+        // Idle endpoints: each scan stops at the first idle one from its start, and the start moves on by one.
+        var idle = Enumerable.Range(0, 8).Select(_ => lr.Pick(set)).ToList();
+        Assert.All(eps, ep => Assert.Equal(2, idle.Count(p => ReferenceEquals(p, ep))));
+
+        // Loaded ties: 2, 1, 2, 1 in flight; the two least loaded share the picks evenly over whole turns.
+        eps[0].Stats.IncrementOutstanding();
+        eps[0].Stats.IncrementOutstanding();
+        eps[1].Stats.IncrementOutstanding();
+        eps[2].Stats.IncrementOutstanding();
+        eps[2].Stats.IncrementOutstanding();
+        eps[3].Stats.IncrementOutstanding();
+        var loaded = Enumerable.Range(0, 40).Select(_ => lr.Pick(set)).ToList();
+        Assert.Equal(20, loaded.Count(p => ReferenceEquals(p, eps[1])));
+        Assert.Equal(20, loaded.Count(p => ReferenceEquals(p, eps[3])));
+    }
+
+    [Fact]
     public void PeakEwma_PrefersTheFasterEndpoint_AndDecaysBack()
     {
         var time = new FakeTimeProvider();
