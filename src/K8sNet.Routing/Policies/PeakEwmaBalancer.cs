@@ -66,7 +66,7 @@ public sealed class PeakEwmaBalancer : ILoadBalancer, IEndpointLeaseCompletion
             var bOk = context.IsPreferred(b);
             if (aOk & bOk)
             {
-                // Written for a conditional move: this comparison does not predict well.
+                // Written for a conditional move (and written out, not shared: see PowerOfTwoChoicesBalancer).
                 var second = CostOf(b.Stats, now) < CostOf(a.Stats, now);
                 ep = second ? b : a;
             }

@@ -37,7 +37,9 @@ public sealed class PowerOfTwoChoicesBalancer(Random? random = null) : ILoadBala
             var bOk = context.IsPreferred(b);
             if (aOk & bOk)
             {
-                // Written for a conditional move: with varied loads this comparison does not predict well.
+                // Written for a conditional move: with varied loads this comparison does not predict well. This pick is
+                // written out here and in PeakEwmaBalancer on purpose: through a shared generic helper the JIT compiled
+                // the comparison to a branch (14 ns became 19–21 ns per pick in a console loop, 2026-12-05).
                 var second = b.Stats.Outstanding < a.Stats.Outstanding;
                 ep = second ? b : a;
             }
