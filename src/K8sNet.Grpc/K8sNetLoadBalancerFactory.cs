@@ -131,7 +131,7 @@ public sealed class K8sNetLoadBalancerFactory : LoadBalancerFactory
             var pick = new K8sNet.PickContext(hash, excluded: null, ignoreHealth: owner.Detector.IsPanic(set));
             EndpointLease lease;
             Subchannel? subchannel;
-            if (hash is not null && ready.Eligible.Length < set.Eligible.Length && owner.Policy.TryPick(set, pick, out lease))
+            if (hash is not null && ready.Eligible.Length < set.Eligible.Length && (lease = owner.Policy.Pick(set, pick)).Endpoint is not null)
             {
                 // A key's endpoint comes from every endpoint, not only the connected ones, so that keys stay put while
                 // connections come and go; when its endpoint is not connected, the key goes to a connected one.
@@ -143,7 +143,8 @@ public sealed class K8sNetLoadBalancerFactory : LoadBalancerFactory
                 lease.Complete(EndpointOutcome.Canceled);
             }
 
-            if (!owner.Policy.TryPick(ready, pick, out lease) || !subchannels.TryGetValue((lease.Endpoint.Address, lease.Endpoint.Port), out subchannel))
+            lease = owner.Policy.Pick(ready, pick);
+            if (lease.Endpoint is null || !subchannels.TryGetValue((lease.Endpoint.Address, lease.Endpoint.Port), out subchannel))
             {
                 return PickResult.ForFailure(new Status(StatusCode.Unavailable, $"No connected endpoint of {set.Service} to pick ({ready.Eligible.Length} of {set.Eligible.Length} connected)."));
             }

@@ -58,7 +58,7 @@ public class PolicyBenchmarks
         _peakEwmaCountingClock = new PeakEwmaBalancer(new CountingClock());
         _maglev = new MaglevBalancer();
         _key = StableHash.Hash("user-42");
-        _maglev.TryPick(_set, new PickContext(_key), out _); // build the table outside the measurement
+        _maglev.Pick(_set, new PickContext(_key)); // build the table outside the measurement
 
         var yarp = new ServiceCollection().AddLogging().AddReverseProxy().Services.BuildServiceProvider();
         var policies = yarp.GetServices<ILoadBalancingPolicy>().ToDictionary(p => p.Name);
@@ -155,7 +155,7 @@ public class PolicyBenchmarks
 
     private ServiceEndpoint PickComplete(ILoadBalancer balancer, in PickContext context)
     {
-        balancer.TryPick(_set, context, out var lease);
+        var lease = balancer.Pick(_set, context);
         lease.Complete(EndpointOutcome.Success);
         return lease.Endpoint;
     }

@@ -104,7 +104,8 @@ internal sealed partial class K8sNetServiceDiscoveryHandler : DelegatingHandler
         }
 
         var set = router.GetSet(choice.Port.Key, out var panic);
-        if (!router.Balancer.TryPick(set, new PickContext(hashKey, null, panic), out var lease))
+        var lease = router.Balancer.Pick(set, new PickContext(hashKey, null, panic));
+        if (lease.Endpoint is null)
         {
             Restore(request, original, setHost);
             return Task.FromException<HttpResponseMessage>(NoEndpoint(router.Service, choice.Port, set));
@@ -153,7 +154,8 @@ internal sealed partial class K8sNetServiceDiscoveryHandler : DelegatingHandler
                 else
                 {
                     set = router.GetSet(choice.Port.Key, out var panic);
-                    if (!router.Balancer.TryPick(set, new PickContext(hashKey, tried, panic), out lease))
+                    lease = router.Balancer.Pick(set, new PickContext(hashKey, tried, panic));
+                    if (lease.Endpoint is null)
                     {
                         throw NoEndpoint(router.Service, choice.Port, set);
                     }

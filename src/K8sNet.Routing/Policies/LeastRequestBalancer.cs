@@ -23,14 +23,13 @@ public sealed class LeastRequestBalancer(Random? random = null) : ILoadBalancer
     public string Name => nameof(LoadBalancingPolicy.LeastRequest);
 
     /// <inheritdoc />
-    public bool TryPick(EndpointSet endpoints, in PickContext context, out EndpointLease lease)
+    public EndpointLease Pick(EndpointSet endpoints, in PickContext context)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
         var n = endpoints.Count;
         if (n == 0)
         {
-            lease = default;
-            return false;
+            return default;
         }
 
         var start = random is null ? NextStart(n) : random.Next(n);
@@ -85,8 +84,7 @@ public sealed class LeastRequestBalancer(Random? random = null) : ILoadBalancer
 
         var ep = best >= 0 ? endpoints.Eligible[best] : PolicyPicking.Scan(endpoints.Eligible, start, context);
         ep.Stats.IncrementOutstanding();
-        lease = new EndpointLease(ep, 0, OutstandingTracker.Instance);
-        return true;
+        return new EndpointLease(ep, 0, OutstandingTracker.Instance);
     }
 
     private int NextStart(int n)

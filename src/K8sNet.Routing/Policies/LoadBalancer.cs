@@ -3,7 +3,7 @@ using System.Collections.Immutable;
 namespace K8sNet.Routing;
 
 /// <summary>
-/// The base of K8sNet's policies, for custom ones too: it handles the empty set and leaves one hook, <see cref="Pick"/>,
+/// The base of K8sNet's policies, for custom ones too: it handles the empty set and leaves one hook, <see cref="Pick(EndpointSet, ImmutableArray{ServiceEndpoint}, in PickContext)"/>,
 /// plus the helpers every policy shares (a fast random source, the fallback scan, the two-choice pick).
 /// </summary>
 public abstract class LoadBalancer : ILoadBalancer
@@ -18,18 +18,16 @@ public abstract class LoadBalancer : ILoadBalancer
     public abstract string Name { get; }
 
     /// <inheritdoc />
-    public bool TryPick(EndpointSet endpoints, in PickContext context, out EndpointLease lease)
+    public EndpointLease Pick(EndpointSet endpoints, in PickContext context)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
         var eligible = endpoints.Eligible;
         if (eligible.IsEmpty)
         {
-            lease = default;
-            return false;
+            return default;
         }
 
-        lease = Pick(endpoints, eligible, context);
-        return true;
+        return Pick(endpoints, eligible, context);
     }
 
     /// <summary>Picks from a non-empty eligible set.</summary>

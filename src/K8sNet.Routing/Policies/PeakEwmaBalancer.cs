@@ -40,15 +40,14 @@ public sealed class PeakEwmaBalancer : ILoadBalancer, IEndpointLeaseCompletion
     public string Name => nameof(LoadBalancingPolicy.PeakEwma);
 
     /// <inheritdoc />
-    public bool TryPick(EndpointSet endpoints, in PickContext context, out EndpointLease lease)
+    public EndpointLease Pick(EndpointSet endpoints, in PickContext context)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
         var eligible = endpoints.Eligible;
         var n = eligible.Length;
         if (n == 0)
         {
-            lease = default;
-            return false;
+            return default;
         }
 
         var now = _time.GetTimestamp();
@@ -77,8 +76,7 @@ public sealed class PeakEwmaBalancer : ILoadBalancer, IEndpointLeaseCompletion
         }
 
         ep.Stats.IncrementOutstanding();
-        lease = new EndpointLease(ep, now, this);
-        return true;
+        return new EndpointLease(ep, now, this);
     }
 
     /// <summary>The cost the policy compares: decayed peak-EWMA latency × (requests in flight + 1).</summary>

@@ -12,15 +12,14 @@ public sealed class PowerOfTwoChoicesBalancer(Random? random = null) : ILoadBala
     public string Name => nameof(LoadBalancingPolicy.PowerOfTwoChoices);
 
     /// <inheritdoc />
-    public bool TryPick(EndpointSet endpoints, in PickContext context, out EndpointLease lease)
+    public EndpointLease Pick(EndpointSet endpoints, in PickContext context)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
         var eligible = endpoints.Eligible;
         var n = eligible.Length;
         if (n == 0)
         {
-            lease = default;
-            return false;
+            return default;
         }
 
         ServiceEndpoint ep;
@@ -50,7 +49,6 @@ public sealed class PowerOfTwoChoicesBalancer(Random? random = null) : ILoadBala
         }
 
         ep.Stats.IncrementOutstanding();
-        lease = new EndpointLease(ep, 0, OutstandingTracker.Instance);
-        return true;
+        return new EndpointLease(ep, 0, OutstandingTracker.Instance);
     }
 }

@@ -9,20 +9,18 @@ public sealed class RandomBalancer(Random? random = null) : ILoadBalancer
     public string Name => nameof(LoadBalancingPolicy.Random);
 
     /// <inheritdoc />
-    public bool TryPick(EndpointSet endpoints, in PickContext context, out EndpointLease lease)
+    public EndpointLease Pick(EndpointSet endpoints, in PickContext context)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
         var eligible = endpoints.Eligible;
         var n = eligible.Length;
         if (n == 0)
         {
-            lease = default;
-            return false;
+            return default;
         }
 
         var index = n == 1 ? 0 : PickRandom.Index(random, n);
         var ep = eligible[index];
-        lease = new EndpointLease(context.IsPreferred(ep) ? ep : PolicyPicking.Scan(eligible, index, context), 0, null);
-        return true;
+        return new EndpointLease(context.IsPreferred(ep) ? ep : PolicyPicking.Scan(eligible, index, context), 0, null);
     }
 }

@@ -40,12 +40,12 @@ public sealed class StickyBalancer : ILoadBalancer
     public int Count => _entries.Count;
 
     /// <inheritdoc />
-    public bool TryPick(EndpointSet endpoints, in PickContext context, out EndpointLease lease)
+    public EndpointLease Pick(EndpointSet endpoints, in PickContext context)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
         if (context.HashKey is not { } key)
         {
-            return _inner.TryPick(endpoints, context, out lease);
+            return _inner.Pick(endpoints, context);
         }
 
         var now = _time.GetTimestamp();
@@ -54,13 +54,13 @@ public sealed class StickyBalancer : ILoadBalancer
         {
             Volatile.Write(ref entry.LastUsed, now);
             bound.Stats.IncrementOutstanding();
-            lease = new EndpointLease(bound, now, OutstandingTracker.Instance);
-            return true;
+            return new EndpointLease(bound, now, OutstandingTracker.Instance);
         }
 
-        if (!_inner.TryPick(endpoints, context, out lease))
+        var lease = _inner.Pick(endpoints, context);
+        if (lease.Endpoint is null)
         {
-            return false;
+            return lease;
         }
 
         if (_entries.Count >= _maxEntries)
@@ -69,7 +69,7 @@ public sealed class StickyBalancer : ILoadBalancer
         }
 
         _entries[key] = new Entry { EndpointKey = lease.Endpoint.Key, LastUsed = now };
-        return true;
+        return lease;
     }
 
     private void Sweep(long now)

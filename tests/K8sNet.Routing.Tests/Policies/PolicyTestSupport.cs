@@ -25,7 +25,7 @@ internal static class PolicyTestSupport
         _ => new PowerOfTwoChoicesBalancer(random),
     };
 
-    public static ServiceEndpoint Pick(this ILoadBalancer balancer, EndpointSet set, in PickContext context = default)
+    public static ServiceEndpoint PickOne(this ILoadBalancer balancer, EndpointSet set, in PickContext context = default)
     {
         Assert.True(balancer.TryPick(set, context, out var lease));
         lease.Complete(EndpointOutcome.Success);

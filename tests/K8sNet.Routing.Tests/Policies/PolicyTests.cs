@@ -14,6 +14,7 @@ public class PolicyTests
         var empty = EndpointSet.Empty(Svc, new ServicePortKey("http", TransportProtocol.Tcp), 1, EndpointSetStatus.NoEndpoints);
 
         Assert.False(Create(policy).TryPick(empty, default, out _));
+        Assert.Null(Create(policy).Pick(empty, default).Endpoint);
     }
 
     [Theory, MemberData(nameof(AllPolicies))]
@@ -27,7 +28,7 @@ public class PolicyTests
 
         for (var i = 0; i < 200; i++)
         {
-            var picked = balancer.Pick(set, new PickContext((ulong)i, [eps[2]]));
+            var picked = balancer.PickOne(set, new PickContext((ulong)i, [eps[2]]));
             Assert.Same(eps[3], picked);
         }
     }
@@ -43,7 +44,7 @@ public class PolicyTests
 
         var set = Set(eps);
         var balancer = Create(policy);
-        var picked = Enumerable.Range(0, 400).Select(i => balancer.Pick(set, new PickContext((ulong)i * 7919, ignoreHealth: true))).ToHashSet();
+        var picked = Enumerable.Range(0, 400).Select(i => balancer.PickOne(set, new PickContext((ulong)i * 7919, ignoreHealth: true))).ToHashSet();
 
         Assert.True(picked.Count > 1);
     }
@@ -53,7 +54,7 @@ public class PolicyTests
     {
         var eps = MakeEndpoints(2);
 
-        var picked = Create(policy).Pick(Set(eps), new PickContext(1, eps));
+        var picked = Create(policy).PickOne(Set(eps), new PickContext(1, eps));
 
         Assert.Contains(picked, eps);
     }
@@ -65,7 +66,7 @@ public class PolicyTests
         var rr = new RoundRobinBalancer();
         var set = Set(eps);
 
-        var order = Enumerable.Range(0, 6).Select(_ => rr.Pick(set)).ToArray();
+        var order = Enumerable.Range(0, 6).Select(_ => rr.PickOne(set)).ToArray();
 
         Assert.Equal([eps[0], eps[1], eps[2], eps[0], eps[1], eps[2]], order);
     }
@@ -79,7 +80,7 @@ public class PolicyTests
 
         for (var i = 0; i < 100; i++)
         {
-            Assert.Same(eps[1], p2c.Pick(Set(eps)));
+            Assert.Same(eps[1], p2c.PickOne(Set(eps)));
         }
     }
 
@@ -89,7 +90,8 @@ public class PolicyTests
         var eps = MakeEndpoints(1);
         var p2c = new PowerOfTwoChoicesBalancer();
 
-        Assert.True(p2c.TryPick(Set(eps), default, out var lease));
+        var lease = p2c.Pick(Set(eps), default);
+        Assert.Same(eps[0], lease.Endpoint);
         Assert.Equal(1, eps[0].Stats.Outstanding);
         lease.Complete(EndpointOutcome.Success);
         Assert.Equal(0, eps[0].Stats.Outstanding);
@@ -108,7 +110,7 @@ public class PolicyTests
         }
 
         var lr = new LeastRequestBalancer();
-        var picks = Enumerable.Range(0, 50).Select(_ => lr.Pick(Set(eps))).ToHashSet();
+        var picks = Enumerable.Range(0, 50).Select(_ => lr.PickOne(Set(eps))).ToHashSet();
 
         Assert.Subset(new HashSet<ServiceEndpoint> { eps[1], eps[3] }, picks);
     }
@@ -121,7 +123,7 @@ public class PolicyTests
         var lr = new LeastRequestBalancer();
 
         // Idle endpoints: each scan stops at the first idle one from its start, and the start moves on by one.
-        var idle = Enumerable.Range(0, 8).Select(_ => lr.Pick(set)).ToList();
+        var idle = Enumerable.Range(0, 8).Select(_ => lr.PickOne(set)).ToList();
         Assert.All(eps, ep => Assert.Equal(2, idle.Count(p => ReferenceEquals(p, ep))));
 
         // Loaded ties: 2, 1, 2, 1 in flight; the two least loaded share the picks evenly over whole turns.
@@ -131,7 +133,7 @@ public class PolicyTests
         eps[2].Stats.IncrementOutstanding();
         eps[2].Stats.IncrementOutstanding();
         eps[3].Stats.IncrementOutstanding();
-        var loaded = Enumerable.Range(0, 40).Select(_ => lr.Pick(set)).ToList();
+        var loaded = Enumerable.Range(0, 40).Select(_ => lr.PickOne(set)).ToList();
         Assert.Equal(20, loaded.Count(p => ReferenceEquals(p, eps[1])));
         Assert.Equal(20, loaded.Count(p => ReferenceEquals(p, eps[3])));
     }
@@ -146,7 +148,7 @@ public class PolicyTests
         Complete(ewma, set, eps[0], time, TimeSpan.FromMilliseconds(500));
         Complete(ewma, set, eps[1], time, TimeSpan.FromMilliseconds(5));
 
-        Assert.True(Enumerable.Range(0, 50).All(_ => ewma.Pick(set) == eps[1]));
+        Assert.True(Enumerable.Range(0, 50).All(_ => ewma.PickOne(set) == eps[1]));
         Assert.True(ewma.Cost(eps[0], time.GetTimestamp()) > ewma.Cost(eps[1], time.GetTimestamp()));
 
         // With no samples for a long time the slow endpoint's latency decays and it is probed again.
@@ -181,7 +183,7 @@ public class PolicyTests
         for (ulong key = 0; key < 200; key++)
         {
             var hash = StableHash.Mix(key);
-            Assert.Same(a.Pick(Set(eps), new PickContext(hash)), a.Pick(Set(eps), new PickContext(hash)));
+            Assert.Same(a.PickOne(Set(eps), new PickContext(hash)), a.PickOne(Set(eps), new PickContext(hash)));
             Assert.Equal(a.Lookup(Set(eps), hash)!.Key, b.Lookup(Set(MakeEndpoints(10)), hash)!.Key);
         }
     }
@@ -207,15 +209,15 @@ public class PolicyTests
         var sticky = new StickyBalancer(new RandomBalancer(new Random(1)), time, TimeSpan.FromMinutes(1));
         var set = Set(eps);
 
-        var first = sticky.Pick(set, new PickContext(42));
+        var first = sticky.PickOne(set, new PickContext(42));
         for (var i = 0; i < 20; i++)
         {
             time.Advance(TimeSpan.FromSeconds(30));
-            Assert.Same(first, sticky.Pick(set, new PickContext(42)));
+            Assert.Same(first, sticky.PickOne(set, new PickContext(42)));
         }
 
         first.Stats.Eject(long.MaxValue);
-        Assert.NotSame(first, sticky.Pick(set, new PickContext(42)));
+        Assert.NotSame(first, sticky.PickOne(set, new PickContext(42)));
     }
 
     [Fact]
