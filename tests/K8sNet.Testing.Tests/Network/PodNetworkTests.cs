@@ -112,6 +112,30 @@ public sealed class PodNetworkTests
     }
 
     [Fact]
+    public async Task Loopback_KilledPod_ResetsItsOpenConnections_AsADeadProcessWould()
+    {
+        await using var cluster = await StartAsync(PodNetworkMode.Loopback);
+        var victim = cluster.List<V1Pod>("default", "app=b")[0];
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        await socket.ConnectAsync(new IPEndPoint(IPAddress.Parse(victim.Status.PodIP), 8080));
+        await socket.SendAsync("GET / HTTP/1.1\r\nHost: b\r\n\r\n"u8.ToArray());
+        var buffer = new byte[4096];
+        Assert.True(await socket.ReceiveAsync(buffer) > 0); // served: the connection is open and kept alive
+
+        cluster.KillPod(victim.Name());
+        await cluster.WaitForIdleAsync();
+
+        // Reset (RST), not closed in order (FIN): a client reads an error, not an end of stream.
+        var error = await Record.ExceptionAsync(async () =>
+        {
+            while (await socket.ReceiveAsync(buffer) > 0)
+            {
+            }
+        });
+        Assert.Equal(SocketError.ConnectionReset, Assert.IsType<SocketException>(error).SocketErrorCode);
+    }
+
+    [Fact]
     public async Task Loopback_Http2PriorKnowledge_IsServed()
     {
         await using var cluster = await StartAsync(PodNetworkMode.Loopback);
