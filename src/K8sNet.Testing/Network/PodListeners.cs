@@ -1,7 +1,10 @@
 using System.Net;
+using System.Net.Sockets;
 using System.Text.Json.Nodes;
 using System.Threading.Channels;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -20,7 +23,7 @@ internal sealed class PodListeners : IAsyncDisposable
     private readonly Lock _gate = new();
     private readonly Dictionary<string, string> _desired = new(StringComparer.Ordinal);
     private readonly Dictionary<string, WebApplication> _running = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, HashSet<Microsoft.AspNetCore.Connections.ConnectionContext>> _connections = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, HashSet<ConnectionContext>> _connections = new(StringComparer.Ordinal);
     private readonly HashSet<string> _started = new(StringComparer.Ordinal);
     private readonly Channel<Func<Task>> _work = Channel.CreateUnbounded<Func<Task>>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task _loop;
@@ -168,7 +171,7 @@ internal sealed class PodListeners : IAsyncDisposable
 
         // One app per pod: the newest ServeApp registration's, when there is one; handler ports are served beside it.
         var podApp = ports.Select(p => p.Registration.App).LastOrDefault(a => a is not null);
-        var connections = new HashSet<Microsoft.AspNetCore.Connections.ConnectionContext>();
+        var connections = new HashSet<ConnectionContext>();
         lock (_gate)
         {
             _connections[uid] = connections;
@@ -190,6 +193,21 @@ internal sealed class PodListeners : IAsyncDisposable
                         lock (connections)
                         {
                             connections.Add(connection);
+                        }
+
+                        bool gone;
+                        lock (_gate)
+                        {
+                            gone = !_connections.TryGetValue(uid, out var current) || !ReferenceEquals(current, connections);
+                        }
+
+                        if (gone)
+                        {
+                            // Accepted while the pod was being stopped, after StopAsync took its list. Left to Kestrel,
+                            // its shutdown would answer the HTTP/2 preface with GOAWAY NO_ERROR, which a gRPC client
+                            // reports as Internal (not retried); a dead process never answers, its kernel resets.
+                            Reset(connection);
+                            return;
                         }
 
                         try
@@ -279,7 +297,7 @@ internal sealed class PodListeners : IAsyncDisposable
 
     private async Task StopAsync(string uid)
     {
-        HashSet<Microsoft.AspNetCore.Connections.ConnectionContext>? connections;
+        HashSet<ConnectionContext>? connections;
         lock (_gate)
         {
             _connections.Remove(uid, out connections);
@@ -288,7 +306,7 @@ internal sealed class PodListeners : IAsyncDisposable
         if (connections is not null)
         {
             // As a killed process's sockets: closed under the connections, no HTTP/2 goodbye (GOAWAY, RST_STREAM) first.
-            Microsoft.AspNetCore.Connections.ConnectionContext[] open;
+            ConnectionContext[] open;
             lock (connections)
             {
                 open = [.. connections];
@@ -296,7 +314,7 @@ internal sealed class PodListeners : IAsyncDisposable
 
             foreach (var c in open)
             {
-                c.Abort(new Microsoft.AspNetCore.Connections.ConnectionAbortedException("The pod is gone."));
+                Reset(c);
             }
         }
 
@@ -306,6 +324,26 @@ internal sealed class PodListeners : IAsyncDisposable
             await app.StopAsync(new CancellationToken(canceled: true)).ConfigureAwait(false);
             await app.DisposeAsync().ConfigureAwait(false);
         }
+    }
+
+    // A killed process's socket: the kernel resets it (RST), with no orderly close and no HTTP/2 goodbye first. A client
+    // sees a reset (gRPC: Unavailable, which is retried).
+    private static void Reset(ConnectionContext connection)
+    {
+        if (connection.Features.Get<IConnectionSocketFeature>()?.Socket is { } socket)
+        {
+            try
+            {
+                socket.LingerState = new LingerOption(true, 0);
+                socket.Dispose();
+            }
+            catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+            {
+                // already closed: nothing left to reset
+            }
+        }
+
+        connection.Abort(new ConnectionAbortedException("The pod is gone."));
     }
 
     private async Task ServeAsync(HttpContext context, (PodInfo Pod, string Uid, PodRequestHandler Handler)? served)
