@@ -204,7 +204,7 @@ internal sealed class PodListeners : IAsyncDisposable
                         if (gone)
                         {
                             // Accepted while the pod was being stopped, after StopAsync took its list. Left to Kestrel,
-                            // its shutdown would answer the HTTP/2 preface with GOAWAY NO_ERROR, which a gRPC client
+                            // its shutdown may answer the HTTP/2 preface with GOAWAY NO_ERROR, which a gRPC client
                             // reports as Internal (not retried); a dead process never answers, its kernel resets.
                             Reset(connection);
                             return;
