@@ -7,9 +7,9 @@ namespace K8sNet.Routing;
 /// </summary>
 /// <remarks>
 /// Latency spikes take effect at once; recovery decays with <see cref="PeakEwmaOptions.Decay"/>. The clock is read twice
-/// per request, at the pick (the start of the round trip, and "now" for the decay) and at completion; everything else
-/// is a few multiplications (no division, no <see cref="Math.Exp"/> while samples come faster than a hundredth of the
-/// decay time). Implements <see cref="ILoadBalancer"/> directly (one call per pick) rather than through
+/// per request, at the pick (the start of the round trip, and "now" for the decay) and at completion; the pick's cost
+/// comparison is a few multiplications (no division, and no <see cref="Math.Exp"/> while samples come faster than a
+/// hundredth of the decay time). Implements <see cref="ILoadBalancer"/> directly (one call per pick) rather than through
 /// <see cref="LoadBalancer"/>.
 /// </remarks>
 public sealed class PeakEwmaBalancer : ILoadBalancer, IEndpointLeaseCompletion
