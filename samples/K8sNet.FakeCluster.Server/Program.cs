@@ -1,5 +1,5 @@
 using System.Runtime.InteropServices;
-using K8sNet.Testing;
+using K8sNet.Samples.ClusterServer;
 
 // dotnet run --project samples/K8sNet.FakeCluster.Server -- --port 6443 --dns-port 1053 --kubeconfig ./kubeconfig --demo
 using var stop = new CancellationTokenSource();

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using k8s.Models;
+using K8sNet.Gateway.GatewayApi;
 using K8sNet.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -150,7 +151,7 @@ internal static class ClusterTour
             Console.WriteLine($"  {hop.Kind,-13} {hop.Description}");
         }
 
-        var shopRoute = cluster.Get<K8sNet.Testing.GatewayApi.V1HTTPRoute>("shop")!;
+        var shopRoute = cluster.Get<K8sNet.Gateway.GatewayApi.V1HTTPRoute>("shop")!;
         Console.WriteLine($"  the HTTPRoute's status: {string.Join(", ", shopRoute.Status!.Parents[0].Conditions.Select(c => $"{c.Type}={c.Status} ({c.Reason})"))}");
     }
 

@@ -1,5 +1,7 @@
 using System.Text.Json.Nodes;
 using K8sNet.Testing;
+using K8sNet.Testing.Selectors;
+using K8sNet.Testing.Store;
 
 namespace K8sNet.Contracts;
 

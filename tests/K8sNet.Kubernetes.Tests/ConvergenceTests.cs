@@ -1,6 +1,7 @@
 using k8s.Models;
 using K8sNet.Kubernetes;
 using K8sNet.Testing;
+using K8sNet.Testing.ApiServer;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace K8sNet.Kubernetes.Tests;

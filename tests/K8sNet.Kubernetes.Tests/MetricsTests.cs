@@ -40,7 +40,8 @@ public class MetricsTests
         cluster.Create(Pod("web-1"));
         await ConvergedAsync(source, cluster, web);
         server.DropWatches();
-        await WaitUntilAsync(() => measurements.Any(m => m.Name == "k8snet.kubernetes.watch.restarts"));
+        // The idle watchdog may restart a watch first (reason "idle"): wait for the restart the drop causes.
+        await WaitUntilAsync(() => measurements.Any(m => m.Name == "k8snet.kubernetes.watch.restarts" && (string?)m.Tags["reason"] == "closed"));
         listener.RecordObservableInstruments();
 
         Assert.Equal(2, measurements.Where(m => m.Name == "k8snet.kubernetes.relists" && (string?)m.Tags["reason"] == "initial").Sum(m => m.Value));

@@ -3,6 +3,7 @@ using k8s;
 using k8s.Models;
 using K8sNet.Kubernetes;
 using K8sNet.Testing;
+using K8sNet.Testing.ApiServer;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using static K8sNet.Kubernetes.Tests.ConvergenceTests;

@@ -1,9 +1,9 @@
 using System.Net;
 using BenchmarkDotNet.Attributes;
 using Grpc.Core;
+using Grpc.Net.Client;
 using Grpc.Net.Client.Balancer;
 using Grpc.Net.Client.Configuration;
-using Grpc.Net.Client;
 using K8sNet.Grpc;
 using K8sNet.Samples.Grpc;
 using Microsoft.AspNetCore.Builder;

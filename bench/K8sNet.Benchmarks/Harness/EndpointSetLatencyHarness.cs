@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using K8sNet.Kubernetes;
 using K8sNet.Routing;
 using K8sNet.Testing;
+using K8sNet.Testing.Store;
 
 namespace K8sNet.Benchmarks.Harness;
 

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using K8sNet.Kubernetes;
 using K8sNet.Testing;
+using K8sNet.Testing.Store;
 
 namespace K8sNet.Benchmarks.Harness;
 

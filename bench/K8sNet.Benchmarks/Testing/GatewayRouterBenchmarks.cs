@@ -1,7 +1,7 @@
 using BenchmarkDotNet.Attributes;
-using K8sNet.Testing.GatewayApi;
-using K8sNet.Testing.L7;
 using k8s.Models;
+using K8sNet.Gateway;
+using K8sNet.Gateway.GatewayApi;
 
 namespace K8sNet.Benchmarks.Testing;
 
@@ -71,7 +71,7 @@ public class GatewayRouterBenchmarks
             Metadata = new V1ObjectMeta { Name = $"route-{r}", NamespaceProperty = "infra" },
             Spec = new V1HTTPRouteSpec
             {
-                ParentRefs = [new K8sNet.Testing.GatewayApi.V1ParentReference { Name = "gw" }],
+                ParentRefs = [new K8sNet.Gateway.GatewayApi.V1ParentReference { Name = "gw" }],
                 Rules = [.. chunk.Select(i => new V1HTTPRouteRule
                 {
                     Matches = [match(i)],

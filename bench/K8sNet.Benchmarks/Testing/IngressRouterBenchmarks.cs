@@ -1,6 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using k8s.Models;
-using K8sNet.Testing.L7;
+using K8sNet.Gateway;
 
 namespace K8sNet.Benchmarks.Testing;
 

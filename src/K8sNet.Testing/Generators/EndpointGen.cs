@@ -2,7 +2,7 @@ using System.Collections.Immutable;
 using FsCheck;
 using FsCheck.Fluent;
 
-namespace K8sNet.Testing;
+namespace K8sNet.Testing.Generators;
 
 /// <summary>
 /// FsCheck generators for what routing consumes: endpoint conditions (including absent ones), endpoints with nodes,

@@ -1,11 +1,11 @@
 using FsCheck;
 using FsCheck.Fluent;
 using k8s.Models;
-using K8sNet.Testing.GatewayApi;
-using K8sNet.Testing.L7;
-using V1ParentReference = K8sNet.Testing.GatewayApi.V1ParentReference;
+using K8sNet.Gateway;
+using K8sNet.Gateway.GatewayApi;
+using V1ParentReference = K8sNet.Gateway.GatewayApi.V1ParentReference;
 
-namespace K8sNet.Testing;
+namespace K8sNet.Testing.Generators;
 
 /// <summary>
 /// FsCheck generators for Gateway API routing: HTTPRoute matches, rules and routes the API server accepts, hostnames

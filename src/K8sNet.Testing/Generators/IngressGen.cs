@@ -2,12 +2,12 @@ using FsCheck;
 using FsCheck.Fluent;
 using k8s.Models;
 
-namespace K8sNet.Testing;
+namespace K8sNet.Testing.Generators;
 
 /// <summary>
 /// FsCheck generators for Ingress routing: valid paths, hosts (precise and wildcard) and Ingresses the API server
 /// accepts, and requests drawn from the same small alphabet so that they hit, miss and straddle the rules — for
-/// property tests of your routing manifests, as K8sNet's own tests of <see cref="L7.IngressRouter"/> use them.
+/// property tests of your routing manifests, as K8sNet's own tests of <see cref="K8sNet.Gateway.IngressRouter"/> use them.
 /// </summary>
 public static class IngressGen
 {

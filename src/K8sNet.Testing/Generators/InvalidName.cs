@@ -1,4 +1,4 @@
-namespace K8sNet.Testing;
+namespace K8sNet.Testing.Generators;
 
 /// <summary>A generated invalid name and the rule it breaks first, for property tests of validation.</summary>
 /// <param name="Value">The invalid name.</param>

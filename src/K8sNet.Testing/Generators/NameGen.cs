@@ -1,7 +1,7 @@
 using FsCheck;
 using FsCheck.Fluent;
 
-namespace K8sNet.Testing;
+namespace K8sNet.Testing.Generators;
 
 /// <summary>
 /// FsCheck generators of Kubernetes names: valid DNS-1035 labels, DNS-1123 labels and subdomains, port names and

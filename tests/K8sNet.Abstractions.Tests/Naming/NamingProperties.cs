@@ -1,7 +1,7 @@
 using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;
-using K8sNet.Testing;
+using K8sNet.Testing.Generators;
 
 namespace K8sNet.Abstractions.Tests.Naming;
 

@@ -3,7 +3,7 @@ using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;
 using K8sNet.Dns;
-using K8sNet.Testing;
+using K8sNet.Testing.Generators;
 
 namespace K8sNet.Dns.Tests.Naming;
 

@@ -1,6 +1,7 @@
 using System.Net;
 using k8s.Models;
 using K8sNet.Testing;
+using K8sNet.Testing.Dns;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 

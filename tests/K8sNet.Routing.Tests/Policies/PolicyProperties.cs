@@ -2,7 +2,7 @@ using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;
 using K8sNet.Routing;
-using K8sNet.Testing;
+using K8sNet.Testing.Generators;
 using static K8sNet.Routing.Tests.Policies.PolicyTestSupport;
 
 namespace K8sNet.Routing.Tests.Policies;

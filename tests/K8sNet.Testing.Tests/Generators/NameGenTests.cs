@@ -1,6 +1,6 @@
 using FsCheck;
 using FsCheck.Fluent;
-using K8sNet.Testing;
+using K8sNet.Testing.Generators;
 
 namespace K8sNet.Testing.Tests.Generators;
 

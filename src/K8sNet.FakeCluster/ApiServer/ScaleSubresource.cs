@@ -1,0 +1,95 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using K8sNet.Testing.Store;
+
+namespace K8sNet.Testing.ApiServer;
+
+/// <summary>
+/// The <c>/scale</c> subresource of Deployments, ReplicaSets and StatefulSets, as their registries serve it: an
+/// <c>autoscaling/v1</c> Scale whose <c>spec.replicas</c> is the object's, whose status carries the replicas counted and
+/// the selector as a string; writing it (PUT, or a patch of the Scale) sets only <c>spec.replicas</c>, with the Scale's
+/// resourceVersion as a precondition when it has one.
+/// </summary>
+internal static class ScaleSubresource
+{
+    public static bool Supports(ResourceType type) =>
+        type == ResourceType.Deployment || type == ResourceType.ReplicaSet || type == ResourceType.StatefulSet;
+
+    public static JsonObject ToScale(JsonObject obj)
+    {
+        var meta = obj["metadata"] as JsonObject ?? [];
+        var scaleMeta = new JsonObject();
+        foreach (var field in new[] { "name", "namespace", "uid", "resourceVersion", "creationTimestamp" })
+        {
+            if (meta[field] is { } value)
+            {
+                scaleMeta[field] = value.DeepClone();
+            }
+        }
+
+        return new JsonObject
+        {
+            ["kind"] = "Scale",
+            ["apiVersion"] = "autoscaling/v1",
+            ["metadata"] = scaleMeta,
+            ["spec"] = new JsonObject { ["replicas"] = Json.Num(obj["spec"]?["replicas"]) ?? 1 },
+            ["status"] = new JsonObject
+            {
+                ["replicas"] = Json.Num(obj["status"]?["replicas"]) ?? 0,
+                ["selector"] = Selector(obj["spec"]?["selector"] as JsonObject),
+            },
+        };
+    }
+
+    /// <summary>The object with the Scale's replicas (and its resourceVersion as a precondition).</summary>
+    public static JsonObject Apply(JsonObject current, JsonObject scale)
+    {
+        if (Json.Str(scale["kind"]) is { } kind && kind != "Scale")
+        {
+            throw KubernetesStatusException.BadRequest($"the body of the request is a {kind}, not a Scale");
+        }
+
+        if (Json.Num(scale["spec"]?["replicas"]) is not { } replicas || replicas < 0)
+        {
+            throw new KubernetesStatusException(422, "Invalid", $"Scale.autoscaling \"{Json.Name(current)}\" is invalid: spec.replicas: Invalid value: {scale["spec"]?["replicas"]?.ToJsonString() ?? "null"}: must be greater than or equal to 0");
+        }
+
+        var updated = (JsonObject)current.DeepClone();
+        Json.Obj(updated, "spec")["replicas"] = replicas;
+        Json.Obj(updated, "metadata")["resourceVersion"] = Json.Str(scale["metadata"]?["resourceVersion"]) is { Length: > 0 } version
+            ? version
+            : Json.Str(current["metadata"]?["resourceVersion"]);
+        return updated;
+    }
+
+    // The selector as a label-selector string, as the Scale's status.selector carries it.
+    private static string Selector(JsonObject? selector)
+    {
+        if (selector is null)
+        {
+            return string.Empty;
+        }
+
+        var parts = new List<string>();
+        foreach (var (key, value) in (selector["matchLabels"] as JsonObject ?? []).OrderBy(p => p.Key, StringComparer.Ordinal))
+        {
+            parts.Add($"{key}={Json.Str(value)}");
+        }
+
+        foreach (var e in (selector["matchExpressions"] as JsonArray ?? []).OfType<JsonObject>())
+        {
+            var key = Json.Str(e["key"]);
+            var values = (e["values"] as JsonArray ?? []).Select(Json.Str).OfType<string>().Order(StringComparer.Ordinal).ToList();
+            parts.Add(Json.Str(e["operator"]) switch
+            {
+                "In" => $"{key} in ({string.Join(",", values)})",
+                "NotIn" => $"{key} notin ({string.Join(",", values)})",
+                "Exists" => key ?? string.Empty,
+                "DoesNotExist" => "!" + key,
+                var other => string.Create(CultureInfo.InvariantCulture, $"{key} {other}"),
+            });
+        }
+
+        return string.Join(",", parts);
+    }
+}

@@ -1,0 +1,90 @@
+using System.Collections.Frozen;
+using System.Diagnostics.CodeAnalysis;
+
+namespace K8sNet.Testing.Store;
+
+/// <summary>A kind FakeCluster stores: its group, version, kind, plural resource name and scope.</summary>
+/// <param name="Group">The API group; <c>""</c> for core.</param>
+/// <param name="Version">The version, e.g. <c>v1</c>.</param>
+/// <param name="Kind">The kind, e.g. <c>Pod</c>.</param>
+/// <param name="Plural">The resource name, e.g. <c>pods</c>.</param>
+/// <param name="Namespaced">Whether objects live in a namespace.</param>
+/// <param name="ShortNames">kubectl short names.</param>
+public sealed record ResourceType(string Group, string Version, string Kind, string Plural, bool Namespaced, params string[] ShortNames)
+{
+    /// <summary>The <c>apiVersion</c> value: <c>v1</c> or <c>group/version</c>.</summary>
+    public string ApiVersion => Group.Length == 0 ? Version : $"{Group}/{Version}";
+
+    /// <summary>The list kind, e.g. <c>PodList</c>.</summary>
+    public string ListKind => Kind + "List";
+
+    /// <summary>Namespaces (core/v1).</summary>
+    public static ResourceType Namespace { get; } = new("", "v1", "Namespace", "namespaces", false, "ns");
+
+    /// <summary>Nodes (core/v1).</summary>
+    public static ResourceType Node { get; } = new("", "v1", "Node", "nodes", false, "no");
+
+    /// <summary>Pods (core/v1).</summary>
+    public static ResourceType Pod { get; } = new("", "v1", "Pod", "pods", true, "po");
+
+    /// <summary>Services (core/v1).</summary>
+    public static ResourceType Service { get; } = new("", "v1", "Service", "services", true, "svc");
+
+    /// <summary>Endpoints (core/v1), a read-only mirror of the slices.</summary>
+    public static ResourceType Endpoints { get; } = new("", "v1", "Endpoints", "endpoints", true, "ep");
+
+    /// <summary>ConfigMaps (core/v1).</summary>
+    public static ResourceType ConfigMap { get; } = new("", "v1", "ConfigMap", "configmaps", true, "cm");
+
+    /// <summary>Deployments (apps/v1).</summary>
+    public static ResourceType Deployment { get; } = new("apps", "v1", "Deployment", "deployments", true, "deploy");
+
+    /// <summary>ReplicaSets (apps/v1).</summary>
+    public static ResourceType ReplicaSet { get; } = new("apps", "v1", "ReplicaSet", "replicasets", true, "rs");
+
+    /// <summary>StatefulSets (apps/v1).</summary>
+    public static ResourceType StatefulSet { get; } = new("apps", "v1", "StatefulSet", "statefulsets", true, "sts");
+
+    /// <summary>EndpointSlices (discovery.k8s.io/v1).</summary>
+    public static ResourceType EndpointSlice { get; } = new("discovery.k8s.io", "v1", "EndpointSlice", "endpointslices", true);
+
+    /// <summary>Ingresses (networking.k8s.io/v1).</summary>
+    public static ResourceType Ingress { get; } = new("networking.k8s.io", "v1", "Ingress", "ingresses", true, "ing");
+
+    /// <summary>IngressClasses (networking.k8s.io/v1).</summary>
+    public static ResourceType IngressClass { get; } = new("networking.k8s.io", "v1", "IngressClass", "ingressclasses", false);
+
+    /// <summary>
+    /// Every kind FakeCluster knows, the Gateway API's included (v1, as the v1.6.1 standard channel serves them; the
+    /// older v1beta1/v1alpha2 versions are not served), typed by the models of K8sNet.Gateway.GatewayApi.
+    /// </summary>
+    public static IReadOnlyList<ResourceType> All { get; } =
+    [
+        Namespace, Node, Pod, Service, Endpoints, ConfigMap, Deployment, ReplicaSet, StatefulSet, EndpointSlice, Ingress, IngressClass,
+        new("gateway.networking.k8s.io", "v1", "GatewayClass", "gatewayclasses", false, "gc"),
+        new("gateway.networking.k8s.io", "v1", "Gateway", "gateways", true, "gtw"),
+        new("gateway.networking.k8s.io", "v1", "HTTPRoute", "httproutes", true),
+        new("gateway.networking.k8s.io", "v1", "GRPCRoute", "grpcroutes", true),
+        new("gateway.networking.k8s.io", "v1", "ReferenceGrant", "referencegrants", true, "refgrant"),
+        new("gateway.networking.k8s.io", "v1", "TCPRoute", "tcproutes", true),
+        new("gateway.networking.k8s.io", "v1", "UDPRoute", "udproutes", true),
+        new("gateway.networking.k8s.io", "v1", "TLSRoute", "tlsroutes", true),
+    ];
+
+    private static readonly FrozenDictionary<(string ApiVersion, string Kind), ResourceType> ByKind =
+        All.ToFrozenDictionary(t => (t.ApiVersion, t.Kind));
+
+    /// <summary>The type of an <c>apiVersion</c> and <c>kind</c>.</summary>
+    /// <param name="apiVersion">The apiVersion, e.g. <c>apps/v1</c>.</param>
+    /// <param name="kind">The kind.</param>
+    /// <param name="type">The type when known.</param>
+    /// <returns><see langword="true"/> when FakeCluster serves the kind.</returns>
+    public static bool TryFind(string? apiVersion, string? kind, [NotNullWhen(true)] out ResourceType? type)
+    {
+        type = null;
+        return apiVersion is not null && kind is not null && ByKind.TryGetValue((apiVersion, kind), out type);
+    }
+
+    /// <inheritdoc />
+    public override string ToString() => $"{ApiVersion}/{Kind}";
+}

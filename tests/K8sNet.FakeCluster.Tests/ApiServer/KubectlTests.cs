@@ -1,0 +1,395 @@
+using System.Diagnostics;
+using k8s.Models;
+using K8sNet.Testing;
+using K8sNet.Testing.Store;
+
+namespace K8sNet.Testing.Tests.ApiServer;
+
+/// <summary>
+/// kubectl against the fake API server with its default settings (skipped, saying so, where kubectl is not on PATH;
+/// the same calls are made through KubernetesClient in <see cref="ApiServerTests"/>).
+/// </summary>
+public sealed class KubectlTests : IAsyncLifetime
+{
+    private readonly FakeCluster _cluster = new(o => o.PodShutdownTime = TimeSpan.FromSeconds(1)); // containers exit on SIGTERM within a second
+    private readonly string _kubeconfig = Path.Combine(Path.GetTempPath(), $"k8snet-{Guid.NewGuid():N}.kubeconfig");
+    private readonly string _cacheDir = Path.Combine(Path.GetTempPath(), $"k8snet-kubectl-cache-{Guid.NewGuid():N}");
+
+    public async Task InitializeAsync()
+    {
+        _cluster.Apply("""
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata: {name: web, namespace: default}
+            spec:
+              replicas: 2
+              selector: {matchLabels: {app: web}}
+              template:
+                metadata: {labels: {app: web}}
+                spec: {containers: [{name: app, image: "web:1"}]}
+            ---
+            apiVersion: v1
+            kind: Service
+            metadata: {name: web, namespace: default}
+            spec: {selector: {app: web}, ports: [{name: http, port: 80, targetPort: 8080}]}
+            """);
+        await _cluster.WaitForIdleAsync();
+        await _cluster.StartApiServerAsync();
+        _cluster.WriteKubeconfig(_kubeconfig);
+    }
+
+    public async Task DisposeAsync()
+    {
+        File.Delete(_kubeconfig);
+        if (Directory.Exists(_cacheDir))
+        {
+            Directory.Delete(_cacheDir, recursive: true);
+        }
+
+        Assert.Empty(_cluster.ApiServer!.UnhandledExceptions);
+        await _cluster.DisposeAsync();
+    }
+
+    [SkippableFact]
+    public async Task GetDescribeScale()
+    {
+        Skip.If(Which("kubectl") is null, "kubectl is not on PATH (https://kubernetes.io/docs/tasks/tools/); the same requests are made through KubernetesClient in ApiServerTests.");
+
+        var (code, pods) = await KubectlAsync("get", "pods");
+        Assert.Equal(0, code);
+        Assert.Equal(2, pods.Split('\n', StringSplitOptions.RemoveEmptyEntries).Count(l => l.StartsWith("web-", StringComparison.Ordinal)));
+        Assert.Matches(@"NAME\s+READY\s+STATUS\s+RESTARTS\s+AGE", pods); // the server's Table
+        Assert.Matches(@"web-\S+\s+1/1\s+Running\s+0\s+\d+s", pods);
+        var (_, services) = await KubectlAsync("get", "services", "-o", "wide");
+        Assert.Matches(@"web\s+ClusterIP\s+10\.96\.\S+\s+<none>\s+80/TCP\s+\S+\s+app=web", services);
+
+        var (_, describe) = await KubectlAsync("describe", "service", "web");
+        Assert.Contains("Selector:", describe, StringComparison.Ordinal);
+        Assert.Contains("app=web", describe, StringComparison.Ordinal);
+
+        var (scaleCode, scaled) = await KubectlAsync("scale", "deployment", "web", "--replicas=3");
+        Assert.Equal(0, scaleCode);
+        Assert.Contains("deployment.apps/web scaled", scaled, StringComparison.Ordinal);
+        Assert.Equal(3, _cluster.Get<V1Deployment>("web")!.Spec.Replicas);
+        await _cluster.WaitForIdleAsync();
+
+        var (_, replicas) = await KubectlAsync("get", "deployment", "web", "-o", "jsonpath={.spec.replicas}");
+        Assert.Equal("3", replicas.Trim());
+        var (missingCode, missing) = await KubectlAsync("get", "pod", "nope");
+        Assert.NotEqual(0, missingCode);
+        Assert.Contains("NotFound", missing, StringComparison.Ordinal);
+    }
+
+    [SkippableFact]
+    public async Task Apply_CreatesThenPatches_WithTheDefaultValidation()
+    {
+        Skip.If(Which("kubectl") is null, "kubectl is not on PATH (https://kubernetes.io/docs/tasks/tools/); strategic merge patch is tested through KubernetesClient in StrategicMergePatchTests.");
+        var file = Path.Combine(Path.GetTempPath(), $"k8snet-{Guid.NewGuid():N}.yaml");
+        try
+        {
+            // The default --validate=strict: kubectl reads /openapi/v3, sees the fieldValidation parameter and leaves
+            // validation to the server (fieldValidation=Strict).
+            await File.WriteAllTextAsync(file, "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings, namespace: default}\ndata: {a: \"1\"}\n");
+            var (created, createdText) = await KubectlAsync("apply", "-f", file);
+            Assert.True(created == 0, createdText);
+            Assert.Contains("configmap/settings created", createdText, StringComparison.Ordinal);
+
+            await File.WriteAllTextAsync(file, "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings, namespace: default}\ndata: {b: \"2\"}\n");
+            var (configured, configuredText) = await KubectlAsync("apply", "-f", file);
+            Assert.True(configured == 0, configuredText);
+            Assert.Contains("configmap/settings configured", configuredText, StringComparison.Ordinal);
+            var data = _cluster.Get<V1ConfigMap>("settings")!.Data;
+            Assert.Equal(["b"], data.Keys); // the three-way patch removed what the last applied configuration had
+            Assert.Contains("kubectl.kubernetes.io/last-applied-configuration", _cluster.Get<V1ConfigMap>("settings")!.Annotations().Keys);
+
+            var (unchangedCode, unchangedText) = await KubectlAsync("apply", "-f", file);
+            Assert.True(unchangedCode == 0, unchangedText);
+            Assert.Contains("configmap/settings unchanged", unchangedText, StringComparison.Ordinal);
+
+            await File.WriteAllTextAsync(file, "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings, namespace: default}\ndta: {b: \"2\"}\n");
+            var (strictCode, strictText) = await KubectlAsync("apply", "-f", file);
+            Assert.NotEqual(0, strictCode);
+            Assert.Contains("unknown field \"dta\"", strictText, StringComparison.Ordinal); // the server's strict validation
+
+            var (imageCode, imageText) = await KubectlAsync("set", "image", "deployment/web", "app=web:2");
+            Assert.True(imageCode == 0, imageText);
+            Assert.Equal("web:2", _cluster.Get<V1Deployment>("web")!.Spec.Template.Spec.Containers.Single().Image);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [SkippableFact]
+    public async Task Apply_MultiDocumentFile_CreatesConfiguresAndPrunesAField()
+    {
+        Skip.If(Which("kubectl") is null, "kubectl is not on PATH (https://kubernetes.io/docs/tasks/tools/); FakeCluster.Apply reads multi-document YAML in FakeClusterTests.");
+        var file = Path.Combine(Path.GetTempPath(), $"k8snet-{Guid.NewGuid():N}.yaml");
+        const string Manifest = """
+            apiVersion: v1
+            kind: ConfigMap
+            metadata: {name: app-config, namespace: default}
+            data: {mode: blue, level: "3"}
+            ---
+            apiVersion: v1
+            kind: Service
+            metadata: {name: api, namespace: default, labels: {tier: back}}
+            spec:
+              selector: {app: api}
+              ports: [{name: http, port: 80, targetPort: 8080}]
+            """;
+        try
+        {
+            await File.WriteAllTextAsync(file, Manifest);
+            var (created, createdText) = await KubectlAsync("apply", "-f", file);
+            Assert.True(created == 0, createdText);
+            Assert.Contains("configmap/app-config created", createdText, StringComparison.Ordinal);
+            Assert.Contains("service/api created", createdText, StringComparison.Ordinal);
+
+            await File.WriteAllTextAsync(file, Manifest.Replace("mode: blue, level: \"3\"", "mode: green", StringComparison.Ordinal).Replace("labels: {tier: back}", "labels: {}", StringComparison.Ordinal));
+            var (configured, configuredText) = await KubectlAsync("apply", "-f", file);
+            Assert.True(configured == 0, configuredText);
+            Assert.Contains("configmap/app-config configured", configuredText, StringComparison.Ordinal);
+            Assert.Contains("service/api configured", configuredText, StringComparison.Ordinal);
+
+            Assert.Equal(new Dictionary<string, string> { ["mode"] = "green" }, _cluster.Get<V1ConfigMap>("app-config")!.Data); // level pruned
+            Assert.False(_cluster.Get<V1Service>("api")!.Labels()?.ContainsKey("tier") ?? false); // label pruned
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [SkippableFact]
+    public async Task OutputFormats_AndEveryPatchType()
+    {
+        Skip.If(Which("kubectl") is null, "kubectl is not on PATH (https://kubernetes.io/docs/tasks/tools/); JSON, merge and strategic merge patches are tested through KubernetesClient in ApiServerTests and StrategicMergePatchTests.");
+
+        var (yamlCode, yaml) = await KubectlAsync("get", "service", "web", "-o", "yaml");
+        Assert.True(yamlCode == 0, yaml);
+        Assert.Contains("kind: Service", yaml, StringComparison.Ordinal);
+        Assert.Matches(@"clusterIP: 10\.96\.", yaml);
+        var (jsonCode, json) = await KubectlAsync("get", "deployments", "-o", "json");
+        Assert.True(jsonCode == 0, json);
+        var list = System.Text.Json.JsonDocument.Parse(json).RootElement;
+        Assert.Equal("List", list.GetProperty("kind").GetString());
+        Assert.Equal("web", list.GetProperty("items")[0].GetProperty("metadata").GetProperty("name").GetString());
+
+        var (mergeCode, merge) = await KubectlAsync("patch", "service", "web", "--type", "merge", "-p", "{\"metadata\":{\"labels\":{\"tier\":\"front\"}}}");
+        Assert.True(mergeCode == 0, merge);
+        Assert.Contains("service/web patched", merge, StringComparison.Ordinal);
+        var (jsonPatchCode, jsonPatch) = await KubectlAsync("patch", "deployment", "web", "--type", "json", "-p", "[{\"op\":\"replace\",\"path\":\"/spec/replicas\",\"value\":4}]");
+        Assert.True(jsonPatchCode == 0, jsonPatch);
+        var (strategicCode, strategic) = await KubectlAsync("patch", "deployment", "web", "-p", "{\"spec\":{\"template\":{\"spec\":{\"containers\":[{\"name\":\"app\",\"env\":[{\"name\":\"MODE\",\"value\":\"on\"}]}]}}}}");
+        Assert.True(strategicCode == 0, strategic);
+
+        Assert.Equal("front", _cluster.Get<V1Service>("web")!.Labels()["tier"]);
+        var deployment = _cluster.Get<V1Deployment>("web")!;
+        Assert.Equal(4, deployment.Spec.Replicas);
+        var container = Assert.Single(deployment.Spec.Template.Spec.Containers); // merged by name, not replaced
+        Assert.Equal("web:1", container.Image);
+        Assert.Equal(("MODE", "on"), (container.Env.Single().Name, container.Env.Single().Value));
+        var (badCode, bad) = await KubectlAsync("patch", "deployment", "web", "--type", "json", "-p", "[{\"op\":\"test\",\"path\":\"/spec/replicas\",\"value\":9}]");
+        Assert.NotEqual(0, badCode);
+        Assert.False(string.IsNullOrWhiteSpace(bad));
+    }
+
+    [SkippableFact]
+    public async Task RolloutStatus_Wait_Selectors_AllNamespaces_Names_ForceDelete()
+    {
+        Skip.If(Which("kubectl") is null, "kubectl is not on PATH (https://kubernetes.io/docs/tasks/tools/); the same list/watch requests are made through KubernetesClient in WatchAndFaultTests.");
+
+        var (rolloutCode, rollout) = await KubectlAsync("rollout", "status", "deployment/web", "--timeout=30s");
+        Assert.True(rolloutCode == 0, rollout);
+        Assert.Contains("deployment \"web\" successfully rolled out", rollout, StringComparison.Ordinal);
+
+        var (_, names) = await KubectlAsync("get", "pods", "-l", "app in (web,other)", "-o", "name");
+        var pods = names.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(2, pods.Length);
+        Assert.All(pods, p => Assert.StartsWith("pod/web-", p, StringComparison.Ordinal));
+
+        var (waitCode, waited) = await KubectlAsync("wait", "--for=condition=Ready", pods[0], "--timeout=30s");
+        Assert.True(waitCode == 0, waited);
+        Assert.Contains("condition met", waited, StringComparison.Ordinal);
+
+        var (_, all) = await KubectlAsync("get", "pods", "-A", "--field-selector", "status.phase=Running");
+        Assert.Matches(@"NAMESPACE\s+NAME\s+READY", all);
+        Assert.Equal(2, all.Split('\n').Count(l => l.StartsWith("default", StringComparison.Ordinal)));
+
+        // A graceful delete: kubectl waits (list + watch by name) until the kubelet has removed the pod.
+        var (deleteCode, deleted) = await KubectlAsync("delete", pods[0], "--timeout=30s");
+        Assert.True(deleteCode == 0, deleted);
+        Assert.Contains($"pod \"{pods[0]["pod/".Length..]}\" deleted", deleted, StringComparison.Ordinal);
+        Assert.Null(_cluster.Get<V1Pod>(pods[0]["pod/".Length..]));
+
+        var (forceCode, forced) = await KubectlAsync("delete", pods[1], "--grace-period=0", "--force");
+        Assert.True(forceCode == 0, forced);
+        Assert.Null(_cluster.Get<V1Pod>(pods[1]["pod/".Length..]));
+    }
+
+    [SkippableFact]
+    public async Task ApplyServerSide_CreatesConfigures_ConflictsWithClientSideApply_UntilForced()
+    {
+        Skip.If(Which("kubectl") is null, "kubectl is not on PATH (https://kubernetes.io/docs/tasks/tools/); server-side apply is tested over HTTP and KubernetesClient in ServerSideApplyTests.");
+        var file = Path.Combine(Path.GetTempPath(), $"k8snet-ssa-{Guid.NewGuid():N}.yaml");
+        const string Manifest = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: api, namespace: default}\nspec:\n  replicas: 1\n  selector: {matchLabels: {app: api}}\n  template:\n    metadata: {labels: {app: api}}\n    spec: {containers: [{name: app, image: \"api:1\"}]}\n";
+        try
+        {
+            await File.WriteAllTextAsync(file, Manifest);
+            var (createdCode, created) = await KubectlAsync("apply", "--server-side", "-f", file);
+            Assert.True(createdCode == 0, created);
+            Assert.Contains("deployment.apps/api serverside-applied", created, StringComparison.Ordinal);
+
+            await File.WriteAllTextAsync(file, Manifest.Replace("api:1", "api:2", StringComparison.Ordinal));
+            var (configuredCode, configured) = await KubectlAsync("apply", "--server-side", "-f", file);
+            Assert.True(configuredCode == 0, configured);
+            Assert.Equal("api:2", _cluster.Get<V1Deployment>("api")!.Spec.Template.Spec.Containers[0].Image);
+
+            // A Deployment made by client-side apply: kubectl-client-side-apply owns its fields (operation Update).
+            var web = Path.Combine(Path.GetTempPath(), $"k8snet-ssa-{Guid.NewGuid():N}.yaml");
+            const string Web = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web2, namespace: default}\nspec:\n  replicas: 2\n  selector: {matchLabels: {app: web2}}\n  template:\n    metadata: {labels: {app: web2}}\n    spec: {containers: [{name: app, image: \"web:1\"}]}\n";
+            try
+            {
+                await File.WriteAllTextAsync(web, Web);
+                var (clientSideCode, clientSide) = await KubectlAsync("apply", "-f", web);
+                Assert.True(clientSideCode == 0, clientSide);
+
+                await File.WriteAllTextAsync(web, Web.Replace("replicas: 2", "replicas: 4", StringComparison.Ordinal));
+                var (conflictCode, conflict) = await KubectlAsync("apply", "--server-side", "-f", web);
+                Assert.NotEqual(0, conflictCode);
+                Assert.Contains("Apply failed with 1 conflict: conflict with \"kubectl-client-side-apply\" using apps/v1: .spec.replicas", conflict, StringComparison.Ordinal);
+                Assert.Equal(2, _cluster.Get<V1Deployment>("web2")!.Spec.Replicas);
+
+                var (forcedCode, forced) = await KubectlAsync("apply", "--server-side", "--force-conflicts", "-f", web);
+                Assert.True(forcedCode == 0, forced);
+                Assert.Equal(4, _cluster.Get<V1Deployment>("web2")!.Spec.Replicas);
+
+                var (_, yaml) = await KubectlAsync("get", "deployment", "web2", "-o", "yaml", "--show-managed-fields");
+                Assert.Contains("manager: kubectl", yaml, StringComparison.Ordinal);
+                Assert.Contains("operation: Apply", yaml, StringComparison.Ordinal);
+            }
+            finally
+            {
+                File.Delete(web);
+            }
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [SkippableFact]
+    public async Task Explain_ReadsTheSchemasFromOpenApiV3()
+    {
+        Skip.If(Which("kubectl") is null, "kubectl is not on PATH (https://kubernetes.io/docs/tasks/tools/); the schemas are read over HTTP in ApiServerTests.");
+
+        var (code, replicas) = await KubectlAsync("explain", "deployment.spec.replicas");
+        Assert.True(code == 0, replicas);
+        Assert.Contains("KIND:", replicas, StringComparison.Ordinal);
+        Assert.Contains("Deployment", replicas, StringComparison.Ordinal);
+        Assert.Contains("replicas", replicas, StringComparison.Ordinal);
+        Assert.Contains("<integer>", replicas, StringComparison.Ordinal);
+
+        var (containersCode, containers) = await KubectlAsync("explain", "pods.spec.containers");
+        Assert.True(containersCode == 0, containers);
+        Assert.Contains("image", containers, StringComparison.Ordinal);
+        Assert.Contains("<string>", containers, StringComparison.Ordinal);
+
+        var (missingCode, missing) = await KubectlAsync("explain", "deployment.spec.nosuchfield");
+        Assert.NotEqual(0, missingCode);
+        Assert.Contains("nosuchfield", missing, StringComparison.Ordinal);
+    }
+
+    [SkippableFact]
+    public async Task RolloutStatus_FollowsARollingUpdate_AndTheSlicesFollowThePods()
+    {
+        Skip.If(Which("kubectl") is null, "kubectl is not on PATH (https://kubernetes.io/docs/tasks/tools/); rolling updates and slices are tested through KubernetesClient in ApiServerTests and the controller tests.");
+        var before = _cluster.List<V1Pod>("default", "app=web").Select(p => p.Status.PodIP).ToHashSet();
+
+        var (imageCode, image) = await KubectlAsync("set", "image", "deployment/web", "app=web:2");
+        Assert.True(imageCode == 0, image);
+        var (rolloutCode, rollout) = await KubectlAsync("rollout", "status", "deployment/web", "--timeout=60s");
+
+        Assert.True(rolloutCode == 0, rollout);
+        Assert.Contains("deployment \"web\" successfully rolled out", rollout, StringComparison.Ordinal);
+        var pods = _cluster.List<V1Pod>("default", "app=web").Where(p => p.Metadata.DeletionTimestamp is null).ToList();
+        Assert.Equal(2, pods.Count);
+        Assert.All(pods, p => Assert.Equal("web:2", p.Spec.Containers[0].Image));
+
+        // The old pods terminate (a second: PodShutdownTime) and leave the slice; kubectl prints at most three addresses.
+        for (var waited = 0; _cluster.List<V1Pod>("default", "app=web").Count > 2 && waited < 100; waited++)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(100), TimeProvider.System);
+        }
+
+        await _cluster.WaitForIdleAsync();
+        var (slicesCode, slices) = await KubectlAsync("get", "endpointslices", "-l", "kubernetes.io/service-name=web");
+        Assert.True(slicesCode == 0, slices);
+        Assert.Matches(@"NAME\s+ADDRESSTYPE\s+PORTS\s+ENDPOINTS\s+AGE", slices);
+        Assert.Matches(@"web-\w+\s+IPv4\s+8080\s+", slices);
+        var printed = System.Text.RegularExpressions.Regex.Matches(slices, @"\b\d+\.\d+\.\d+\.\d+\b").Select(m => m.Value).ToHashSet();
+        Assert.Equal(pods.Select(p => p.Status.PodIP).ToHashSet(), printed); // the new pods' addresses, the old ones gone
+        Assert.Empty(before.Intersect(printed));
+    }
+
+    [SkippableFact]
+    public async Task GetWatch_PrintsLaterChangesAsTableRows()
+    {
+        Skip.If(Which("kubectl") is null, "kubectl is not on PATH (https://kubernetes.io/docs/tasks/tools/); watches are tested through KubernetesClient in WatchAndFaultTests.");
+        var start = new ProcessStartInfo("kubectl") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in new[] { "--kubeconfig", _kubeconfig, "--cache-dir", _cacheDir, "get", "pods", "-w", "--request-timeout=20s" })
+        {
+            start.ArgumentList.Add(a);
+        }
+
+        using var process = Process.Start(start)!;
+        try
+        {
+            var header = await process.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(30));
+            Assert.Matches(@"NAME\s+READY\s+STATUS", header!);
+            Assert.NotNull(await process.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(10))); // the two pods
+            Assert.NotNull(await process.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(10)));
+
+            _cluster.Create(Cluster.FakeClusterTests.Pod("late"));
+            string? line;
+            do
+            {
+                line = await process.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(20));
+            }
+            while (line is not null && !(line.StartsWith("late ", StringComparison.Ordinal) && line.Contains("Running", StringComparison.Ordinal)));
+
+            Assert.NotNull(line); // the new pod's row, as a Table row, up to Running
+        }
+        finally
+        {
+            process.Kill(entireProcessTree: true);
+        }
+    }
+
+    internal static string? Which(string program) =>
+        (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(Path.PathSeparator).Select(d => Path.Combine(d, program)).FirstOrDefault(File.Exists);
+
+    private Task<(int Code, string Output)> KubectlAsync(params string[] args) => RunKubectlAsync(_kubeconfig, _cacheDir, args);
+
+    internal static async Task<(int Code, string Output)> RunKubectlAsync(string kubeconfig, string cacheDir, params string[] args)
+    {
+        var start = new ProcessStartInfo("kubectl") { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add("--kubeconfig");
+        start.ArgumentList.Add(kubeconfig);
+        start.ArgumentList.Add("--cache-dir"); // discovery cached per test, not in ~/.kube
+        start.ArgumentList.Add(cacheDir);
+        foreach (var a in args)
+        {
+            start.ArgumentList.Add(a);
+        }
+
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
+        return (process.ExitCode, await stdout + await stderr);
+    }
+}
