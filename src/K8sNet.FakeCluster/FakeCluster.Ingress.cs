@@ -41,7 +41,7 @@ public sealed partial class FakeCluster
             {
                 Create(new V1IngressClass
                 {
-                    Metadata = new V1ObjectMeta { Name = IngressClassName, Annotations = new Dictionary<string, string> { ["ingressclass.kubernetes.io/is-default-class"] = "true" } },
+                    Metadata = new V1ObjectMeta { Name = IngressClassName, Annotations = new Dictionary<string, string> { [WellKnownAnnotations.IsDefaultIngressClass] = "true" } },
                     Spec = new V1IngressClassSpec { Controller = "k8s.io/ingress-nginx" },
                 });
             }
@@ -203,11 +203,11 @@ public sealed partial class FakeCluster
 
         var address = controller["status"]?["loadBalancer"]?["ingress"]?[0]?["ip"]?.DeepClone();
         var defaultClass = Store.PeekOne(ResourceType.IngressClass, null, IngressClassName) is { } cls
-            && Json.Str(cls["metadata"]?["annotations"]?["ingressclass.kubernetes.io/is-default-class"]) == "true";
+            && Json.Str(cls["metadata"]?["annotations"]?[WellKnownAnnotations.IsDefaultIngressClass]) == "true";
         var ingresses = e.Resource == ResourceType.Ingress ? [e.Object] : Store.Peek(ResourceType.Ingress, null);
         foreach (var ingress in ingresses)
         {
-            var className = Json.Str(ingress["spec"]?["ingressClassName"]) ?? Json.Str(ingress["metadata"]?["annotations"]?["kubernetes.io/ingress.class"]);
+            var className = Json.Str(ingress["spec"]?["ingressClassName"]) ?? Json.Str(ingress["metadata"]?["annotations"]?[WellKnownAnnotations.IngressClass]);
             var served = className == IngressClassName || (className is null && defaultClass);
             JsonNode? wanted = served && address is not null ? new JsonArray(new JsonObject { ["ip"] = address.DeepClone() }) : null;
             if (JsonNode.DeepEquals(ingress["status"]?["loadBalancer"]?["ingress"], wanted))

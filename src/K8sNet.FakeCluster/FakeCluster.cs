@@ -367,13 +367,13 @@ public sealed partial class FakeCluster : IAsyncDisposable
         var address = _loopback?.NodeAddress(index) ?? $"172.18.0.{index + 2}";
         var labels = new JsonObject
         {
-            ["kubernetes.io/hostname"] = name,
-            ["kubernetes.io/os"] = "linux",
-            ["topology.kubernetes.io/region"] = Options.Region,
+            [WellKnownLabels.Hostname] = name,
+            [WellKnownLabels.OperatingSystem] = "linux",
+            [WellKnownLabels.Region] = Options.Region,
         };
         if (zone is not null)
         {
-            labels["topology.kubernetes.io/zone"] = zone;
+            labels[WellKnownLabels.Zone] = zone;
         }
 
         var node = new JsonObject

@@ -415,8 +415,8 @@ public sealed partial class GatewayRouter
             {
                 "All" => true,
                 "Selector" => Selects(namespaces!.Selector!, _namespaceLabels.TryGetValue(routeNamespace, out var labels)
-                    ? labels.Append(new("kubernetes.io/metadata.name", routeNamespace)).DistinctBy(l => l.Key).ToDictionary()
-                    : new Dictionary<string, string> { ["kubernetes.io/metadata.name"] = routeNamespace }),
+                    ? labels.Append(new(WellKnownLabels.NamespaceName, routeNamespace)).DistinctBy(l => l.Key).ToDictionary()
+                    : new Dictionary<string, string> { [WellKnownLabels.NamespaceName] = routeNamespace }),
                 _ => routeNamespace == Ns(listener.Gateway.Metadata),
             };
         }

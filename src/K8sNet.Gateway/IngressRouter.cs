@@ -58,7 +58,7 @@ public sealed class IngressRouter
         ArgumentNullException.ThrowIfNull(ingresses);
         options ??= new IngressRouterOptions();
         var isDefault = options.IsDefaultClass || (options.ClassName is { } own && (classes ?? []).Any(c => c.Metadata?.Name == own
-            && c.Metadata.Annotations?.TryGetValue("ingressclass.kubernetes.io/is-default-class", out var flag) == true && flag == "true"));
+            && c.Metadata.Annotations?.TryGetValue(WellKnownAnnotations.IsDefaultIngressClass, out var flag) == true && flag == "true"));
         var ignored = new List<string>();
         var served = new List<V1Ingress>();
         foreach (var ingress in ingresses)
@@ -66,7 +66,7 @@ public sealed class IngressRouter
             ArgumentNullException.ThrowIfNull(ingress);
             Validate(ingress);
             var className = ingress.Spec.IngressClassName
-                ?? (ingress.Metadata.Annotations?.TryGetValue("kubernetes.io/ingress.class", out var annotated) == true ? annotated : null);
+                ?? (ingress.Metadata.Annotations?.TryGetValue(WellKnownAnnotations.IngressClass, out var annotated) == true ? annotated : null);
             if (options.ClassName is null || className == options.ClassName || (className is null && isDefault))
             {
                 served.Add(ingress);

@@ -196,7 +196,7 @@ public sealed class KubernetesEndpointSource : IEndpointSource, IAsyncDisposable
 
     private Informer<V1EndpointSlice> StartSlices(InformerKey key)
     {
-        var selector = key.Name is null ? null : $"{KubernetesModel.ServiceNameLabel}={key.Name}";
+        var selector = key.Name is null ? null : $"{WellKnownLabels.ServiceName}={key.Name}";
         return Start(
             key,
             async (next, limit, ct) =>
@@ -432,7 +432,7 @@ public sealed class KubernetesEndpointSource : IEndpointSource, IAsyncDisposable
         }
 
         private static string? Owner(V1EndpointSlice slice) =>
-            slice.Metadata?.Labels?.TryGetValue(KubernetesModel.ServiceNameLabel, out var owner) == true && !string.IsNullOrEmpty(owner) ? owner : null;
+            slice.Metadata?.Labels?.TryGetValue(WellKnownLabels.ServiceName, out var owner) == true && !string.IsNullOrEmpty(owner) ? owner : null;
     }
 
     private sealed class ServiceHandler(KubernetesEndpointSource source, InformerKey key) : IInformerHandler<V1Service>

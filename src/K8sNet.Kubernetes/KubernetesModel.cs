@@ -10,12 +10,6 @@ namespace K8sNet.Kubernetes;
 /// </summary>
 public static class KubernetesModel
 {
-    /// <summary>The label that ties an EndpointSlice to its Service.</summary>
-    public const string ServiceNameLabel = "kubernetes.io/service-name";
-
-    /// <summary>The annotation the EndpointSlice controller sets to when the change behind a slice happened.</summary>
-    public const string TriggerTimeAnnotation = "endpoints.kubernetes.io/last-change-trigger-time";
-
     /// <summary>The routing view of a Service.</summary>
     /// <param name="service">The Service.</param>
     /// <returns>Its spec (and load-balancer status).</returns>
@@ -98,7 +92,7 @@ public static class KubernetesModel
     /// <param name="slice">The slice.</param>
     /// <returns>The time, or <see langword="null"/> when absent or unreadable.</returns>
     public static DateTimeOffset? TriggerTime(V1EndpointSlice slice) =>
-        slice?.Metadata?.Annotations?.TryGetValue(TriggerTimeAnnotation, out var value) == true
+        slice?.Metadata?.Annotations?.TryGetValue(WellKnownAnnotations.LastChangeTriggerTime, out var value) == true
         && DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at)
             ? at
             : null;

@@ -46,7 +46,7 @@ internal sealed class Admission
         }
         else if (type == ResourceType.Namespace)
         {
-            Json.Obj(meta, "labels")["kubernetes.io/metadata.name"] = Json.Str(meta["name"]);
+            Json.Obj(meta, "labels")[WellKnownLabels.NamespaceName] = Json.Str(meta["name"]);
             Json.Obj(obj, "status")["phase"] = "Active";
         }
         else if (type == ResourceType.EndpointSlice)

@@ -15,7 +15,6 @@ namespace K8sNet.Testing.Controllers;
 internal sealed class DeploymentController(FakeCluster cluster)
 {
     private const string HashLabel = "pod-template-hash";
-    private const string RevisionAnnotation = "deployment.kubernetes.io/revision";
 
     public void Handle(StoreEvent e)
     {
@@ -89,7 +88,7 @@ internal sealed class DeploymentController(FakeCluster cluster)
         {
             // Rolling back to an earlier template: its ReplicaSet becomes the newest revision again.
             current["metadata"]!["annotations"] ??= new JsonObject();
-            current["metadata"]!["annotations"]![RevisionAnnotation] = (maxRevision + 1).ToString(CultureInfo.InvariantCulture);
+            current["metadata"]!["annotations"]![WellKnownAnnotations.DeploymentRevision] = (maxRevision + 1).ToString(CultureInfo.InvariantCulture);
             current = TryUpdate(current) ?? current;
         }
 
@@ -199,7 +198,7 @@ internal sealed class DeploymentController(FakeCluster cluster)
     }
 
     private static long Revision(JsonObject rs) =>
-        long.TryParse(Json.Str(rs["metadata"]?["annotations"]?[RevisionAnnotation]), out var r) ? r : 0;
+        long.TryParse(Json.Str(rs["metadata"]?["annotations"]?[WellKnownAnnotations.DeploymentRevision]), out var r) ? r : 0;
 
     private JsonObject? TryUpdate(JsonObject rs)
     {
@@ -246,7 +245,7 @@ internal sealed class DeploymentController(FakeCluster cluster)
                 ["name"] = $"{Json.Name(deployment)}-{hash}",
                 ["namespace"] = Json.Namespace(deployment),
                 ["labels"] = labels,
-                ["annotations"] = new JsonObject { [RevisionAnnotation] = revision.ToString(CultureInfo.InvariantCulture) },
+                ["annotations"] = new JsonObject { [WellKnownAnnotations.DeploymentRevision] = revision.ToString(CultureInfo.InvariantCulture) },
                 ["ownerReferences"] = new JsonArray(Owners.ControllerRef(deployment, ResourceType.Deployment)),
             },
             ["spec"] = new JsonObject { ["replicas"] = replicas, ["selector"] = selector, ["template"] = podTemplate },

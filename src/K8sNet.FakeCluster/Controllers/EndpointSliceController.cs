@@ -77,8 +77,8 @@ internal sealed class EndpointSliceController(FakeCluster cluster, EndpointSlice
             MarkDirty(Json.Namespace(e.Object), Json.Name(e.Object)); // upstream onEndpointsDelete: put it back
         }
         else if (e.Resource == ResourceType.EndpointSlice
-            && Json.Str(e.Object["metadata"]?["labels"]?[EndpointSliceReconciler.ManagedByLabel]) == EndpointSliceReconciler.ControllerName
-            && Json.Str(e.Object["metadata"]?["labels"]?[EndpointSliceReconciler.ServiceNameLabel]) is { } owner
+            && Json.Str(e.Object["metadata"]?["labels"]?[WellKnownLabels.EndpointSliceManagedBy]) == EndpointSliceReconciler.ControllerName
+            && Json.Str(e.Object["metadata"]?["labels"]?[WellKnownLabels.ServiceName]) is { } owner
             && !IsOwnWrite(e))
         {
             MarkDirty(Json.Namespace(e.Object), owner);
@@ -138,7 +138,7 @@ internal sealed class EndpointSliceController(FakeCluster cluster, EndpointSlice
 
     private void Sync(string ns, string name)
     {
-        var managed = LabelSelector.Parse($"{EndpointSliceReconciler.ServiceNameLabel}={name},{EndpointSliceReconciler.ManagedByLabel}={EndpointSliceReconciler.ControllerName}");
+        var managed = LabelSelector.Parse($"{WellKnownLabels.ServiceName}={name},{WellKnownLabels.EndpointSliceManagedBy}={EndpointSliceReconciler.ControllerName}");
         var slices = cluster.Store.Peek(ResourceType.EndpointSlice, ns, managed);
         var service = cluster.Store.PeekOne(ResourceType.Service, ns, name);
         if (service is null)

@@ -22,18 +22,6 @@ public sealed class EndpointSliceReconciler
     /// <summary>The controller's name, the value of the <c>endpointslice.kubernetes.io/managed-by</c> label.</summary>
     public const string ControllerName = "endpointslice-controller.k8s.io";
 
-    /// <summary>The label joining a slice to its Service.</summary>
-    public const string ServiceNameLabel = "kubernetes.io/service-name";
-
-    /// <summary>The label naming a slice's manager.</summary>
-    public const string ManagedByLabel = "endpointslice.kubernetes.io/managed-by";
-
-    /// <summary>The label marking slices of headless Services.</summary>
-    public const string HeadlessLabel = "service.kubernetes.io/headless";
-
-    /// <summary>The annotation holding the last change's trigger time.</summary>
-    public const string TriggerTimeAnnotation = "endpoints.kubernetes.io/last-change-trigger-time";
-
     private readonly int _maxEndpointsPerSlice;
     private readonly bool _preferSameTrafficDistribution;
 
@@ -222,7 +210,7 @@ public sealed class EndpointSliceReconciler
             endpoint["nodeName"] = nodeName;
         }
 
-        if (Json.Str(node?["metadata"]?["labels"]?["topology.kubernetes.io/zone"]) is { Length: > 0 } zone)
+        if (Json.Str(node?["metadata"]?["labels"]?[WellKnownLabels.Zone]) is { Length: > 0 } zone)
         {
             endpoint["zone"] = zone;
         }
@@ -417,11 +405,11 @@ public sealed class EndpointSliceReconciler
             var annotations = Json.Obj(ObjectStore.Metadata(slice), "annotations");
             if (triggerTime is { } t)
             {
-                annotations[TriggerTimeAnnotation] = t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'", System.Globalization.CultureInfo.InvariantCulture);
+                annotations[WellKnownAnnotations.LastChangeTriggerTime] = t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'", System.Globalization.CultureInfo.InvariantCulture);
             }
             else
             {
-                annotations.Remove(TriggerTimeAnnotation);
+                annotations.Remove(WellKnownAnnotations.LastChangeTriggerTime);
             }
         }
 
@@ -636,7 +624,7 @@ public sealed class EndpointSliceReconciler
         _ = existing;
         var distribution = Json.Str(service["spec"]?["trafficDistribution"]);
         var annotations = service["metadata"]?["annotations"] as JsonObject;
-        var topologyMode = annotations?["service.kubernetes.io/topology-aware-hints"] is { } deprecated ? Json.Str(deprecated) : Json.Str(annotations?["service.kubernetes.io/topology-mode"]);
+        var topologyMode = annotations?[WellKnownAnnotations.TopologyAwareHints] is { } deprecated ? Json.Str(deprecated) : Json.Str(annotations?[WellKnownAnnotations.TopologyMode]);
         var auto = topologyMode is "Auto" or "auto";
         var preferClose = auto || distribution == "PreferClose" || (_preferSameTrafficDistribution && distribution is "PreferSameZone" or "PreferSameNode");
         var nodeHints = !auto && _preferSameTrafficDistribution && distribution == "PreferSameNode";
@@ -769,7 +757,7 @@ public sealed class EndpointSliceReconciler
     /// <summary>The labels a slice should carry and whether its non-reserved labels differ from the Service's.</summary>
     private static (JsonObject Labels, bool Changed) SliceLabels(JsonObject slice, JsonObject service)
     {
-        static bool Reserved(string key) => key is ServiceNameLabel or ManagedByLabel or HeadlessLabel;
+        static bool Reserved(string key) => key is WellKnownLabels.ServiceName or WellKnownLabels.EndpointSliceManagedBy or WellKnownLabels.Headless;
         var sliceLabels = Json.StringMap(slice["metadata"]?["labels"]).Where(kv => !Reserved(kv.Key)).ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal);
         var serviceLabels = Json.StringMap(service["metadata"]?["labels"]).Where(kv => !Reserved(kv.Key)).ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal);
         var changed = sliceLabels.Count != serviceLabels.Count || sliceLabels.Any(kv => !serviceLabels.TryGetValue(kv.Key, out var v) || v != kv.Value);
@@ -782,11 +770,11 @@ public sealed class EndpointSliceReconciler
         var clusterIP = Json.Str(service["spec"]?["clusterIP"]);
         if (clusterIP is null or "" or "None")
         {
-            result[HeadlessLabel] = string.Empty;
+            result[WellKnownLabels.Headless] = string.Empty;
         }
 
-        result[ServiceNameLabel] = Json.Name(service);
-        result[ManagedByLabel] = ControllerName;
+        result[WellKnownLabels.ServiceName] = Json.Name(service);
+        result[WellKnownLabels.EndpointSliceManagedBy] = ControllerName;
         return (result, changed);
     }
 
@@ -798,7 +786,7 @@ public sealed class EndpointSliceReconciler
     {
         static string Normalize(JsonObject s) =>
             $"{Json.Str(s["addressType"])}|{((s["ports"] as JsonArray)?.Count ?? 0)}|{((s["endpoints"] as JsonArray)?.Count ?? 0)}|{Json.Namespace(s)}|"
-            + string.Join(",", Json.StringMap(s["metadata"]?["labels"]).Where(kv => kv.Value.Length > 0 || kv.Key == HeadlessLabel).OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => kv.Key + "=" + kv.Value));
+            + string.Join(",", Json.StringMap(s["metadata"]?["labels"]).Where(kv => kv.Value.Length > 0 || kv.Key == WellKnownLabels.Headless).OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => kv.Key + "=" + kv.Value));
         return (existing["endpoints"] as JsonArray ?? []).Count == 0 && (existing["ports"] as JsonArray ?? []).Count == 0 && Normalize(existing) == Normalize(placeholder);
     }
 

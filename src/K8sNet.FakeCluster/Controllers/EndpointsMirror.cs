@@ -26,8 +26,6 @@ internal static class EndpointsMirror
 
     // Keyed by the stored pod object: an update stores a new object, so an entry is never stale and goes with its pod.
     private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<JsonObject, PodFacts> Facts = new();
-    public const string OverCapacityAnnotation = "endpoints.kubernetes.io/over-capacity";
-    public const string HeadlessLabel = "service.kubernetes.io/headless";
 
     /// <summary>Whether this Service gets an Endpoints object from the controller (a selector, and not ExternalName).</summary>
     public static bool IsManaged(JsonObject service) =>
@@ -41,17 +39,17 @@ internal static class EndpointsMirror
         var clusterIp = Json.Str(service["spec"]?["clusterIP"]);
         if (string.IsNullOrEmpty(clusterIp) || clusterIp == "None")
         {
-            labels[HeadlessLabel] = string.Empty;
+            labels[WellKnownLabels.Headless] = string.Empty;
         }
 
         var annotations = current?["metadata"]?["annotations"] is JsonObject a ? (JsonObject)a.DeepClone() : [];
         if (truncated)
         {
-            annotations[OverCapacityAnnotation] = "truncated";
+            annotations[WellKnownAnnotations.EndpointsOverCapacity] = "truncated";
         }
         else
         {
-            annotations.Remove(OverCapacityAnnotation);
+            annotations.Remove(WellKnownAnnotations.EndpointsOverCapacity);
         }
 
         if (current is not null

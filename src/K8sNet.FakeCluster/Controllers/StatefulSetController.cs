@@ -16,8 +16,6 @@ namespace K8sNet.Testing.Controllers;
 /// </summary>
 internal sealed class StatefulSetController(FakeCluster cluster)
 {
-    internal const string PodNameLabel = "statefulset.kubernetes.io/pod-name";
-    internal const string PodIndexLabel = "apps.kubernetes.io/pod-index";
     internal const string RevisionLabel = "controller-revision-hash";
 
     public void Handle(StoreEvent e)
@@ -151,8 +149,8 @@ internal sealed class StatefulSetController(FakeCluster cluster)
         meta["namespace"] = Json.Namespace(set);
         meta["ownerReferences"] = new JsonArray(Owners.ControllerRef(set, ResourceType.StatefulSet));
         var labels = Json.Obj(meta, "labels");
-        labels[PodNameLabel] = name;
-        labels[PodIndexLabel] = ordinal.ToString(CultureInfo.InvariantCulture);
+        labels[WellKnownLabels.StatefulSetPodName] = name;
+        labels[WellKnownLabels.PodIndex] = ordinal.ToString(CultureInfo.InvariantCulture);
         labels[RevisionLabel] = revision;
         var podSpec = source["spec"]?.DeepClone() as JsonObject ?? [];
         podSpec["hostname"] = name;

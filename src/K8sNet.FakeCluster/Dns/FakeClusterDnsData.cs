@@ -1,7 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using K8sNet.Dns;
-using K8sNet.Testing.Controllers;
 using K8sNet.Testing.Selectors;
 using K8sNet.Testing.Sources;
 using K8sNet.Testing.Store;
@@ -50,7 +49,7 @@ internal sealed class FakeClusterDnsData(FakeCluster cluster) : IClusterDnsData
 
     private ServiceState State(ServiceName service, JsonObject svc)
     {
-        var slices = cluster.Store.Peek(ResourceType.EndpointSlice, service.Namespace, LabelSelector.Parse($"{EndpointSliceReconciler.ServiceNameLabel}={service.Name}"));
-        return ServiceState.Initial(service).WithAll(ModelConversion.ToSpec(svc), slices.Select(ModelConversion.ToSlice));
+        var slices = cluster.Store.Peek(ResourceType.EndpointSlice, service.Namespace, LabelSelector.Parse($"{WellKnownLabels.ServiceName}={service.Name}"));
+        return ServiceState.Initial(service).WithAll(StoredModels.Spec(svc), slices.Select(StoredModels.Slice));
     }
 }

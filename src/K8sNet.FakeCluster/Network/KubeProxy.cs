@@ -98,7 +98,7 @@ public sealed class KubeProxy
         var nodeOwning = NodeWithAddress(address);
         foreach (var svc in _cluster.Store.Peek(ResourceType.Service, null))
         {
-            var spec = ModelConversion.ToSpec(svc);
+            var spec = StoredModels.Spec(svc);
             if (spec.Type == ServiceType.ExternalName || spec.IsHeadless)
             {
                 continue;
@@ -206,7 +206,7 @@ public sealed class KubeProxy
         .Order(StringComparer.Ordinal);
 
     private string? NodeZone(string node) =>
-        Json.Str(_cluster.Store.PeekOne(ResourceType.Node, null, node)?["metadata"]?["labels"]?["topology.kubernetes.io/zone"]);
+        Json.Str(_cluster.Store.PeekOne(ResourceType.Node, null, node)?["metadata"]?["labels"]?[WellKnownLabels.Zone]);
 
     internal IPAddress? NodeAddress(string node) =>
         _cluster.Store.PeekOne(ResourceType.Node, null, node) is { } n && InternalIP(n) is { } ip ? IPAddress.Parse(ip) : null;

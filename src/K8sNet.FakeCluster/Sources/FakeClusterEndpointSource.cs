@@ -1,6 +1,5 @@
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
-using K8sNet.Testing.Controllers;
 using K8sNet.Testing.Selectors;
 using K8sNet.Testing.Store;
 
@@ -73,26 +72,26 @@ public sealed class FakeClusterEndpointSource : IEndpointSource
         }
 
         return e.Resource == ResourceType.EndpointSlice
-            && (Json.Str(e.Object["metadata"]?["labels"]?[EndpointSliceReconciler.ServiceNameLabel]) == service.Name
-                || (e.OldObject is not null && Json.Str(e.OldObject["metadata"]?["labels"]?[EndpointSliceReconciler.ServiceNameLabel]) == service.Name));
+            && (Json.Str(e.Object["metadata"]?["labels"]?[WellKnownLabels.ServiceName]) == service.Name
+                || (e.OldObject is not null && Json.Str(e.OldObject["metadata"]?["labels"]?[WellKnownLabels.ServiceName]) == service.Name));
     }
 
     private static ServiceState Apply(ServiceState state, StoreEvent e)
     {
         if (e.Resource == ResourceType.Service)
         {
-            return e.Type == StoreEventType.Deleted ? state.WithSpec(null) : state.WithSpec(ModelConversion.ToSpec(e.Object));
+            return e.Type == StoreEventType.Deleted ? state.WithSpec(null) : state.WithSpec(StoredModels.Spec(e.Object));
         }
 
-        var belongs = Json.Str(e.Object["metadata"]?["labels"]?[EndpointSliceReconciler.ServiceNameLabel]) == state.Service.Name;
+        var belongs = Json.Str(e.Object["metadata"]?["labels"]?[WellKnownLabels.ServiceName]) == state.Service.Name;
         return e.Type == StoreEventType.Deleted || !belongs
             ? state.WithoutSlice(Json.Name(e.Object))
-            : state.WithSlice(ModelConversion.ToSlice(e.Object));
+            : state.WithSlice(StoredModels.Slice(e.Object));
     }
 
     internal ServiceState Snapshot(ServiceName service, out long version)
     {
-        var selector = LabelSelector.Parse($"{EndpointSliceReconciler.ServiceNameLabel}={service.Name}");
+        var selector = LabelSelector.Parse($"{WellKnownLabels.ServiceName}={service.Name}");
         var store = _cluster.Store;
         var (slices, rv, svc) = store.Atomically(() =>
         {
@@ -100,6 +99,6 @@ public sealed class FakeClusterEndpointSource : IEndpointSource
             return (items, listVersion, store.Get(ResourceType.Service, service.Namespace, service.Name));
         });
         version = rv;
-        return ServiceState.Initial(service).WithAll(svc is null ? null : ModelConversion.ToSpec(svc), slices.Select(ModelConversion.ToSlice));
+        return ServiceState.Initial(service).WithAll(svc is null ? null : StoredModels.Spec(svc), slices.Select(StoredModels.Slice));
     }
 }
