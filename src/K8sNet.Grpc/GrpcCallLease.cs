@@ -6,18 +6,25 @@ namespace K8sNet.Grpc;
 /// <summary>
 /// One call's hold on its endpoint: completed once, by the response stream's end (through
 /// <see cref="K8sNetGrpcHandler"/>) or, without that handler, by gRPC's tracker at the response headers; a failure
-/// before a response completes it at once. Its outcome goes to the policy (outstanding, EWMA) and outlier detection.
+/// before a response completes it at once. Its outcome goes through the Service's router to the policy (outstanding,
+/// EWMA), outlier detection and the metrics; for addresses of another resolver, to the policy alone.
 /// </summary>
-internal sealed class GrpcCallLease(EndpointLease lease, EndpointSet set, OutlierDetector detector) : ISubchannelCallTracker
+internal sealed class GrpcCallLease : ISubchannelCallTracker
 {
     public static readonly HttpRequestOptionsKey<GrpcCallLease> Key = new("K8sNet.Grpc.CallLease");
 
+    private readonly RoutedLease _routed;
+    private readonly EndpointLease _plain;
     private int _completed;
+
+    public GrpcCallLease(RoutedLease lease) => _routed = lease;
+
+    public GrpcCallLease(EndpointLease lease) => _plain = lease;
 
     /// <summary>Set by <see cref="K8sNetGrpcHandler"/>: it will complete the lease when the response ends.</summary>
     public bool TrackedToEnd { get; set; }
 
-    public ServiceEndpoint Endpoint => lease.Endpoint;
+    public ServiceEndpoint Endpoint => _routed.Endpoint ?? _plain.Endpoint;
 
     public void Start()
     {
@@ -40,8 +47,14 @@ internal sealed class GrpcCallLease(EndpointLease lease, EndpointSet set, Outlie
     {
         if (Interlocked.Exchange(ref _completed, 1) == 0)
         {
-            lease.Complete(outcome);
-            detector.Report(set, lease.Endpoint, outcome);
+            if (_routed.Endpoint is not null)
+            {
+                _routed.Complete(outcome);
+            }
+            else
+            {
+                _plain.Complete(outcome);
+            }
         }
     }
 

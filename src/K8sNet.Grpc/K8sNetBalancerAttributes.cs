@@ -1,4 +1,5 @@
 using Grpc.Net.Client.Balancer;
+using K8sNet.Routing;
 
 namespace K8sNet.Grpc;
 
@@ -28,4 +29,7 @@ public static class K8sNetBalancerAttributes
 
     /// <summary>The endpoint set the addresses came from (on the resolver result).</summary>
     internal static BalancerAttributesKey<EndpointSet> Set { get; } = new("k8snet.set");
+
+    /// <summary>The Service's router in the Service-following core, which picks (on the resolver result).</summary>
+    internal static BalancerAttributesKey<ServiceRouter> Router { get; } = new("k8snet.router");
 }

@@ -4,6 +4,7 @@ using Grpc.Net.ClientFactory;
 using K8sNet;
 using K8sNet.Dns;
 using K8sNet.Grpc;
+using K8sNet.Routing;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
@@ -28,7 +29,7 @@ public static class K8sNetGrpcBuilderExtensions
     public static IK8sNetBuilder AddGrpcBalancing(this IK8sNetBuilder builder, Action<K8sNetGrpcOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        builder.AddClientContext();
+        builder.AddServiceRouting();
         var options = builder.Services.AddOptions<K8sNetGrpcOptions>();
         if (configure is not null)
         {
@@ -36,7 +37,7 @@ public static class K8sNetGrpcBuilderExtensions
         }
 
         builder.Services.TryAddSingleton(sp => new K8sNetResolverFactory(
-            sp.GetRequiredService<IEndpointSource>(), sp.GetRequiredService<ClientContext>(), sp.GetRequiredService<IOptions<K8sNetGrpcOptions>>().Value));
+            sp.GetRequiredService<ServiceRouterPool>(), sp.GetRequiredService<ClientContext>(), sp.GetRequiredService<IOptions<K8sNetGrpcOptions>>().Value));
         builder.Services.TryAddSingleton(sp => new K8sNetLoadBalancerFactory(sp.GetRequiredService<IOptions<K8sNetGrpcOptions>>().Value, sp.GetService<TimeProvider>()));
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<ResolverFactory, K8sNetResolverFactory>(sp => sp.GetRequiredService<K8sNetResolverFactory>()));
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<LoadBalancerFactory, K8sNetLoadBalancerFactory>(sp => sp.GetRequiredService<K8sNetLoadBalancerFactory>()));

@@ -46,6 +46,10 @@ public sealed class K8sNetGrpcOptions
     /// </summary>
     public bool UseTls { get; set; }
 
+    /// <summary>The routing profile of <c>k8s:///</c> channels: routers shared by every channel to a Service.</summary>
+    internal RoutingProfile CreateProfile() =>
+        new("grpc", time => K8sNetLoadBalancers.Create(Policy, time, PeakEwma, ConsistentHash), OutlierDetection, Endpoints);
+
     /// <summary>
     /// The service config for a channel to a <c>k8s:///</c> address: K8sNet's balancer (<c>k8s</c>) and, unless
     /// <see cref="MaxAttempts"/> is 1, the retry of <c>Unavailable</c> calls (backoff from 50 ms to 0.5 s), each try

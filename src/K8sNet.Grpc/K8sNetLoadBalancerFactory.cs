@@ -49,25 +49,24 @@ public sealed class K8sNetLoadBalancerFactory : LoadBalancerFactory
     private sealed class Balancer : SubchannelsLoadBalancer
     {
         private readonly K8sNetGrpcOptions _options;
+        private readonly TimeProvider _time;
         private readonly Dictionary<(IPAddress, int), ServiceEndpoint> _adhoc = [];
         private EndpointSet? _set;
+        private ServiceRouter? _router;
+        private ILoadBalancer? _adhocPolicy;
 
         public Balancer(IChannelControlHelper controller, ILoggerFactory loggerFactory, K8sNetGrpcOptions options, TimeProvider time)
             : base(controller, loggerFactory)
         {
             _options = options;
-            Policy = K8sNetLoadBalancers.Create(options.Policy, time, options.PeakEwma, options.ConsistentHash);
-            Detector = new OutlierDetector(options.OutlierDetection, time);
+            _time = time;
         }
-
-        public ILoadBalancer Policy { get; }
-
-        public OutlierDetector Detector { get; }
 
         public override void UpdateChannelState(ChannelState state)
         {
             ArgumentNullException.ThrowIfNull(state);
             _set = state.Attributes.TryGetValue(K8sNetBalancerAttributes.Set, out var set) ? set : null;
+            _router = state.Attributes.TryGetValue(K8sNetBalancerAttributes.Router, out var router) ? router : null;
             base.UpdateChannelState(state);
         }
 
@@ -82,20 +81,17 @@ public sealed class K8sNetLoadBalancerFactory : LoadBalancerFactory
                 }
             }
 
-            var set = _set ?? AdhocSet(byEndpoint.Keys);
-            var ready = set.Eligible.Where(e => byEndpoint.ContainsKey((e.Address, e.Port))).ToImmutableArray();
-            var readySet = new EndpointSet(set.Service, set.Port, set.Version, set.All, ready, set.Status);
-            return new Picker(this, set, readySet, byEndpoint);
-        }
-
-        protected override void Dispose(bool disposing)
-        {
-            if (disposing)
+            if (_router is null || _set is null)
             {
-                Detector.Dispose();
+                // Addresses from another resolver (static, DNS): no Service to follow, so the policy alone picks among
+                // endpoints made up from them (kept, so that their statistics last); no outlier detection.
+                _adhocPolicy ??= K8sNetLoadBalancers.Create(_options.Policy, _time, _options.PeakEwma, _options.ConsistentHash);
+                return new AdhocPicker(this, AdhocSet(byEndpoint.Keys), byEndpoint);
             }
 
-            base.Dispose(disposing);
+            var ready = _set.Eligible.Where(e => byEndpoint.ContainsKey((e.Address, e.Port))).ToImmutableArray();
+            var readySet = new EndpointSet(_set.Service, _set.Port, _set.Version, _set.All, ready, _set.Status);
+            return new Picker(this, _router, _set, readySet, byEndpoint);
         }
 
         // Addresses from another resolver (static, DNS): endpoints made up from them, kept so their statistics last.
@@ -116,47 +112,65 @@ public sealed class K8sNetLoadBalancerFactory : LoadBalancerFactory
             return new EndpointSet(default, default, 0, all, all, EndpointSetStatus.Ready);
         }
 
-        internal ulong? HashKey(HttpRequestMessage? request) =>
+        internal string? HashKey(HttpRequestMessage? request) =>
             _options.HashKeyMetadata is { } name && request is not null && request.Headers.NonValidated.TryGetValues(name, out var values)
-                ? StableHash.Hash(values.ToString())
+                ? values.ToString()
                 : null;
+
+        internal ILoadBalancer AdhocPolicy => _adhocPolicy!;
     }
 
-    private sealed class Picker(Balancer owner, EndpointSet set, EndpointSet ready, Dictionary<(IPAddress, int), Subchannel> subchannels) : SubchannelPicker
+    // Picks through the Service's router: its policy and outlier detection, shared with every channel to the Service.
+    private sealed class Picker(Balancer owner, ServiceRouter router, EndpointSet set, EndpointSet ready, Dictionary<(IPAddress, int), Subchannel> subchannels) : SubchannelPicker
     {
         public override PickResult Pick(GrpcPickContext context)
         {
             ArgumentNullException.ThrowIfNull(context);
             var hash = owner.HashKey(context.Request);
-            var pick = new K8sNet.PickContext(hash, excluded: null, ignoreHealth: owner.Detector.IsPanic(set));
-            EndpointLease lease;
+            RoutedLease lease;
             Subchannel? subchannel;
-            if (hash is not null && ready.Eligible.Length < set.Eligible.Length && (lease = owner.Policy.Pick(set, pick)).Endpoint is not null)
+            if (hash is not null && ready.Eligible.Length < set.Eligible.Length && (lease = router.Pick(set, hash)).Endpoint is { } keyed)
             {
                 // A key's endpoint comes from every endpoint, not only the connected ones, so that keys stay put while
                 // connections come and go; when its endpoint is not connected, the key goes to a connected one.
-                if (subchannels.TryGetValue((lease.Endpoint.Address, lease.Endpoint.Port), out subchannel))
+                if (subchannels.TryGetValue((keyed.Address, keyed.Port), out subchannel))
                 {
-                    return Picked(context, lease, subchannel);
+                    return Picked(context, new GrpcCallLease(lease), subchannel);
                 }
 
-                lease.Complete(EndpointOutcome.Canceled);
+                lease.Cancel();
             }
 
-            lease = owner.Policy.Pick(ready, pick);
-            if (lease.Endpoint is null || !subchannels.TryGetValue((lease.Endpoint.Address, lease.Endpoint.Port), out subchannel))
+            lease = router.Pick(ready, hash, scope: set);
+            if (lease.Endpoint is not { } endpoint || !subchannels.TryGetValue((endpoint.Address, endpoint.Port), out subchannel))
             {
+                lease.Cancel();
                 return PickResult.ForFailure(new Status(StatusCode.Unavailable, $"No connected endpoint of {set.Service} to pick ({ready.Eligible.Length} of {set.Eligible.Length} connected)."));
             }
 
-            return Picked(context, lease, subchannel);
+            return Picked(context, new GrpcCallLease(lease), subchannel);
         }
+    }
 
-        private PickResult Picked(GrpcPickContext context, EndpointLease lease, Subchannel subchannel)
+    private sealed class AdhocPicker(Balancer owner, EndpointSet set, Dictionary<(IPAddress, int), Subchannel> subchannels) : SubchannelPicker
+    {
+        public override PickResult Pick(GrpcPickContext context)
         {
-            var call = new GrpcCallLease(lease, set, owner.Detector);
-            context.Request?.Options.Set(GrpcCallLease.Key, call);
-            return PickResult.ForSubchannel(subchannel, call);
+            ArgumentNullException.ThrowIfNull(context);
+            var hash = owner.HashKey(context.Request);
+            var lease = owner.AdhocPolicy.Pick(set, new K8sNet.PickContext(hash is null ? null : K8sNetLoadBalancers.HashKey(hash)));
+            if (lease.Endpoint is null || !subchannels.TryGetValue((lease.Endpoint.Address, lease.Endpoint.Port), out var subchannel))
+            {
+                return PickResult.ForFailure(new Status(StatusCode.Unavailable, $"No connected endpoint to pick ({subchannels.Count} connected)."));
+            }
+
+            return Picked(context, new GrpcCallLease(lease), subchannel);
         }
+    }
+
+    private static PickResult Picked(GrpcPickContext context, GrpcCallLease call, Subchannel subchannel)
+    {
+        context.Request?.Options.Set(GrpcCallLease.Key, call);
+        return PickResult.ForSubchannel(subchannel, call);
     }
 }

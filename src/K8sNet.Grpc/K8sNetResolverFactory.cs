@@ -10,36 +10,40 @@ namespace K8sNet.Grpc;
 
 /// <summary>
 /// Grpc.Net.Client's resolver for the <c>k8s</c> scheme: <c>k8s:///orders.shop:grpc</c> (also <c>k8s:///orders:50051</c>,
-/// the FQDN, a headless Service) follows the Service through the registered <see cref="IEndpointSource"/> (Kubernetes,
-/// DNS or a FakeCluster) and gives the channel, on every change, the port's endpoints that kube-proxy's rules make
-/// eligible for this client (ready ones, or serving-terminating ones while none is ready; topology hints; traffic
-/// policies), each with its conditions, node and zone as attributes, and the Service's name as the authority. Its
-/// results name K8sNet's balancer (<see cref="K8sNetLoadBalancerFactory"/>) as the channel's policy; retries come from
-/// the channel's own service config (<see cref="K8sNetGrpcOptions.CreateServiceConfig"/>), which gRPC reads only there.
+/// the FQDN, a headless Service) follows the Service through K8sNet's Service-following core
+/// (<see cref="ServiceRouterPool"/>, over the registered <see cref="IEndpointSource"/>: Kubernetes, DNS or a
+/// FakeCluster) and gives the channel, on every change, the port's endpoints that kube-proxy's rules make eligible for
+/// this client (ready ones, or serving-terminating ones while none is ready; topology hints; traffic policies), each
+/// with its conditions, node and zone as attributes, and the Service's name as the authority. Its results name K8sNet's
+/// balancer (<see cref="K8sNetLoadBalancerFactory"/>) as the channel's policy, which picks through the same core; retries
+/// come from the channel's own service config (<see cref="K8sNetGrpcOptions.CreateServiceConfig"/>), which gRPC reads
+/// only there.
 /// </summary>
 /// <remarks>
 /// A Service that does not exist (yet) fails calls with <c>Unavailable</c> naming it, as does a port without eligible
 /// endpoints; an unknown port fails them with <c>InvalidArgument</c> listing the Service's ports; a namespace that is not
 /// allowed fails them with <c>PermissionDenied</c>. Calls with wait-for-ready wait instead of failing on
-/// <c>Unavailable</c>.
+/// <c>Unavailable</c>. Channels to the same Service share its router: one policy and one outlier detector see all their
+/// calls.
 /// </remarks>
 public sealed partial class K8sNetResolverFactory : ResolverFactory
 {
-    private readonly IEndpointSource _source;
+    private readonly ServiceRouterPool _pool;
     private readonly ServiceUriResolver _uris;
-    private readonly ClientTopology _topology;
     private readonly K8sNetGrpcOptions _options;
+    private readonly RoutingProfile _profile;
 
     /// <summary>Creates the factory.</summary>
-    /// <param name="source">Where Services and their endpoints come from.</param>
-    /// <param name="context">The client's namespace, cluster domain, node and zone.</param>
+    /// <param name="pool">The Service-following core (<c>AddGrpcBalancing</c> registers it).</param>
+    /// <param name="context">The client's namespace and cluster domain.</param>
     /// <param name="options">The options; defaults when <see langword="null"/>.</param>
-    public K8sNetResolverFactory(IEndpointSource source, ClientContext context, K8sNetGrpcOptions? options = null)
+    public K8sNetResolverFactory(ServiceRouterPool pool, ClientContext context, K8sNetGrpcOptions? options = null)
     {
-        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(pool);
         ArgumentNullException.ThrowIfNull(context);
-        _source = source;
+        _pool = pool;
         _options = options ?? new K8sNetGrpcOptions();
+        _profile = _options.CreateProfile();
         var uriOptions = new ServiceUriOptions();
         foreach (var ns in _options.AllowedNamespaces)
         {
@@ -47,7 +51,6 @@ public sealed partial class K8sNetResolverFactory : ResolverFactory
         }
 
         _uris = new ServiceUriResolver(context, uriOptions);
-        _topology = context.Topology;
     }
 
     /// <summary>The scheme, <c>k8s</c>.</summary>
@@ -70,18 +73,31 @@ public sealed partial class K8sNetResolverFactory : ResolverFactory
     private sealed class K8sNetResolver(K8sNetResolverFactory factory, Uri address, ILogger logger) : Resolver
     {
         private readonly CancellationTokenSource _stop = new();
-        private Task? _loop;
+        private readonly Lock _gate = new();
+        private readonly ServiceConfig _config = factory._options.CreateServiceConfig();
+        private Action<ResolverResult>? _listener;
+        private ServiceUriTarget? _target;
+        private IDisposable? _subscription;
+        private long _published = -1;
+        private bool _disposed;
 
         public override void Start(Action<ResolverResult> listener)
         {
             ArgumentNullException.ThrowIfNull(listener);
-            _loop = Task.Run(() => RunAsync(listener, _stop.Token));
+            _listener = listener;
+            _ = Task.Run(() => RunAsync(_stop.Token));
         }
 
         protected override void Dispose(bool disposing)
         {
             if (disposing)
             {
+                lock (_gate)
+                {
+                    _disposed = true;
+                    _subscription?.Dispose();
+                }
+
                 _stop.Cancel();
                 _stop.Dispose();
             }
@@ -89,8 +105,9 @@ public sealed partial class K8sNetResolverFactory : ResolverFactory
             base.Dispose(disposing);
         }
 
-        private async Task RunAsync(Action<ResolverResult> listener, CancellationToken cancellationToken)
+        private async Task RunAsync(CancellationToken cancellationToken)
         {
+            var listener = _listener!;
             try
             {
                 if (!factory._uris.TryResolve(address, out var target, out var error))
@@ -106,12 +123,28 @@ public sealed partial class K8sNetResolverFactory : ResolverFactory
                     return;
                 }
 
-                var service = await ChooseAsync(target, cancellationToken).ConfigureAwait(false);
-                var config = factory._options.CreateServiceConfig();
-                var builder = new EndpointSetBuilder(service, factory._topology, factory._options.Endpoints);
-                await foreach (var state in factory._source.WatchAsync(service, cancellationToken).ConfigureAwait(false))
+                _target = target;
+                while (true)
                 {
-                    listener(Result(service, target, builder, state, config, factory._uris.Context.ClusterDomain));
+                    // The first candidate (in the client's search order) that exists, else the first: followed until
+                    // the channel goes (a subscribed router is never let go).
+                    var lookup = await factory._pool.FindAsync(target, factory._profile, Timeout.InfiniteTimeSpan, cancellationToken).ConfigureAwait(false);
+                    if (lookup.Router.TrySubscribe(Publish, out var subscription))
+                    {
+                        lock (_gate)
+                        {
+                            if (_disposed)
+                            {
+                                subscription.Dispose();
+                                return;
+                            }
+
+                            _subscription = subscription;
+                        }
+
+                        Publish(lookup.Router);
+                        return;
+                    }
                 }
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -126,25 +159,24 @@ public sealed partial class K8sNetResolverFactory : ResolverFactory
             }
         }
 
-        // The first candidate (in the client's search order) that exists, else the first.
-        private async Task<ServiceName> ChooseAsync(ServiceUriTarget target, CancellationToken cancellationToken)
+        // Runs on the router's watch after each change, and once when subscribed: the newest state wins.
+        private void Publish(ServiceRouter router)
         {
-            if (target.Candidates.Length > 1)
+            lock (_gate)
             {
-                foreach (var candidate in target.Candidates)
+                if (_disposed || router.State is not { } state || state.Version <= _published)
                 {
-                    if ((await factory._source.GetAsync(candidate, cancellationToken).ConfigureAwait(false)).Exists)
-                    {
-                        return candidate;
-                    }
+                    return;
                 }
-            }
 
-            return target.Candidates[0];
+                _published = state.Version;
+                _listener!(Result(router, _target!, state, _config, factory._uris.Context.ClusterDomain));
+            }
         }
 
-        private static ResolverResult Result(ServiceName service, ServiceUriTarget target, EndpointSetBuilder builder, ServiceState state, ServiceConfig config, string clusterDomain)
+        private static ResolverResult Result(ServiceRouter router, ServiceUriTarget target, ServiceState state, ServiceConfig config, string clusterDomain)
         {
+            var service = router.Service;
             if (state.Spec is not { } spec)
             {
                 return ResolverResult.ForFailure(new Status(StatusCode.Unavailable, $"Service '{service}' does not exist."));
@@ -155,11 +187,11 @@ public sealed partial class K8sNetResolverFactory : ResolverFactory
                 return ResolverResult.ForFailure(new Status(StatusCode.InvalidArgument, portError.Message));
             }
 
-            var sets = builder.Update(state);
-            if (!sets.TryGetValue(port.Key, out var set) || set.Eligible.IsEmpty)
+            var set = router.GetSet(port.Key);
+            if (set.Eligible.IsEmpty)
             {
                 return ResolverResult.ForFailure(new Status(StatusCode.Unavailable,
-                    $"Service '{service}' port {(port.Name.Length > 0 ? port.Name : port.Port)} has no endpoint this client may use ({set?.Status.ToString() ?? "no endpoints"})."));
+                    $"Service '{service}' port {(port.Name.Length > 0 ? port.Name : port.Port)} has no endpoint this client may use ({set.Status})."));
             }
 
             var authority = $"{DnsNames.ServiceFqdn(service, clusterDomain)}:{port.Port}";
@@ -186,6 +218,7 @@ public sealed partial class K8sNetResolverFactory : ResolverFactory
 
             var result = ResolverResult.ForResult(addresses, config, serviceConfigStatus: null);
             result.Attributes.Set(K8sNetBalancerAttributes.Set, set);
+            result.Attributes.Set(K8sNetBalancerAttributes.Router, router);
             return result;
         }
     }

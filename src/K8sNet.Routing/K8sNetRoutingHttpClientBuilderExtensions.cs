@@ -1,5 +1,4 @@
 using K8sNet.Routing;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -34,8 +33,7 @@ public static class K8sNetRoutingHttpClientBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
-        services.AddK8sNet().AddClientContext();
-        services.TryAddSingleton<RouterRegistry>();
+        services.AddK8sNet().AddServiceRouting();
         if (configure is not null)
         {
             services.Configure(builder.Name, configure);
@@ -45,12 +43,10 @@ public static class K8sNetRoutingHttpClientBuilderExtensions
             services.AddOptions<K8sNetRoutingOptions>(builder.Name);
         }
 
-        builder.AddHttpMessageHandler(sp =>
-        {
-            var registry = sp.GetRequiredService<RouterRegistry>();
-            var logger = sp.GetService<ILoggerFactory>()?.CreateLogger("K8sNet.Routing.ServiceDiscoveryHandler") ?? NullLogger.Instance;
-            return new K8sNetServiceDiscoveryHandler(registry, registry.GetClient(builder.Name), logger);
-        });
+        builder.AddHttpMessageHandler(sp => new K8sNetServiceDiscoveryHandler(
+            sp.GetRequiredService<ServiceRouterPool>(),
+            sp.GetRequiredService<HttpClientRoutings>().Get(builder.Name),
+            sp.GetService<ILoggerFactory>()?.CreateLogger("K8sNet.Routing.ServiceDiscoveryHandler") ?? NullLogger.Instance));
 
         // Runs after every other configuration of this client, so it sees handlers added later too.
         var name = builder.Name;

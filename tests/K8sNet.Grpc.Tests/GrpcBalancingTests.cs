@@ -96,6 +96,27 @@ public sealed class GrpcBalancingTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task TwoChannelsToOneService_ShareItsRouter_InTheServiceFollowingCore()
+    {
+        var services = new ServiceCollection();
+        services.AddK8sNet().UseFakeCluster(_cluster).AddClientContext(o =>
+        {
+            o.Namespace = "default";
+            o.ReadFile = _ => null;
+        }).AddGrpcBalancing();
+        services.AddGrpcClient<Greeter.GreeterClient>("a", o => o.Address = new Uri("k8s:///greeter:grpc"));
+        services.AddGrpcClient<Greeter.GreeterClient>("b", o => o.Address = new Uri("k8s:///greeter.default:grpc"));
+        await using var provider = services.BuildServiceProvider();
+        var factory = provider.GetRequiredService<global::Grpc.Net.ClientFactory.GrpcClientFactory>();
+
+        await CallAsync(factory.CreateClient<Greeter.GreeterClient>("a"), 6);
+        await CallAsync(factory.CreateClient<Greeter.GreeterClient>("b"), 6);
+
+        var pool = provider.GetRequiredService<ServiceRouterPool>();
+        Assert.Equal(1, pool.Count); // one router: one policy and one outlier detector see both channels' calls
+    }
+
+    [Fact]
     public async Task ScaleUp_NewPodsJoinTheRotation_WithoutANewChannel()
     {
         await using var provider = Client(_cluster);

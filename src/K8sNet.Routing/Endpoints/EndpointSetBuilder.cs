@@ -6,7 +6,8 @@ using System.Runtime.InteropServices;
 namespace K8sNet.Routing;
 
 /// <summary>
-/// Turns a Service's states into one <see cref="EndpointSet"/> per Service port for one client, incrementally.
+/// Turns a Service's states into one <see cref="EndpointSet"/> per Service port for one client, incrementally: what
+/// <see cref="ServiceRouter"/> runs on each change, and what K8sNet.FakeCluster's kube-proxy merges slices with.
 /// </summary>
 /// <remarks>
 /// <para>

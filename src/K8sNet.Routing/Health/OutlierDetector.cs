@@ -6,7 +6,7 @@ namespace K8sNet.Routing;
 /// time is up (reviewed every <see cref="OutlierDetectionOptions.Interval"/>), and says when a set is in panic.
 /// All time comes from the <see cref="TimeProvider"/>.
 /// </summary>
-public sealed class OutlierDetector : IDisposable
+internal sealed class OutlierDetector : IDisposable
 {
     private readonly OutlierDetectionOptions _options;
     private readonly TimeProvider _time;

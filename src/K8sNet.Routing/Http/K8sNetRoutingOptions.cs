@@ -6,6 +6,13 @@ public sealed class K8sNetRoutingOptions
     /// <summary>The balancing policy. Default <see cref="LoadBalancingPolicy.PowerOfTwoChoices"/>.</summary>
     public LoadBalancingPolicy Policy { get; set; } = LoadBalancingPolicy.PowerOfTwoChoices;
 
+    /// <summary>
+    /// A policy of your own, instead of <see cref="Policy"/>: called once per Service this client sends to, with the
+    /// clock. Derive it from <see cref="LoadBalancer"/> (or implement <see cref="ILoadBalancer"/>). Default
+    /// <see langword="null"/> (use <see cref="Policy"/>).
+    /// </summary>
+    public Func<TimeProvider, ILoadBalancer>? PolicyFactory { get; set; }
+
     /// <summary>Options of <see cref="LoadBalancingPolicy.PeakEwma"/>.</summary>
     public PeakEwmaOptions PeakEwma { get; } = new();
 
@@ -51,4 +58,23 @@ public sealed class K8sNetRoutingOptions
 
     /// <summary>How long a request waits for the endpoint source's first state of a Service. Default 10 s.</summary>
     public TimeSpan SyncTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// How long a Service this client has stopped sending to is still followed (its watch, endpoints and balancer
+    /// state kept): then it is let go, and a later request follows it again. Default 5 minutes
+    /// (<see cref="RoutingProfile.IdleTimeout"/>).
+    /// </summary>
+    public TimeSpan IdleTimeout { get; set; } = RoutingProfile.DefaultIdleTimeout;
+
+    /// <summary>The policy of one Service: <see cref="PolicyFactory"/>'s, else <see cref="Policy"/> with its options, sticky when asked.</summary>
+    internal ILoadBalancer CreatePolicy(TimeProvider time)
+    {
+        if (PolicyFactory is null)
+        {
+            return K8sNetLoadBalancers.Create(Policy, time, PeakEwma, ConsistentHash, StickinessTimeout);
+        }
+
+        var custom = PolicyFactory(time) ?? throw new InvalidOperationException("K8sNetRoutingOptions.PolicyFactory returned null; it must return the policy to use.");
+        return StickinessTimeout is { } timeout ? new StickyBalancer(custom, time, timeout) : custom;
+    }
 }

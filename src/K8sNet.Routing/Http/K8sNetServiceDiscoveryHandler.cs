@@ -4,20 +4,21 @@ using Microsoft.Extensions.Logging;
 namespace K8sNet.Routing;
 
 /// <summary>
-/// Sends each request for a Service straight to one of its pods: the host is read as this pod's resolver would
-/// (<see cref="ServiceUriResolver"/>), the first candidate the endpoint source knows is taken, the port is chosen by
-/// <see cref="ServicePortSelector"/>, an endpoint is picked by the client's policy, and the request URI is rewritten
-/// to the pod's address with the Host header kept. Connect failures are retried on another endpoint.
+/// Sends each request for a Service straight to one of its pods, an adapter over the Service-following core
+/// (<see cref="ServiceRouterPool"/>): the host is read as this pod's resolver would (<see cref="ServiceUriResolver"/>,
+/// cached per host), the core finds the first candidate that exists, the port is chosen by
+/// <see cref="ServicePortSelector"/>, the Service's router picks an endpoint, and the request URI is rewritten to the
+/// pod's address with the Host header kept. Connect failures are retried on another endpoint.
 /// </summary>
 internal sealed partial class K8sNetServiceDiscoveryHandler : DelegatingHandler
 {
-    private readonly RouterRegistry _registry;
+    private readonly ServiceRouterPool _pool;
     private readonly ClientRouting _client;
     private readonly ILogger _logger;
 
-    public K8sNetServiceDiscoveryHandler(RouterRegistry registry, ClientRouting client, ILogger logger)
+    public K8sNetServiceDiscoveryHandler(ServiceRouterPool pool, ClientRouting client, ILogger logger)
     {
-        _registry = registry;
+        _pool = pool;
         _client = client;
         _logger = logger;
     }
@@ -36,9 +37,10 @@ internal sealed partial class K8sNetServiceDiscoveryHandler : DelegatingHandler
             return base.SendAsync(request, cancellationToken);
         }
 
-        if (entry.Resolved is { } resolved && resolved.Router.State is { Exists: true } current && ReferenceEquals(current.Spec, resolved.Choice.Spec))
+        if (entry.Resolved is { } resolved && resolved.Router.IsActive && resolved.Router.State is { Exists: true } current && ReferenceEquals(current.Spec, resolved.Choice.Spec))
         {
-            // The common case: the host was resolved before and the Service's spec has not changed since.
+            // The common case: the host was resolved before, its router is still followed and the Service's spec has
+            // not changed since.
             return SendFirstAttempt(request, original, entry, resolved.Router, resolved.Choice, cancellationToken);
         }
 
@@ -49,34 +51,22 @@ internal sealed partial class K8sNetServiceDiscoveryHandler : DelegatingHandler
     {
         var target = entry.Target!;
         var options = _client.Options;
-        ServiceRouter? found = null;
-        ServiceState? state = null;
-        var index = -1;
-        foreach (var candidate in target.Candidates)
+        var lookup = await _pool.FindAsync(target, _client.Profile, options.SyncTimeout, cancellationToken).ConfigureAwait(false);
+        if (lookup.Status == ServiceLookupStatus.NotSynced)
         {
-            index++;
-            var r = _registry.Get(_client.Name, candidate);
-            var s = await r.GetStateAsync(options.SyncTimeout, cancellationToken).ConfigureAwait(false);
-            if (s is null)
-            {
-                _registry.Metrics.Request(candidate, "not_synced");
-                throw new K8sNetRoutingException(candidate, RoutingFailureReason.NotSynced,
-                    $"The endpoint source has not synced Service '{candidate}' within {options.SyncTimeout.TotalSeconds:0.###} s, so K8sNet cannot tell whether it exists or where its pods are.");
-            }
-
-            if (s.Exists)
-            {
-                found = r;
-                state = s;
-                break;
-            }
+            var candidate = lookup.Router.Service;
+            _pool.Metrics.Request(candidate, "not_synced");
+            throw new K8sNetRoutingException(candidate, RoutingFailureReason.NotSynced,
+                $"The endpoint source has not synced Service '{candidate}' within {options.SyncTimeout.TotalSeconds:0.###} s, so K8sNet cannot tell whether it exists or where its pods are.");
         }
 
-        if (found is null || state?.Spec is not { } spec)
+        if (lookup.Status != ServiceLookupStatus.Found || lookup.State?.Spec is not { } spec)
         {
             entry.Resolved = null;
             return await base.SendAsync(request, cancellationToken).ConfigureAwait(false); // no such Service: not ours
         }
+
+        var found = lookup.Router;
 
         if (spec.Type == ServiceType.ExternalName && !string.IsNullOrEmpty(spec.ExternalName))
         {
@@ -86,7 +76,7 @@ internal sealed partial class K8sNetServiceDiscoveryHandler : DelegatingHandler
         var choice = ChoosePort(found.Service, spec, target);
 
         // Only the first candidate is remembered: a later one must give way if an earlier Service appears.
-        entry.Resolved = index == 0 ? new ResolvedTarget(found, choice) : null;
+        entry.Resolved = lookup.CandidateIndex == 0 ? new ResolvedTarget(found, choice) : null;
         return await SendFirstAttempt(request, original, entry, found, choice, cancellationToken).ConfigureAwait(false);
     }
 
@@ -103,15 +93,14 @@ internal sealed partial class K8sNetServiceDiscoveryHandler : DelegatingHandler
             request.Headers.TryAddWithoutValidation("Host", entry.Authority);
         }
 
-        var set = router.GetSet(choice.Port.Key, out var panic);
-        var lease = router.Balancer.Pick(set, new PickContext(hashKey, null, panic));
-        if (lease.Endpoint is null)
+        var lease = router.Pick(choice.Port.Key, hashKey, null);
+        if (lease.Endpoint is not { } endpoint)
         {
             Restore(request, original, setHost);
-            return Task.FromException<HttpResponseMessage>(NoEndpoint(router.Service, choice.Port, set));
+            return Task.FromException<HttpResponseMessage>(NoEndpoint(router.Service, choice.Port, lease.Set!));
         }
 
-        request.RequestUri = _client.Rewrite(original, choice.Scheme, lease.Endpoint);
+        request.RequestUri = _client.Rewrite(original, choice.Scheme, endpoint);
         Task<HttpResponseMessage> attempt;
         try
         {
@@ -124,18 +113,18 @@ internal sealed partial class K8sNetServiceDiscoveryHandler : DelegatingHandler
 
         if (attempt.IsCompletedSuccessfully)
         {
-            Report(lease, set, router, (int)attempt.Result.StatusCode >= 500 ? EndpointOutcome.ServerError : EndpointOutcome.Success);
+            lease.Complete((int)attempt.Result.StatusCode >= 500 ? EndpointOutcome.ServerError : EndpointOutcome.Success);
             Restore(request, original, setHost);
             return attempt;
         }
 
-        return SendLoopAsync(request, original, router, choice, hashKey, setHost, (attempt, lease, set), cancellationToken);
+        return SendLoopAsync(request, original, router, choice, hashKey, setHost, (attempt, lease), cancellationToken);
     }
 
     // The attempts (the first one possibly already in flight): connect failures are retried on another endpoint, and
     // transport failures too for idempotent requests without a body when the options allow it.
     private async Task<HttpResponseMessage> SendLoopAsync(HttpRequestMessage request, Uri original, ServiceRouter router, PortChoice choice, ulong? hashKey, bool setHost,
-        (Task<HttpResponseMessage> Task, EndpointLease Lease, EndpointSet Set)? inFlight, CancellationToken cancellationToken)
+        (Task<HttpResponseMessage> Task, RoutedLease Lease)? inFlight, CancellationToken cancellationToken)
     {
         var options = _client.Options;
         List<ServiceEndpoint>? tried = null;
@@ -143,28 +132,27 @@ internal sealed partial class K8sNetServiceDiscoveryHandler : DelegatingHandler
         {
             for (var attempt = 0; ; attempt++)
             {
-                EndpointSet set;
-                EndpointLease lease;
+                RoutedLease lease;
                 Task<HttpResponseMessage> sending;
                 if (inFlight is { } first)
                 {
-                    (sending, lease, set) = first;
+                    (sending, lease) = first;
                     inFlight = null;
                 }
                 else
                 {
-                    set = router.GetSet(choice.Port.Key, out var panic);
-                    lease = router.Balancer.Pick(set, new PickContext(hashKey, tried, panic));
+                    lease = router.Pick(choice.Port.Key, hashKey, tried);
                     if (lease.Endpoint is null)
                     {
-                        throw NoEndpoint(router.Service, choice.Port, set);
+                        throw NoEndpoint(router.Service, choice.Port, lease.Set!);
                     }
 
                     request.RequestUri = _client.Rewrite(original, choice.Scheme, lease.Endpoint);
                     sending = base.SendAsync(request, cancellationToken);
                 }
 
-                var endpoint = lease.Endpoint;
+                var endpoint = lease.Endpoint!; // the first attempt's lease had an endpoint; later ones are checked above
+                var set = lease.Set!;
                 HttpResponseMessage response;
                 try
                 {
@@ -174,7 +162,7 @@ internal sealed partial class K8sNetServiceDiscoveryHandler : DelegatingHandler
                 {
                     var connect = ex.HttpRequestError == HttpRequestError.ConnectionError;
                     var outcome = connect ? EndpointOutcome.ConnectFailure : EndpointOutcome.TransportFailure;
-                    Report(lease, set, router, outcome);
+                    lease.Complete(outcome);
                     var retry = attempt < options.MaxRetries && set.Eligible.Length > 1
                         && (connect || (options.RetryIdempotentAfterSend && request.Content is null && IsIdempotent(request.Method)));
                     if (!retry)
@@ -183,17 +171,17 @@ internal sealed partial class K8sNetServiceDiscoveryHandler : DelegatingHandler
                     }
 
                     (tried ??= []).Add(endpoint);
-                    _registry.Metrics.Retry(router.Service);
+                    _pool.Metrics.Retry(router.Service);
                     Log.Retrying(_logger, router.Service, endpoint.Key, outcome, attempt + 1, ex.Message);
                     continue;
                 }
                 catch (OperationCanceledException)
                 {
-                    Report(lease, set, router, EndpointOutcome.Canceled);
+                    lease.Complete(EndpointOutcome.Canceled);
                     throw;
                 }
 
-                Report(lease, set, router, (int)response.StatusCode >= 500 ? EndpointOutcome.ServerError : EndpointOutcome.Success);
+                lease.Complete((int)response.StatusCode >= 500 ? EndpointOutcome.ServerError : EndpointOutcome.Success);
                 return response;
             }
         }
@@ -237,13 +225,6 @@ internal sealed partial class K8sNetServiceDiscoveryHandler : DelegatingHandler
         }
     }
 
-    private void Report(in EndpointLease lease, EndpointSet set, ServiceRouter router, EndpointOutcome outcome)
-    {
-        lease.Complete(outcome);
-        router.Detector.Report(set, lease.Endpoint, outcome);
-        _registry.Metrics.Request(router.Service, OutcomeName(outcome));
-    }
-
     private K8sNetRoutingException NoEndpoint(ServiceName service, ServicePortInfo port, EndpointSet set)
     {
         var portName = port.Name.Length == 0 ? port.Port.ToString(System.Globalization.CultureInfo.InvariantCulture) : port.Name;
@@ -255,7 +236,7 @@ internal sealed partial class K8sNetServiceDiscoveryHandler : DelegatingHandler
             _ => (RoutingFailureReason.NoEndpoints,
                 set.All.IsEmpty ? "it has no endpoints" : $"none of its {set.All.Length} endpoint(s) is ready or serving"),
         };
-        _registry.Metrics.Request(service, "no_endpoint");
+        _pool.Metrics.Request(service, "no_endpoint");
         Log.NoEndpoint(_logger, service, portName, why);
         return new K8sNetRoutingException(service, reason, $"Service '{service}' port {portName}: no endpoint to send to: {why}.");
     }
@@ -292,15 +273,6 @@ internal sealed partial class K8sNetServiceDiscoveryHandler : DelegatingHandler
     private static bool IsIdempotent(HttpMethod method) =>
         method == HttpMethod.Get || method == HttpMethod.Head || method == HttpMethod.Options || method == HttpMethod.Trace
         || method == HttpMethod.Put || method == HttpMethod.Delete;
-
-    private static string OutcomeName(EndpointOutcome outcome) => outcome switch
-    {
-        EndpointOutcome.Success => "success",
-        EndpointOutcome.ServerError => "server_error",
-        EndpointOutcome.ConnectFailure => "connect_failure",
-        EndpointOutcome.TransportFailure => "transport_failure",
-        _ => "canceled",
-    };
 
     private static partial class Log
     {

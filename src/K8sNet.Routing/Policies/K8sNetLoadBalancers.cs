@@ -30,4 +30,13 @@ public static class K8sNetLoadBalancers
         };
         return stickinessTimeout is { } timeout ? new StickyBalancer(balancer, time, timeout) : balancer;
     }
+
+    /// <summary>
+    /// The hash key of a request's key string, as <see cref="PickContext.HashKey"/> takes it: the same string gives the
+    /// same value in every process and version of K8sNet's 0.x line, so every replica of a client sends a key to the
+    /// same endpoint (consistent hashing, stickiness).
+    /// </summary>
+    /// <param name="key">The key, e.g. a user id.</param>
+    /// <returns>The 64-bit hash key.</returns>
+    public static ulong HashKey(ReadOnlySpan<char> key) => StableHash.Hash(key);
 }

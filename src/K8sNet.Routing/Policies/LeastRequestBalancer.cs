@@ -15,7 +15,7 @@ namespace K8sNet.Routing;
 /// <param name="random">
 /// When given (a seeded one in tests), each scan starts at a position drawn from it instead of in turn.
 /// </param>
-public sealed class LeastRequestBalancer(Random? random = null) : ILoadBalancer
+internal sealed class LeastRequestBalancer(Random? random = null) : ILoadBalancer
 {
     private int _start;
 

@@ -4,7 +4,7 @@ namespace K8sNet.Routing;
 
 /// <summary>
 /// The base of K8sNet's policies, for custom ones too: it handles the empty set and leaves one hook, <see cref="Pick(EndpointSet, ImmutableArray{ServiceEndpoint}, in PickContext)"/>,
-/// plus the helpers every policy shares (a fast random source, the fallback scan, the two-choice pick).
+/// plus the helpers every policy shares (a fast random source, the fallback scan).
 /// </summary>
 public abstract class LoadBalancer : ILoadBalancer
 {
@@ -52,36 +52,4 @@ public abstract class LoadBalancer : ILoadBalancer
     /// <returns>The endpoint.</returns>
     protected static ServiceEndpoint Fallback(ImmutableArray<ServiceEndpoint> eligible, int start, in PickContext context) =>
         PolicyPicking.Scan(eligible, start, context);
-
-    /// <summary>
-    /// Two distinct random eligible endpoints; when both are preferred, <paramref name="comparer"/> decides (ties keep
-    /// the first); when one is, that one; else <see cref="Fallback"/>.
-    /// </summary>
-    /// <typeparam name="TComparer">The comparison, a struct so that the pick is specialised and allocation-free.</typeparam>
-    /// <param name="eligible">The eligible endpoints (at least one).</param>
-    /// <param name="context">The pick context.</param>
-    /// <param name="comparer">Whether the second candidate should win.</param>
-    /// <returns>The endpoint.</returns>
-    protected ServiceEndpoint PickOfTwo<TComparer>(ImmutableArray<ServiceEndpoint> eligible, in PickContext context, TComparer comparer)
-        where TComparer : struct, ITwoChoiceComparer
-    {
-        var n = eligible.Length;
-        if (n == 1)
-        {
-            return eligible[0];
-        }
-
-        var (i, j) = PickRandom.TwoIndices(_random, n);
-        var a = eligible[i];
-        var b = eligible[j];
-        var aOk = context.IsPreferred(a);
-        var bOk = context.IsPreferred(b);
-        if (aOk & bOk)
-        {
-            var second = comparer.SecondIsBetter(a, b); // a conditional move: this comparison does not predict well
-            return second ? b : a;
-        }
-
-        return aOk ? a : bOk ? b : Fallback(eligible, i, context);
-    }
 }

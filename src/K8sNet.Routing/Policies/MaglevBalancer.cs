@@ -14,7 +14,7 @@ namespace K8sNet.Routing;
 /// is walked forward to the next preferred endpoint (a rehash, as Envoy does). The table is built on the first pick after
 /// the set changes.
 /// </remarks>
-public sealed class MaglevBalancer : LoadBalancer
+internal sealed class MaglevBalancer : LoadBalancer
 {
     private readonly int _tableSize;
     private Table? _table;

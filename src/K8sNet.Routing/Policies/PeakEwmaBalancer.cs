@@ -12,7 +12,7 @@ namespace K8sNet.Routing;
 /// hundredth of the decay time). Implements <see cref="ILoadBalancer"/> directly (one call per pick) rather than through
 /// <see cref="LoadBalancer"/>.
 /// </remarks>
-public sealed class PeakEwmaBalancer : ILoadBalancer, IEndpointLeaseCompletion
+internal sealed class PeakEwmaBalancer : ILoadBalancer, IEndpointLeaseCompletion
 {
     private readonly TimeProvider _time;
     private readonly Random? _random;

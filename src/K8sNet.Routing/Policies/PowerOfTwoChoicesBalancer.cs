@@ -6,7 +6,7 @@ namespace K8sNet.Routing;
 /// </summary>
 /// <remarks>Implements <see cref="ILoadBalancer"/> directly rather than through <see cref="LoadBalancer"/>: it is the default policy and its pick is kept to one call.</remarks>
 /// <param name="random">The random source (a seeded one in tests); a fast per-thread generator by default.</param>
-public sealed class PowerOfTwoChoicesBalancer(Random? random = null) : ILoadBalancer
+internal sealed class PowerOfTwoChoicesBalancer(Random? random = null) : ILoadBalancer
 {
     /// <inheritdoc />
     public string Name => nameof(LoadBalancingPolicy.PowerOfTwoChoices);

@@ -3,7 +3,7 @@ namespace K8sNet.Routing;
 /// <summary>A uniformly random eligible endpoint, skipping ejected and already-tried ones.</summary>
 /// <remarks>Implements <see cref="ILoadBalancer"/> directly (one call per pick) rather than through <see cref="LoadBalancer"/>.</remarks>
 /// <param name="random">The random source (a seeded one in tests); a fast per-thread generator by default.</param>
-public sealed class RandomBalancer(Random? random = null) : ILoadBalancer
+internal sealed class RandomBalancer(Random? random = null) : ILoadBalancer
 {
     /// <inheritdoc />
     public string Name => nameof(LoadBalancingPolicy.Random);

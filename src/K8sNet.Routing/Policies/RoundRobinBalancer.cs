@@ -3,7 +3,7 @@ using System.Collections.Immutable;
 namespace K8sNet.Routing;
 
 /// <summary>Round robin: each eligible endpoint in turn, skipping ejected and already-tried ones.</summary>
-public sealed class RoundRobinBalancer : LoadBalancer
+internal sealed class RoundRobinBalancer : LoadBalancer
 {
     private int _counter = -1;
 

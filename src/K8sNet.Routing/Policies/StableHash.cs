@@ -6,7 +6,7 @@ namespace K8sNet.Routing;
 /// A stable 64-bit hash (FNV-1a over UTF-8, then the SplitMix64 finaliser) for hash keys: the same key hashes the same
 /// in every process and on every run, so clients agree on where a key goes.
 /// </summary>
-public static class StableHash
+internal static class StableHash
 {
     /// <summary>Hashes a string.</summary>
     /// <param name="value">The key.</param>

@@ -8,7 +8,7 @@ namespace K8sNet.Routing;
 /// last time, while that endpoint stays eligible and healthy; otherwise the inner policy picks and the choice is
 /// remembered. Like kube-proxy's ClientIP affinity, but keyed on whatever the request carries.
 /// </summary>
-public sealed class StickyBalancer : ILoadBalancer
+internal sealed class StickyBalancer : ILoadBalancer
 {
     private readonly ILoadBalancer _inner;
     private readonly TimeProvider _time;

@@ -296,6 +296,45 @@ public class K8sNetServiceDiscoveryHandlerTests
     }
 
     [Fact]
+    public async Task PolicyFactory_ACustomPolicyOnLoadBalancer_PicksEveryRequest()
+    {
+        await using var f = new HandlerFixture(o => o.PolicyFactory = _ => new LastEndpointPolicy());
+        f.SetOrders("10.244.1.5", "10.244.1.6", "10.244.1.7");
+        using var client = f.CreateClient();
+
+        for (var i = 0; i < 10; i++)
+        {
+            Assert.Equal("10.244.1.7", await client.GetStringAsync("http://orders.shop/"));
+        }
+
+        // Refused there: the retry is picked by the same policy, which falls back past the endpoint already tried.
+        f.Transport.Behaviour["10.244.1.7"] = FakeTransport.Refuse;
+        Assert.NotEqual("10.244.1.7", await client.GetStringAsync("http://orders.shop/"));
+    }
+
+    [Fact]
+    public async Task IdleService_IsLetGo_AndTheNextRequestFollowsItAgain()
+    {
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
+        await using var f = new HandlerFixture(o => o.IdleTimeout = TimeSpan.FromMinutes(2), services: s => s.AddSingleton<TimeProvider>(time));
+        f.SetOrders("10.244.1.5");
+        using var client = f.CreateClient();
+        var pool = f.Provider.GetRequiredService<ServiceRouterPool>();
+
+        Assert.Equal("10.244.1.5", await client.GetStringAsync("http://orders.shop/"));
+        Assert.Equal(1, pool.Count);
+        for (var i = 0; i < 3; i++)
+        {
+            time.Advance(TimeSpan.FromMinutes(1));
+        }
+
+        Assert.Equal(0, pool.Count);
+        f.SetOrders("10.244.1.6");
+        Assert.Equal("10.244.1.6", await client.GetStringAsync("http://orders.shop/"));
+        Assert.Equal(1, pool.Count);
+    }
+
+    [Fact]
     public async Task AddServiceDiscovery_OnTheSameClient_FailsWithAClearMessage()
     {
         await using var f = new HandlerFixture(services: s =>
@@ -330,6 +369,19 @@ public class K8sNetServiceDiscoveryHandlerTests
         {
             await Task.Delay(Timeout.Infinite, cancellationToken);
             yield break;
+        }
+    }
+
+    /// <summary>A custom policy on K8sNet's base: the last eligible endpoint, or the base's fallback when it is ejected or tried.</summary>
+    private sealed class LastEndpointPolicy : LoadBalancer
+    {
+        public override string Name => "LastEndpoint";
+
+        protected override EndpointLease Pick(EndpointSet endpoints, System.Collections.Immutable.ImmutableArray<ServiceEndpoint> eligible, in PickContext context)
+        {
+            var last = eligible.Length - 1;
+            var endpoint = context.IsPreferred(eligible[last]) ? eligible[last] : Fallback(eligible, 0, context);
+            return new EndpointLease(endpoint, 0, null);
         }
     }
 }

@@ -3,7 +3,7 @@ using K8sNet.Dns;
 
 namespace K8sNet.Routing;
 
-/// <summary>Per named HttpClient: its options, its URI resolver, and a cache of what each host means.</summary>
+/// <summary>Per named HttpClient: its options and routing profile, its URI resolver, and a cache of what each host means.</summary>
 internal sealed class ClientRouting
 {
     private const int MaxCachedTargets = 4096;
@@ -15,6 +15,7 @@ internal sealed class ClientRouting
     {
         Name = name;
         Options = options;
+        Profile = RoutingProfile.ForHttpClient(name, options);
         var uriOptions = new ServiceUriOptions();
         foreach (var ns in options.AllowedNamespaces)
         {
@@ -27,6 +28,9 @@ internal sealed class ClientRouting
     public string Name { get; }
 
     public K8sNetRoutingOptions Options { get; }
+
+    /// <summary>The client's routing profile: its routers in <see cref="ServiceRouterPool"/>.</summary>
+    public RoutingProfile Profile { get; }
 
     public ServiceUriResolver Resolver { get; }
 

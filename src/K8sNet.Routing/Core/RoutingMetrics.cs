@@ -32,6 +32,14 @@ internal sealed class RoutingMetrics : IDisposable
         }
     }
 
+    public void Request(ServiceName service, EndpointOutcome outcome)
+    {
+        if (_requests.Enabled)
+        {
+            Request(service, OutcomeName(outcome));
+        }
+    }
+
     public void Retry(ServiceName service)
     {
         if (_retries.Enabled)
@@ -55,6 +63,15 @@ internal sealed class RoutingMetrics : IDisposable
             _meter.Dispose();
         }
     }
+
+    private static string OutcomeName(EndpointOutcome outcome) => outcome switch
+    {
+        EndpointOutcome.Success => "success",
+        EndpointOutcome.ServerError => "server_error",
+        EndpointOutcome.ConnectFailure => "connect_failure",
+        EndpointOutcome.TransportFailure => "transport_failure",
+        _ => "canceled",
+    };
 
     private static IEnumerable<Measurement<int>> Observe(IEnumerable<ServiceRouter> routers)
     {
