@@ -155,7 +155,7 @@ public sealed partial class FakeCluster : IAsyncDisposable
     public TimeProvider TimeProvider { get; }
 
     /// <summary>The object store (JSON), for kinds without a model and for watches.</summary>
-    public ObjectStore Store { get; }
+    internal ObjectStore Store { get; }
 
     /// <summary>Errors controllers hit (a correct cluster has none); tests may assert it is empty.</summary>
     public IReadOnlyList<Exception> ControllerErrors
@@ -219,7 +219,7 @@ public sealed partial class FakeCluster : IAsyncDisposable
     /// <param name="type">The kind.</param>
     /// <param name="obj">The object.</param>
     /// <returns>The stored object.</returns>
-    public JsonObject Create(ResourceType type, JsonObject obj)
+    internal JsonObject Create(ResourceType type, JsonObject obj)
     {
         ArgumentNullException.ThrowIfNull(type);
         ArgumentNullException.ThrowIfNull(obj);
@@ -257,7 +257,7 @@ public sealed partial class FakeCluster : IAsyncDisposable
     /// <param name="type">The kind.</param>
     /// <param name="obj">The object.</param>
     /// <returns>The stored object.</returns>
-    public JsonObject Update(ResourceType type, JsonObject obj)
+    internal JsonObject Update(ResourceType type, JsonObject obj)
     {
         ArgumentNullException.ThrowIfNull(type);
         ArgumentNullException.ThrowIfNull(obj);

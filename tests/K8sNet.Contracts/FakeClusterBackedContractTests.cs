@@ -1,7 +1,5 @@
-using System.Text.Json.Nodes;
+using k8s.Models;
 using K8sNet.Testing;
-using K8sNet.Testing.Selectors;
-using K8sNet.Testing.Store;
 
 namespace K8sNet.Contracts;
 
@@ -19,7 +17,7 @@ public abstract class FakeClusterBackedContractTests : EndpointSourceContractTes
 
     public virtual Task InitializeAsync()
     {
-        Cluster.Create(ResourceType.Namespace, new JsonObject { ["metadata"] = new JsonObject { ["name"] = "contract" } });
+        Cluster.Create(new V1Namespace { Metadata = new V1ObjectMeta { Name = "contract" } });
         return Task.CompletedTask;
     }
 
@@ -28,20 +26,19 @@ public abstract class FakeClusterBackedContractTests : EndpointSourceContractTes
     protected override Task ApplyServiceAsync(ServiceName service, ServiceSpecInfo spec)
     {
         // A Service without a selector: the test's slices are the only ones (the controller leaves them alone).
-        var ports = new JsonArray([.. spec.Ports.Select(p => (JsonNode)new JsonObject { ["name"] = p.Name, ["port"] = p.Port, ["targetPort"] = p.TargetPort.Number })]);
-        var obj = new JsonObject
+        var ports = spec.Ports.Select(p => new V1ServicePort { Name = p.Name, Port = p.Port, TargetPort = p.TargetPort.Number }).ToList();
+        if (Cluster.Get<V1Service>(service.Name, service.Namespace) is { } existing)
         {
-            ["metadata"] = new JsonObject { ["name"] = service.Name, ["namespace"] = service.Namespace },
-            ["spec"] = Headless ? new JsonObject { ["ports"] = ports, ["clusterIP"] = "None" } : new JsonObject { ["ports"] = ports },
-        };
-        if (Cluster.Store.Get(ResourceType.Service, service.Namespace, service.Name) is { } existing)
-        {
-            existing["spec"]!["ports"] = ports;
-            Cluster.Update(ResourceType.Service, existing);
+            existing.Spec.Ports = ports;
+            Cluster.Update(existing);
         }
         else
         {
-            Cluster.Create(ResourceType.Service, obj);
+            Cluster.Create(new V1Service
+            {
+                Metadata = new V1ObjectMeta { Name = service.Name, NamespaceProperty = service.Namespace },
+                Spec = new V1ServiceSpec { Ports = ports, ClusterIP = Headless ? "None" : null },
+            });
         }
 
         return Task.CompletedTask;
@@ -49,10 +46,10 @@ public abstract class FakeClusterBackedContractTests : EndpointSourceContractTes
 
     protected override Task DeleteServiceAsync(ServiceName service)
     {
-        Cluster.Store.Delete(ResourceType.Service, service.Namespace, service.Name);
-        foreach (var slice in Cluster.Store.List(ResourceType.EndpointSlice, service.Namespace, LabelSelector.Parse($"kubernetes.io/service-name={service.Name}")).Items)
+        Cluster.Delete<V1Service>(service.Name, service.Namespace);
+        foreach (var slice in Cluster.List<V1EndpointSlice>(service.Namespace, $"{WellKnownLabels.ServiceName}={service.Name}"))
         {
-            Cluster.Store.Delete(ResourceType.EndpointSlice, service.Namespace, slice["metadata"]!["name"]!.GetValue<string>());
+            Cluster.Delete<V1EndpointSlice>(slice.Metadata.Name, service.Namespace);
         }
 
         return Task.CompletedTask;
@@ -60,29 +57,30 @@ public abstract class FakeClusterBackedContractTests : EndpointSourceContractTes
 
     protected override Task ApplySliceAsync(ServiceName service, EndpointSliceInfo slice)
     {
-        var obj = new JsonObject
+        var obj = new V1EndpointSlice
         {
-            ["metadata"] = new JsonObject
+            Metadata = new V1ObjectMeta
             {
-                ["name"] = slice.Name,
-                ["namespace"] = service.Namespace,
-                ["labels"] = new JsonObject { ["kubernetes.io/service-name"] = service.Name },
+                Name = slice.Name,
+                NamespaceProperty = service.Namespace,
+                Labels = new Dictionary<string, string> { [WellKnownLabels.ServiceName] = service.Name },
             },
-            ["addressType"] = slice.AddressType.ToString(),
-            ["ports"] = new JsonArray([.. slice.Ports.Select(p => (JsonNode)new JsonObject { ["name"] = p.Name, ["port"] = p.Port, ["protocol"] = p.Protocol.ToApiString() })]),
-            ["endpoints"] = new JsonArray([.. slice.Endpoints.Select(e => (JsonNode)new JsonObject
+            AddressType = slice.AddressType.ToString(),
+            Ports = [.. slice.Ports.Select(p => new Discoveryv1EndpointPort { Name = p.Name, Port = p.Port, Protocol = p.Protocol.ToApiString() })],
+            Endpoints = [.. slice.Endpoints.Select(e => new V1Endpoint
             {
-                ["addresses"] = new JsonArray([.. e.Addresses.Select(a => (JsonNode)JsonValue.Create(a))]),
-                ["conditions"] = new JsonObject { ["ready"] = e.Conditions.Ready, ["serving"] = e.Conditions.Serving, ["terminating"] = e.Conditions.Terminating },
-            })]),
+                Addresses = [.. e.Addresses],
+                Conditions = new V1EndpointConditions { Ready = e.Conditions.Ready, Serving = e.Conditions.Serving, Terminating = e.Conditions.Terminating },
+            })],
         };
-        if (Cluster.Store.Get(ResourceType.EndpointSlice, service.Namespace, slice.Name) is not null)
+        if (Cluster.Get<V1EndpointSlice>(slice.Name, service.Namespace) is { } existing)
         {
-            Cluster.Update(ResourceType.EndpointSlice, obj);
+            obj.Metadata.ResourceVersion = existing.Metadata.ResourceVersion;
+            Cluster.Update(obj);
         }
         else
         {
-            Cluster.Create(ResourceType.EndpointSlice, obj);
+            Cluster.Create(obj);
         }
 
         return Task.CompletedTask;
@@ -90,7 +88,7 @@ public abstract class FakeClusterBackedContractTests : EndpointSourceContractTes
 
     protected override Task DeleteSliceAsync(ServiceName service, string sliceName)
     {
-        Cluster.Store.Delete(ResourceType.EndpointSlice, service.Namespace, sliceName);
+        Cluster.Delete<V1EndpointSlice>(sliceName, service.Namespace);
         return Task.CompletedTask;
     }
 }

@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 namespace K8sNet.Testing.Controllers;
 
 /// <summary>The writes an <see cref="EndpointSliceReconciler"/> pass asks for.</summary>
-public sealed class EndpointSliceChanges
+internal sealed class EndpointSliceChanges
 {
     /// <summary>Slices to create (with <c>generateName</c>).</summary>
     public List<JsonObject> Create { get; } = [];

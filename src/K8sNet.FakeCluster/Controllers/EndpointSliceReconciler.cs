@@ -17,7 +17,7 @@ namespace K8sNet.Testing.Controllers;
 /// same-zone hints like <c>trafficDistribution: PreferClose</c> (upstream's CPU-proportional topology cache is not
 /// simulated). Not thread-safe: one reconciliation at a time.
 /// </remarks>
-public sealed class EndpointSliceReconciler
+internal sealed class EndpointSliceReconciler
 {
     /// <summary>The controller's name, the value of the <c>endpointslice.kubernetes.io/managed-by</c> label.</summary>
     public const string ControllerName = "endpointslice-controller.k8s.io";

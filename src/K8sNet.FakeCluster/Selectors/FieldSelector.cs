@@ -11,7 +11,7 @@ namespace K8sNet.Testing.Selectors;
 /// <c>field==value</c> or <c>field!=value</c> terms, ANDed, with <c>\,</c>, <c>\=</c> and <c>\\</c> escapes; and the
 /// fields each kind supports, as the API server's field label conversions define them.
 /// </summary>
-public sealed class FieldSelector
+internal sealed class FieldSelector
 {
     private static readonly FrozenSet<string> Meta = FrozenSet.Create(StringComparer.Ordinal, "metadata.name", "metadata.namespace");
 

@@ -13,7 +13,7 @@ namespace K8sNet.Testing.Selectors;
 /// <remarks>
 /// <c>!=</c> and <c>notin</c> also match objects without the key, as upstream. The empty selector matches everything.
 /// </remarks>
-public sealed class LabelSelector
+internal sealed class LabelSelector
 {
     private LabelSelector(ImmutableArray<Requirement> requirements, string text)
     {

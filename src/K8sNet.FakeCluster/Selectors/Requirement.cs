@@ -7,7 +7,7 @@ namespace K8sNet.Testing.Selectors;
 /// <param name="Key">The label key.</param>
 /// <param name="Operator">The operator.</param>
 /// <param name="Values">The values (empty for Exists and DoesNotExist).</param>
-public sealed record Requirement(string Key, SelectionOperator Operator, ImmutableArray<string> Values)
+internal sealed record Requirement(string Key, SelectionOperator Operator, ImmutableArray<string> Values)
 {
     /// <summary>Whether labels satisfy the requirement (apimachinery <c>Requirement.Matches</c>).</summary>
     /// <param name="labels">The labels.</param>

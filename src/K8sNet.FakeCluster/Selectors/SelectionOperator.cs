@@ -1,7 +1,7 @@
 namespace K8sNet.Testing.Selectors;
 
 /// <summary>A label selector requirement's operator.</summary>
-public enum SelectionOperator
+internal enum SelectionOperator
 {
     /// <summary><c>k=v</c> or <c>k==v</c>.</summary>
     Equals = 0,

@@ -10,7 +10,7 @@ namespace K8sNet.Testing.Store;
 /// optimistic concurrency, graceful deletion and finalizers, and watches with replay from a version. Objects handed out
 /// are copies; what is stored is never modified in place. Thread-safe.
 /// </summary>
-public sealed class ObjectStore
+internal sealed class ObjectStore
 {
     private const string GenerateNameAlphabet = "bcdfghjklmnpqrstvwxz2456789";
     private const int HistoryLimit = 100_000;

@@ -10,7 +10,7 @@ namespace K8sNet.Testing.Store;
 /// <param name="Plural">The resource name, e.g. <c>pods</c>.</param>
 /// <param name="Namespaced">Whether objects live in a namespace.</param>
 /// <param name="ShortNames">kubectl short names.</param>
-public sealed record ResourceType(string Group, string Version, string Kind, string Plural, bool Namespaced, params string[] ShortNames)
+internal sealed record ResourceType(string Group, string Version, string Kind, string Plural, bool Namespaced, params string[] ShortNames)
 {
     /// <summary>The <c>apiVersion</c> value: <c>v1</c> or <c>group/version</c>.</summary>
     public string ApiVersion => Group.Length == 0 ? Version : $"{Group}/{Version}";

@@ -8,4 +8,4 @@ namespace K8sNet.Testing.Store;
 /// <param name="Object">The object (a snapshot: never modified).</param>
 /// <param name="OldObject">The object before the change, for modifications and deletions.</param>
 /// <param name="ResourceVersion">The store's version after the change.</param>
-public sealed record StoreEvent(StoreEventType Type, ResourceType Resource, JsonObject Object, JsonObject? OldObject, long ResourceVersion);
+internal sealed record StoreEvent(StoreEventType Type, ResourceType Resource, JsonObject Object, JsonObject? OldObject, long ResourceVersion);

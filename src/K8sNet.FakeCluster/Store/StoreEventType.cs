@@ -1,7 +1,7 @@
 namespace K8sNet.Testing.Store;
 
 /// <summary>The type of a store watch event (named apart from KubernetesClient's <c>k8s.WatchEventType</c>, so both import cleanly).</summary>
-public enum StoreEventType
+internal enum StoreEventType
 {
     /// <summary><c>ADDED</c>.</summary>
     Added = 0,
