@@ -22,8 +22,11 @@ public static class K8sNetRoutingHttpClientBuilderExtensions
     /// without a body, a failure after sending (<see cref="K8sNetRoutingOptions.MaxRetries"/>).
     /// </para>
     /// <para>
-    /// Do not combine with Microsoft.Extensions.ServiceDiscovery's <c>AddServiceDiscovery()</c> on the same client: both
-    /// rewrite the request URI. Creating such a client throws <see cref="InvalidOperationException"/> saying so.
+    /// With Microsoft.Extensions.ServiceDiscovery's <c>AddServiceDiscovery()</c> on the same client (an Aspire app's
+    /// service defaults add it to every client through <c>ConfigureHttpClientDefaults</c>), this handler runs just
+    /// before M.E.SD's, wherever either was added: K8sNet takes the names of Services in the allowed namespaces and sends
+    /// them to a pod, and M.E.SD resolves every other name as it is configured to (<c>Services:catalog:http</c>, DNS,
+    /// pass-through). Resilience handlers stay outside both.
     /// </para>
     /// </remarks>
     /// <param name="builder">The HttpClient builder.</param>
@@ -56,26 +59,34 @@ public static class K8sNetRoutingHttpClientBuilderExtensions
 
     private static void CheckConflicts(string name, HttpMessageHandlerBuilder builder)
     {
-        var ours = 0;
-        foreach (var handler in builder.AdditionalHandlers)
+        var handlers = builder.AdditionalHandlers;
+        var ours = -1;
+        var serviceDiscovery = -1;
+        for (var i = 0; i < handlers.Count; i++)
         {
-            var type = handler.GetType();
+            var type = handlers[i].GetType();
             if (type == typeof(K8sNetServiceDiscoveryHandler))
             {
-                ours++;
+                if (ours >= 0)
+                {
+                    throw new InvalidOperationException($"HttpClient '{name}' has AddK8sNetServiceDiscovery() more than once; add it once.");
+                }
+
+                ours = i;
             }
-            else if (type.Namespace?.StartsWith("Microsoft.Extensions.ServiceDiscovery", StringComparison.Ordinal) == true)
+            else if (serviceDiscovery < 0 && type.Namespace?.StartsWith("Microsoft.Extensions.ServiceDiscovery", StringComparison.Ordinal) == true)
             {
-                throw new InvalidOperationException(
-                    $"HttpClient '{name}' has both K8sNet's AddK8sNetServiceDiscovery() and Microsoft.Extensions.ServiceDiscovery's "
-                    + $"AddServiceDiscovery() ({type.Name}). Both rewrite the request URI; use one. K8sNet resolves Kubernetes "
-                    + "Service names itself; for other names keep AddServiceDiscovery() on a separate client.");
+                serviceDiscovery = i;
             }
         }
 
-        if (ours > 1)
+        // K8sNet first: it rewrites Service names to pods, and M.E.SD passes an address through; the other way round
+        // M.E.SD would resolve the Service name itself (to a ClusterIP, or round robin) and K8sNet would see an address.
+        if (ours > serviceDiscovery && serviceDiscovery >= 0)
         {
-            throw new InvalidOperationException($"HttpClient '{name}' has AddK8sNetServiceDiscovery() {ours} times; add it once.");
+            var handler = handlers[ours];
+            handlers.RemoveAt(ours);
+            handlers.Insert(serviceDiscovery, handler);
         }
     }
 }

@@ -335,18 +335,19 @@ public class K8sNetServiceDiscoveryHandlerTests
     }
 
     [Fact]
-    public async Task AddServiceDiscovery_OnTheSameClient_FailsWithAClearMessage()
+    public async Task AddServiceDiscovery_OnTheSameClient_K8sNetRunsFirst_ThePodAddressPassesThroughIt()
     {
         await using var f = new HandlerFixture(services: s =>
         {
             s.AddSingleton<Microsoft.Extensions.Configuration.IConfiguration>(new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build());
             s.AddServiceDiscovery();
-            s.AddHttpClient("test").AddServiceDiscovery();
+            s.AddHttpClient("test").AddServiceDiscovery(); // added after K8sNet's handler: still runs after it
         });
+        f.SetOrders("10.244.1.5");
+        using var client = f.CreateClient();
 
-        var ex = Assert.Throws<InvalidOperationException>(() => f.CreateClient());
-
-        Assert.Contains("has both K8sNet's AddK8sNetServiceDiscovery() and Microsoft.Extensions.ServiceDiscovery's AddServiceDiscovery()", ex.Message);
+        Assert.Equal("10.244.1.5", await client.GetStringAsync("http://orders.shop/"));
+        Assert.Equal(("10.244.1.5", "orders.shop"), (f.Transport.Sent.Last().Uri.Host, f.Transport.Sent.Last().Host));
     }
 
     [Fact]
