@@ -21,6 +21,7 @@ public static class K8sNetDnsBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         var options = builder.Services.AddOptions<ClientContextOptions>();
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<ClientContextOptions>, ClientContextOptionsSetup>()); // configuration first
         if (configure is not null)
         {
             options.Configure(configure);
@@ -43,10 +44,15 @@ public static class K8sNetDnsBuilderExtensions
         ArgumentNullException.ThrowIfNull(builder);
         builder.AddClientContext();
         var options = builder.Services.AddOptions<ServiceUriOptions>();
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<ServiceUriOptions>, ServiceUriOptionsSetup>()); // configuration first
         if (configure is not null)
         {
             options.Configure(configure);
         }
+
+        options.ValidateOnStart();
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ServiceUriOptions>, K8sNetOptionsValidator<ServiceUriOptions>>(
+            sp => new K8sNetOptionsValidator<ServiceUriOptions>(new ServiceUriOptionsValidator(), sp.GetService<K8sNetConfiguration>(), _ => [string.Empty])));
 
         builder.Services.TryAddSingleton(sp => new ServiceUriResolver(
             sp.GetRequiredService<ClientContext>(), sp.GetRequiredService<IOptions<ServiceUriOptions>>().Value));
@@ -68,10 +74,15 @@ public static class K8sNetDnsBuilderExtensions
         ArgumentNullException.ThrowIfNull(builder);
         builder.AddClientContext();
         var options = builder.Services.AddOptions<DnsEndpointOptions>();
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<DnsEndpointOptions>, DnsEndpointOptionsSetup>()); // configuration first
         if (configure is not null)
         {
             options.Configure(configure);
         }
+
+        options.ValidateOnStart();
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DnsEndpointOptions>, K8sNetOptionsValidator<DnsEndpointOptions>>(
+            sp => new K8sNetOptionsValidator<DnsEndpointOptions>(new DnsEndpointOptionsValidator(), sp.GetService<K8sNetConfiguration>(), _ => ["Dns"])));
 
         options.PostConfigure<ClientContext>((o, context) => o.ClusterDomain ??= context.ClusterDomain);
         builder.Services.TryAddSingleton(sp => new DnsEndpointSource(

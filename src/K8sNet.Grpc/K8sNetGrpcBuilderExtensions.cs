@@ -31,10 +31,15 @@ public static class K8sNetGrpcBuilderExtensions
         ArgumentNullException.ThrowIfNull(builder);
         builder.AddServiceRouting();
         var options = builder.Services.AddOptions<K8sNetGrpcOptions>();
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<K8sNetGrpcOptions>, K8sNetGrpcOptionsSetup>()); // configuration first
         if (configure is not null)
         {
             options.Configure(configure);
         }
+
+        options.ValidateOnStart();
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<K8sNetGrpcOptions>, K8sNetOptionsValidator<K8sNetGrpcOptions>>(
+            sp => new K8sNetOptionsValidator<K8sNetGrpcOptions>(new K8sNetGrpcOptionsValidator(), sp.GetService<K8sNetConfiguration>(), _ => ["Grpc", string.Empty])));
 
         builder.Services.TryAddSingleton(sp => new K8sNetResolverFactory(
             sp.GetRequiredService<ServiceRouterPool>(), sp.GetRequiredService<ClientContext>(), sp.GetRequiredService<IOptions<K8sNetGrpcOptions>>().Value));

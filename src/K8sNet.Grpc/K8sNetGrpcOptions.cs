@@ -1,6 +1,8 @@
 using Grpc.Core;
 using Grpc.Net.Client.Configuration;
 using K8sNet.Routing;
+using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
 
 namespace K8sNet.Grpc;
 
@@ -12,21 +14,26 @@ public sealed class K8sNetGrpcOptions
     public LoadBalancingPolicy Policy { get; set; } = LoadBalancingPolicy.PowerOfTwoChoices;
 
     /// <summary>PeakEwma's options.</summary>
+    [ValidateObjectMembers]
     public PeakEwmaOptions PeakEwma { get; } = new();
 
     /// <summary>ConsistentHash's options.</summary>
+    [ValidateObjectMembers]
     public ConsistentHashOptions ConsistentHash { get; } = new();
 
     /// <summary>The call metadata entry (an HTTP/2 header, lower case) whose value is the ConsistentHash key, e.g. <c>x-user-id</c>.</summary>
     public string? HashKeyMetadata { get; set; }
 
     /// <summary>Passive outlier detection: pods that fail calls in a row are ejected for a while.</summary>
+    [ValidateObjectMembers]
     public OutlierDetectionOptions OutlierDetection { get; } = new();
 
     /// <summary>Which endpoints a channel uses (address family, zone-aware routing).</summary>
+    [ValidateObjectMembers]
     public EndpointSetOptions Endpoints { get; } = new();
 
     /// <summary>Namespaces <c>k8s:///</c> addresses may name besides the client's own; empty allows only its own.</summary>
+    [NamespaceList]
     public ISet<string> AllowedNamespaces { get; } = new HashSet<string>(StringComparer.Ordinal);
 
     /// <summary>
@@ -37,6 +44,7 @@ public sealed class K8sNetGrpcOptions
     /// of their own). <c>Unavailable</c> is the status gRPC calls safe to retry, but a call may have reached a server
     /// before its connection broke: set 1 where calls must never run twice and are not idempotent.
     /// </summary>
+    [Range(1, 5)]
     public int MaxAttempts { get; set; } = 5;
 
     /// <summary>

@@ -26,10 +26,15 @@ public static class K8sNetKubernetesBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         var options = builder.Services.AddOptions<KubernetesEndpointSourceOptions>();
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<KubernetesEndpointSourceOptions>, KubernetesEndpointSourceOptionsSetup>()); // configuration first
         if (configure is not null)
         {
             options.Configure(configure);
         }
+
+        options.ValidateOnStart();
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<KubernetesEndpointSourceOptions>, K8sNetOptionsValidator<KubernetesEndpointSourceOptions>>(
+            sp => new K8sNetOptionsValidator<KubernetesEndpointSourceOptions>(new KubernetesEndpointSourceOptionsValidator(), sp.GetService<K8sNetConfiguration>(), _ => ["Kubernetes"])));
 
         builder.Services.TryAddSingleton(sp =>
         {

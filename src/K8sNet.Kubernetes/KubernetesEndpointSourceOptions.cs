@@ -1,7 +1,9 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace K8sNet.Kubernetes;
 
 /// <summary>How <see cref="KubernetesEndpointSource"/> reaches the API server and follows Services.</summary>
-public sealed class KubernetesEndpointSourceOptions
+public sealed class KubernetesEndpointSourceOptions : IValidatableObject
 {
     /// <summary>
     /// A kubeconfig file to use. When unset: the in-cluster configuration inside a pod (the service account's token,
@@ -17,6 +19,7 @@ public sealed class KubernetesEndpointSourceOptions
     /// The namespaces callers may ask about; empty (the default) allows any. A Service elsewhere gets a
     /// <see cref="KubernetesEndpointSourceException"/> at once, without an API call.
     /// </summary>
+    [NamespaceList]
     public IList<string> AllowedNamespaces { get; } = [];
 
     /// <summary>
@@ -27,27 +30,34 @@ public sealed class KubernetesEndpointSourceOptions
     public WatchScope Scope { get; set; } = WatchScope.Service;
 
     /// <summary>How long a caller waits for a Service's first sync before getting an error that says why. Default 10 s.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.001", "01:00:00")]
     public TimeSpan SyncTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>The shortest server-side timeout asked for a watch (each watch picks one at random in [min, max]). Default 5 min.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
     public TimeSpan MinWatchTimeout { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>The longest server-side timeout asked for a watch. Default 10 min.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
     public TimeSpan MaxWatchTimeout { get; set; } = TimeSpan.FromMinutes(10);
 
     /// <summary>
     /// A watch that delivers nothing (not even a bookmark, which API servers send about every minute) for this long is
     /// taken as hung and replaced from its last resourceVersion. Default 3 min.
     /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.001", "1.00:00:00")]
     public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromMinutes(3);
 
     /// <summary>The first retry delay after a failure; it doubles, with jitter, up to <see cref="MaxBackoff"/>. Default 0.8 s.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.001", "01:00:00")]
     public TimeSpan InitialBackoff { get; set; } = TimeSpan.FromMilliseconds(800);
 
     /// <summary>The longest retry delay. Default 30 s.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.001", "01:00:00")]
     public TimeSpan MaxBackoff { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>After this long without a failure the delay starts again from <see cref="InitialBackoff"/>. Default 2 min.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.001", "1.00:00:00")]
     public TimeSpan BackoffReset { get; set; } = TimeSpan.FromMinutes(2);
 
     /// <summary>
@@ -55,45 +65,41 @@ public sealed class KubernetesEndpointSourceOptions
     /// must not stall a Service's sync. Default 30 s (KubernetesClient's own is 100 s). Watches are bounded by
     /// <see cref="IdleTimeout"/> instead.
     /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.001", "01:00:00")]
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Items per page when listing. Default 500 (client-go's).</summary>
+    [Range(1, 10_000)]
     public int ListPageSize { get; set; } = 500;
 
+    /// <summary>Checks the options, as the container does at start: for a source built without one.</summary>
+    /// <exception cref="KubernetesNameException">A namespace breaks Kubernetes' rules.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A value breaks a rule; the message names each.</exception>
     internal void Validate()
     {
-        static void Positive(TimeSpan value, string name)
+        // Names first, with the typed error they have always had.
+        foreach (var ns in AllowedNamespaces)
         {
-            if (value <= TimeSpan.Zero)
-            {
-                throw new ArgumentOutOfRangeException(name, value, $"KubernetesEndpointSourceOptions.{name} must be positive.");
-            }
+            KubernetesNames.ThrowIfInvalidDns1123Label(ns, "KubernetesEndpointSourceOptions.AllowedNamespaces");
         }
 
-        Positive(SyncTimeout, nameof(SyncTimeout));
-        Positive(MinWatchTimeout, nameof(MinWatchTimeout));
-        Positive(IdleTimeout, nameof(IdleTimeout));
-        Positive(InitialBackoff, nameof(InitialBackoff));
-        Positive(BackoffReset, nameof(BackoffReset));
-        Positive(RequestTimeout, nameof(RequestTimeout));
+        if (new KubernetesEndpointSourceOptionsValidator().Validate(null, this) is { Failed: true } result)
+        {
+            throw new ArgumentOutOfRangeException("options", $"Invalid KubernetesEndpointSourceOptions: {result.FailureMessage}");
+        }
+    }
+
+    /// <inheritdoc />
+    IEnumerable<ValidationResult> IValidatableObject.Validate(ValidationContext validationContext)
+    {
         if (MaxWatchTimeout < MinWatchTimeout)
         {
-            throw new ArgumentOutOfRangeException(nameof(MaxWatchTimeout), MaxWatchTimeout, "KubernetesEndpointSourceOptions.MaxWatchTimeout must not be below MinWatchTimeout.");
+            yield return new ValidationResult($"The field KubernetesEndpointSourceOptions.MaxWatchTimeout must not be below MinWatchTimeout ({MinWatchTimeout}).", [nameof(MaxWatchTimeout)]);
         }
 
         if (MaxBackoff < InitialBackoff)
         {
-            throw new ArgumentOutOfRangeException(nameof(MaxBackoff), MaxBackoff, "KubernetesEndpointSourceOptions.MaxBackoff must not be below InitialBackoff.");
-        }
-
-        if (ListPageSize < 1)
-        {
-            throw new ArgumentOutOfRangeException(nameof(ListPageSize), ListPageSize, "KubernetesEndpointSourceOptions.ListPageSize must be at least 1.");
-        }
-
-        foreach (var ns in AllowedNamespaces)
-        {
-            KubernetesNames.ThrowIfInvalidDns1123Label(ns, "KubernetesEndpointSourceOptions.AllowedNamespaces");
+            yield return new ValidationResult($"The field KubernetesEndpointSourceOptions.MaxBackoff must not be below InitialBackoff ({InitialBackoff}).", [nameof(MaxBackoff)]);
         }
     }
 }

@@ -1,7 +1,10 @@
+using K8sNet;
 using K8sNet.Routing;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -37,14 +40,17 @@ public static class K8sNetRoutingHttpClientBuilderExtensions
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
         services.AddK8sNet().AddServiceRouting();
+        var name = builder.Name;
+        var options = services.AddOptions<K8sNetRoutingOptions>(name);
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<K8sNetRoutingOptions>, K8sNetRoutingOptionsSetup>()); // configuration first
         if (configure is not null)
         {
-            services.Configure(builder.Name, configure);
+            options.Configure(configure); // then code
         }
-        else
-        {
-            services.AddOptions<K8sNetRoutingOptions>(builder.Name);
-        }
+
+        options.ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<K8sNetRoutingOptions>, K8sNetOptionsValidator<K8sNetRoutingOptions>>(
+            sp => new K8sNetOptionsValidator<K8sNetRoutingOptions>(new K8sNetRoutingOptionsValidator(), sp.GetService<K8sNetConfiguration>(), n => ["Clients:" + n, "Routing", string.Empty])));
 
         builder.AddHttpMessageHandler(sp => new K8sNetServiceDiscoveryHandler(
             sp.GetRequiredService<ServiceRouterPool>(),
@@ -52,7 +58,6 @@ public static class K8sNetRoutingHttpClientBuilderExtensions
             sp.GetService<ILoggerFactory>()?.CreateLogger("K8sNet.Routing.ServiceDiscoveryHandler") ?? NullLogger.Instance));
 
         // Runs after every other configuration of this client, so it sees handlers added later too.
-        var name = builder.Name;
         services.PostConfigure<HttpClientFactoryOptions>(name, o => o.HttpMessageHandlerBuilderActions.Add(b => CheckConflicts(name, b)));
         return builder;
     }

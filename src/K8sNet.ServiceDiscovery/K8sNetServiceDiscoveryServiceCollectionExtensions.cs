@@ -1,5 +1,6 @@
 using K8sNet.ServiceDiscovery;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.ServiceDiscovery;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -29,10 +30,15 @@ public static class K8sNetServiceDiscoveryServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         services.AddK8sNet().AddServiceRouting();
         var options = services.AddOptions<K8sNetServiceEndpointOptions>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<K8sNetServiceEndpointOptions>, K8sNetServiceEndpointOptionsSetup>()); // configuration first
         if (configure is not null)
         {
             options.Configure(configure);
         }
+
+        options.ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<K8sNetServiceEndpointOptions>, K8sNet.K8sNetOptionsValidator<K8sNetServiceEndpointOptions>>(
+            sp => new K8sNet.K8sNetOptionsValidator<K8sNetServiceEndpointOptions>(new K8sNetServiceEndpointOptionsValidator(), sp.GetService<K8sNet.K8sNetConfiguration>(), _ => ["ServiceDiscovery", string.Empty])));
 
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IServiceEndpointProviderFactory, K8sNetServiceEndpointProviderFactory>());
         return services;

@@ -1,3 +1,6 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
+
 namespace K8sNet.Yarp;
 
 /// <summary>How K8sNet resolves YARP cluster destinations that name Kubernetes Services.</summary>
@@ -8,12 +11,15 @@ public sealed class K8sNetDestinationOptions
     /// The namespaces whose Services destinations may name; empty (the default) means only the proxy's own namespace;
     /// <c>*</c> means any. Other destinations are left as they are.
     /// </summary>
+    [NamespaceList]
     public ISet<string> AllowedNamespaces { get; } = new HashSet<string>(StringComparer.Ordinal);
 
     /// <summary>Which endpoints become destinations (address family, zone-aware routing).</summary>
+    [ValidateObjectMembers]
     public K8sNet.Routing.EndpointSetOptions Endpoints { get; } = new();
 
     /// <summary>How long a resolution waits for the endpoint source's first state of a Service. Default 10 s.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.001", "01:00:00")]
     public TimeSpan SyncTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using K8sNet.Yarp;
 using Yarp.ReverseProxy.ServiceDiscovery;
 
@@ -22,10 +24,15 @@ public static class K8sNetYarpBuilderExtensions
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.AddK8sNet().AddServiceRouting();
         var options = builder.Services.AddOptions<K8sNetDestinationOptions>();
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<K8sNetDestinationOptions>, K8sNetDestinationOptionsSetup>()); // configuration first
         if (configure is not null)
         {
             options.Configure(configure);
         }
+
+        options.ValidateOnStart();
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<K8sNetDestinationOptions>, K8sNet.K8sNetOptionsValidator<K8sNetDestinationOptions>>(
+            sp => new K8sNet.K8sNetOptionsValidator<K8sNetDestinationOptions>(new K8sNetDestinationOptionsValidator(), sp.GetService<K8sNet.K8sNetConfiguration>(), _ => ["Yarp", string.Empty])));
 
         builder.Services.AddSingleton<IDestinationResolver, K8sNetDestinationResolver>();
         return builder;

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Net;
 
 namespace K8sNet.Dns;
@@ -8,7 +9,7 @@ namespace K8sNet.Dns;
 /// <c>https</c> and <c>grpc</c> over TCP, TTLs kept within [1 s, 30 s], failures and NXDOMAIN kept at most 2 s, each
 /// query given 2 s and 2 retries, a first answer awaited 10 s.
 /// </remarks>
-public sealed class DnsEndpointOptions
+public sealed class DnsEndpointOptions : IValidatableObject
 {
     /// <summary>
     /// The DNS servers to ask (UDP, then TCP when an answer is truncated). Empty (the default): the system resolver's
@@ -34,9 +35,11 @@ public sealed class DnsEndpointOptions
     public IList<TransportProtocol> PortProtocols { get; } = [TransportProtocol.Tcp];
 
     /// <summary>The shortest time an answer is kept before asking again, whatever its TTL (a TTL of 0 would otherwise ask without pause). Default 1 s.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.001", "1.00:00:00")]
     public TimeSpan MinTtl { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>The longest time an answer is kept, whatever its TTL. Default 30 s.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.001", "1.00:00:00")]
     public TimeSpan MaxTtl { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
@@ -44,41 +47,27 @@ public sealed class DnsEndpointOptions
     /// served meanwhile), and an NXDOMAIN (kept for the SOA's negative TTL when shorter). A headless Service without
     /// ready endpoints is NXDOMAIN, so this bounds how late its first ready pod is seen. Default 2 s.
     /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.001", "1.00:00:00")]
     public TimeSpan MaxFailureTtl { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>How long one query waits for its answer before a retry. Default 2 s.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.001", "00:10:00")]
     public TimeSpan QueryTimeout { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>Retries of one query after a timeout (across <see cref="Servers"/>). Default 2.</summary>
+    [Range(0, 10)]
     public int QueryRetries { get; set; } = 2;
 
     /// <summary>How long a caller waits for a Service's first answer before getting an error that says why. Default 10 s.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.001", "01:00:00")]
     public TimeSpan SyncTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>Checks the options, as the container does at start: for a source built without one.</summary>
+    /// <exception cref="KubernetesNameException">A name breaks Kubernetes' rules.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A value breaks a rule; the message names each.</exception>
     internal void Validate()
     {
-        static void Positive(TimeSpan value, string name)
-        {
-            if (value <= TimeSpan.Zero)
-            {
-                throw new ArgumentOutOfRangeException(name, value, $"DnsEndpointOptions.{name} must be positive.");
-            }
-        }
-
-        Positive(MinTtl, nameof(MinTtl));
-        Positive(MaxFailureTtl, nameof(MaxFailureTtl));
-        Positive(QueryTimeout, nameof(QueryTimeout));
-        Positive(SyncTimeout, nameof(SyncTimeout));
-        if (MaxTtl < MinTtl)
-        {
-            throw new ArgumentOutOfRangeException(nameof(MaxTtl), MaxTtl, "DnsEndpointOptions.MaxTtl must not be below MinTtl.");
-        }
-
-        if (QueryRetries < 0)
-        {
-            throw new ArgumentOutOfRangeException(nameof(QueryRetries), QueryRetries, "DnsEndpointOptions.QueryRetries must not be negative.");
-        }
-
+        // Names first, with the typed error they have always had.
         if (ClusterDomain is not null)
         {
             KubernetesNames.ThrowIfInvalidDns1123Subdomain(ClusterDomain.TrimEnd('.'), "DnsEndpointOptions.ClusterDomain");
@@ -89,9 +78,36 @@ public sealed class DnsEndpointOptions
             KubernetesNames.ThrowIfInvalidPortName(name, "DnsEndpointOptions.PortNames");
         }
 
-        foreach (var server in Servers)
+        if (new DnsEndpointOptionsValidator().Validate(null, this) is { Failed: true } result)
         {
-            ArgumentNullException.ThrowIfNull(server, "DnsEndpointOptions.Servers");
+            throw new ArgumentOutOfRangeException("options", $"Invalid DnsEndpointOptions: {result.FailureMessage}");
+        }
+    }
+
+    /// <inheritdoc />
+    IEnumerable<ValidationResult> IValidatableObject.Validate(ValidationContext validationContext)
+    {
+        if (MaxTtl < MinTtl)
+        {
+            yield return new ValidationResult($"The field DnsEndpointOptions.MaxTtl must not be below MinTtl ({MinTtl}).", [nameof(MaxTtl)]);
+        }
+
+        if (ClusterDomain is not null && !KubernetesNames.TryValidateDns1123Subdomain(ClusterDomain.TrimEnd('.'), "DnsEndpointOptions.ClusterDomain", out var domainError))
+        {
+            yield return new ValidationResult(domainError.Message, [nameof(ClusterDomain)]);
+        }
+
+        foreach (var name in PortNames)
+        {
+            if (!KubernetesNames.TryValidatePortName(name, "DnsEndpointOptions.PortNames", out var portError))
+            {
+                yield return new ValidationResult(portError.Message, [nameof(PortNames)]);
+            }
+        }
+
+        if (Servers.Any(s => s is null))
+        {
+            yield return new ValidationResult("must not hold null.", [nameof(Servers)]);
         }
     }
 }

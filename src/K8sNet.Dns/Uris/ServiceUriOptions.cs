@@ -11,5 +11,6 @@ public sealed class ServiceUriOptions
     /// The limit keeps ordinary hosts ordinary: <c>http://example.com</c> would otherwise name Service <c>example</c> in
     /// namespace <c>com</c> (the search path tries <c>example.com.svc.cluster.local</c>).
     /// </remarks>
+    [NamespaceList]
     public ISet<string> AllowedNamespaces { get; } = new HashSet<string>(StringComparer.Ordinal);
 }

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Options;
+
 namespace K8sNet.Routing;
 
 /// <summary>How <see cref="EndpointSetBuilder"/> turns a Service's slices into endpoint sets.</summary>
@@ -13,5 +15,6 @@ public sealed class EndpointSetOptions
     public EndpointAddressFamily AddressFamily { get; set; } = EndpointAddressFamily.ServicePrimary;
 
     /// <summary>Opt-in zone preference without hints (not kube-proxy behaviour).</summary>
+    [ValidateObjectMembers]
     public ZoneAwareRoutingOptions ZoneAware { get; } = new();
 }

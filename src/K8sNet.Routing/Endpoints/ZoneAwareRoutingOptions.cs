@@ -1,3 +1,5 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace K8sNet.Routing;
 
 /// <summary>
@@ -16,8 +18,10 @@ public sealed class ZoneAwareRoutingOptions
     public bool Enabled { get; set; }
 
     /// <summary>The smallest eligible set zone preference applies to. Default 6.</summary>
+    [Range(1, int.MaxValue)]
     public int MinimumEndpoints { get; set; } = 6;
 
     /// <summary>The share of its fair share the client's zone must hold, from 0 to 1. Default 0.5.</summary>
+    [Range(0.0, 1.0)]
     public double PanicThreshold { get; set; } = 0.5;
 }

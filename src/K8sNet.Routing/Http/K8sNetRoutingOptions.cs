@@ -1,7 +1,10 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
+
 namespace K8sNet.Routing;
 
 /// <summary>How an HttpClient with K8sNet service discovery routes requests (one instance per named client).</summary>
-public sealed class K8sNetRoutingOptions
+public sealed class K8sNetRoutingOptions : IValidatableObject
 {
     /// <summary>The balancing policy. Default <see cref="LoadBalancingPolicy.PowerOfTwoChoices"/>.</summary>
     public LoadBalancingPolicy Policy { get; set; } = LoadBalancingPolicy.PowerOfTwoChoices;
@@ -14,9 +17,11 @@ public sealed class K8sNetRoutingOptions
     public Func<TimeProvider, ILoadBalancer>? PolicyFactory { get; set; }
 
     /// <summary>Options of <see cref="LoadBalancingPolicy.PeakEwma"/>.</summary>
+    [ValidateObjectMembers]
     public PeakEwmaOptions PeakEwma { get; } = new();
 
     /// <summary>Options of <see cref="LoadBalancingPolicy.ConsistentHash"/>.</summary>
+    [ValidateObjectMembers]
     public ConsistentHashOptions ConsistentHash { get; } = new();
 
     /// <summary>The request header whose value is the hash key (consistent hashing, stickiness).</summary>
@@ -35,15 +40,18 @@ public sealed class K8sNetRoutingOptions
     public TimeSpan? StickinessTimeout { get; set; }
 
     /// <summary>Passive outlier detection.</summary>
+    [ValidateObjectMembers]
     public OutlierDetectionOptions OutlierDetection { get; } = new();
 
     /// <summary>How slices become endpoint sets (address family, node hints, zone preference).</summary>
+    [ValidateObjectMembers]
     public EndpointSetOptions Endpoints { get; } = new();
 
     /// <summary>
     /// The namespaces whose Services URIs may name; empty (the default) means only the client's own namespace; <c>*</c>
     /// means any. Hosts that name no Service in an allowed namespace pass through untouched.
     /// </summary>
+    [NamespaceList]
     public ISet<string> AllowedNamespaces { get; } = new HashSet<string>(StringComparer.Ordinal);
 
     /// <summary>
@@ -51,12 +59,14 @@ public sealed class K8sNetRoutingOptions
     /// and after a transport failure for idempotent methods without a body (<see cref="RetryIdempotentAfterSend"/>).
     /// Default 2.
     /// </summary>
+    [Range(0, 10)]
     public int MaxRetries { get; set; } = 2;
 
     /// <summary>Whether idempotent requests without a body are retried on another endpoint after a failure once sent. Default <see langword="true"/>.</summary>
     public bool RetryIdempotentAfterSend { get; set; } = true;
 
     /// <summary>How long a request waits for the endpoint source's first state of a Service. Default 10 s.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.001", "01:00:00")]
     public TimeSpan SyncTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>
@@ -64,6 +74,7 @@ public sealed class K8sNetRoutingOptions
     /// state kept): then it is let go, and a later request follows it again. Default 5 minutes
     /// (<see cref="RoutingProfile.IdleTimeout"/>).
     /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "7.00:00:00")]
     public TimeSpan IdleTimeout { get; set; } = RoutingProfile.DefaultIdleTimeout;
 
     /// <summary>The policy of one Service: <see cref="PolicyFactory"/>'s, else <see cref="Policy"/> with its options, sticky when asked.</summary>
@@ -76,5 +87,15 @@ public sealed class K8sNetRoutingOptions
 
         var custom = PolicyFactory(time) ?? throw new InvalidOperationException("K8sNetRoutingOptions.PolicyFactory returned null; it must return the policy to use.");
         return StickinessTimeout is { } timeout ? new StickyBalancer(custom, time, timeout) : custom;
+    }
+
+    /// <inheritdoc />
+    IEnumerable<ValidationResult> IValidatableObject.Validate(ValidationContext validationContext)
+    {
+        ArgumentNullException.ThrowIfNull(validationContext);
+        if (StickinessTimeout is { } sticky && sticky <= TimeSpan.Zero)
+        {
+            yield return new ValidationResult($"{OptionsPaths.Field(validationContext, nameof(StickinessTimeout))} must be positive when set (it was {sticky}).", [nameof(StickinessTimeout)]);
+        }
     }
 }
