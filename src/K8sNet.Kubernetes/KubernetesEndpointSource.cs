@@ -27,7 +27,7 @@ namespace K8sNet.Kubernetes;
 /// gets a <see cref="KubernetesEndpointSourceException"/> saying why (at once for 401 and 403, naming the permission).
 /// </para>
 /// </remarks>
-public sealed class KubernetesEndpointSource : IEndpointSource, IAsyncDisposable
+public sealed class KubernetesEndpointSource : IEndpointSource, IServiceCatalog, IAsyncDisposable
 {
     private const string SlicesResource = "endpointslices.discovery.k8s.io";
     private const string ServicesResource = "services";
@@ -66,6 +66,17 @@ public sealed class KubernetesEndpointSource : IEndpointSource, IAsyncDisposable
         var entry = Ensure(service);
         await WaitSyncedAsync(entry, cancellationToken).ConfigureAwait(false);
         return entry.State;
+    }
+
+    /// <inheritdoc />
+    /// <remarks>One list of the namespace's Services (names only are kept); needs <c>list</c> on Services there.</remarks>
+    public async ValueTask<IReadOnlyList<string>> ListServiceNamesAsync(string @namespace, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(@namespace);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(_options.RequestTimeout);
+        var list = await _client.CoreV1.ListNamespacedServiceAsync(@namespace, cancellationToken: timeout.Token).ConfigureAwait(false);
+        return [.. list.Items.Select(s => s.Metadata.Name).Order(StringComparer.Ordinal)];
     }
 
     /// <inheritdoc />

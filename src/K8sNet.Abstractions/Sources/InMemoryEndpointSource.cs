@@ -9,7 +9,7 @@ namespace K8sNet;
 /// another discovery system). Always synced: a Service never set reads as absent.
 /// </summary>
 /// <remarks>Watchers see every change in order unless they fall behind, in which case they skip to the newest state.</remarks>
-public sealed class InMemoryEndpointSource : IEndpointSource
+public sealed class InMemoryEndpointSource : IEndpointSource, IServiceCatalog
 {
     private readonly ConcurrentDictionary<ServiceName, Entry> _services = new();
 
@@ -119,6 +119,14 @@ public sealed class InMemoryEndpointSource : IEndpointSource
 
             return entry.State;
         }
+    }
+
+    /// <inheritdoc />
+    public ValueTask<IReadOnlyList<string>> ListServiceNamesAsync(string @namespace, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(@namespace);
+        IReadOnlyList<string> names = [.. _services.Where(kv => kv.Key.Namespace == @namespace && kv.Value.State.Exists).Select(kv => kv.Key.Name).Order(StringComparer.Ordinal)];
+        return ValueTask.FromResult(names);
     }
 
     private sealed class Entry(ServiceState state)

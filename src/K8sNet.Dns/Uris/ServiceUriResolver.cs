@@ -111,7 +111,19 @@ public sealed class ServiceUriResolver
     /// <summary>The Services a host may name, in the order this pod's resolver would try them.</summary>
     /// <param name="host">The host as written.</param>
     /// <returns>The candidates; empty when the host names no Service in an allowed namespace.</returns>
-    public ImmutableArray<ServiceName> Candidates(string host)
+    public ImmutableArray<ServiceName> Candidates(string host) => Candidates(host, allowed: true);
+
+    /// <summary>
+    /// The Services a host would name, in search order, were every namespace allowed, that this client may not call:
+    /// what a request to the host would miss (<c>http://orders.shop</c> with <c>shop</c> not allowed). Ordinary hosts
+    /// have such names too (<c>example.com</c> is Service <c>example</c> in namespace <c>com</c>): whether one exists
+    /// is for the endpoint source to say.
+    /// </summary>
+    /// <param name="host">The host as written.</param>
+    /// <returns>The Services in namespaces that are not allowed.</returns>
+    public ImmutableArray<ServiceName> ExcludedCandidates(string host) => Candidates(host, allowed: false);
+
+    private ImmutableArray<ServiceName> Candidates(string host, bool allowed)
     {
         ArgumentNullException.ThrowIfNull(host);
         if (host.Length == 0 || System.Net.IPAddress.TryParse(host, out _) || host.Contains("..", StringComparison.Ordinal) || host[0] == '.')
@@ -125,7 +137,7 @@ public sealed class ServiceUriResolver
             if (ClusterDnsName.TryParse(query, _context.ClusterDomain, out var name)
                 && name.Kind == ClusterDnsNameKind.Service
                 && name.TryGetService(out var service)
-                && IsAllowed(service.Namespace)
+                && IsAllowed(service.Namespace) == allowed
                 && !builder.Contains(service))
             {
                 builder.Add(service);

@@ -10,7 +10,7 @@ namespace K8sNet.Testing.Sources;
 /// maintain, as an app under test sees them through <c>services.AddK8sNet().UseFakeCluster(cluster)</c>.
 /// </summary>
 /// <remarks>Always synced: the cluster is in the process. Watchers that fall behind skip to the newest state.</remarks>
-public sealed class FakeClusterEndpointSource : IEndpointSource
+public sealed class FakeClusterEndpointSource : IEndpointSource, IServiceCatalog
 {
     private readonly FakeCluster _cluster;
 
@@ -57,6 +57,14 @@ public sealed class FakeClusterEndpointSource : IEndpointSource
                 yield return state;
             }
         }
+    }
+
+    /// <inheritdoc />
+    public ValueTask<IReadOnlyList<string>> ListServiceNamesAsync(string @namespace, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(@namespace);
+        IReadOnlyList<string> names = [.. _cluster.Store.Peek(ResourceType.Service, @namespace).Select(Json.Name).Order(StringComparer.Ordinal)];
+        return ValueTask.FromResult(names);
     }
 
     private static bool Concerns(StoreEvent e, ServiceName service)

@@ -12,6 +12,7 @@ internal sealed class RoutingMetrics : IDisposable
     private readonly Counter<long> _requests;
     private readonly Counter<long> _retries;
     private readonly Counter<long> _ejections;
+    private readonly Counter<long> _passThroughs;
     private readonly bool _ownsMeter;
 
     public RoutingMetrics(IMeterFactory? meterFactory, Func<IEnumerable<ServiceRouter>> routers)
@@ -21,6 +22,7 @@ internal sealed class RoutingMetrics : IDisposable
         _requests = _meter.CreateCounter<long>("k8snet.routing.requests", "{request}", "Requests routed to a Service's endpoints, by outcome.");
         _retries = _meter.CreateCounter<long>("k8snet.routing.retries", "{retry}", "Requests retried on another endpoint.");
         _ejections = _meter.CreateCounter<long>("k8snet.routing.ejections", "{ejection}", "Endpoints ejected by outlier detection.");
+        _passThroughs = _meter.CreateCounter<long>("k8snet.routing.passthrough", "{request}", "Requests to hosts shaped like Service names that were not routed to pods, by reason.");
         _meter.CreateObservableGauge("k8snet.routing.endpoints", () => Observe(routers()), "{endpoint}", "Endpoints per Service port, by state (eligible, ejected, all).");
     }
 
@@ -45,6 +47,14 @@ internal sealed class RoutingMetrics : IDisposable
         if (_retries.Enabled)
         {
             _retries.Add(1, new KeyValuePair<string, object?>("k8snet.service", service.ToString()));
+        }
+    }
+
+    public void PassThrough(PassThroughReason reason)
+    {
+        if (_passThroughs.Enabled)
+        {
+            _passThroughs.Add(1, new KeyValuePair<string, object?>("k8snet.reason", reason == PassThroughReason.NamespaceNotAllowed ? "namespace_not_allowed" : "service_not_found"));
         }
     }
 

@@ -40,12 +40,21 @@ public sealed class ServiceRouterPool : IAsyncDisposable, IDisposable
         _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("K8sNet.Routing.ServiceRouter");
         _source = new Lazy<IEndpointSource>(ResolveSource);
         Metrics = new RoutingMetrics(meterFactory, () => _routers.Values);
+        Diagnostics = new RoutingDiagnostics((loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("K8sNet.Routing.Diagnostics"), Metrics, timeProvider);
     }
 
     /// <summary>The number of Services followed now, over every profile.</summary>
     public int Count => _routers.Count;
 
+    /// <summary>
+    /// The hosts shaped like Service names that requests were sent to but that were not routed to pods, most recent
+    /// first (at most 1,024): which client, why, how often, and the message logged with the fix.
+    /// </summary>
+    public IReadOnlyList<PassThroughRecord> PassThroughs => Diagnostics.Snapshot();
+
     internal RoutingMetrics Metrics { get; }
+
+    internal RoutingDiagnostics Diagnostics { get; }
 
     internal IEndpointSource Source => _source.Value;
 

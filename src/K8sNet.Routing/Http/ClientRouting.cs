@@ -47,12 +47,20 @@ internal sealed class ClientRouting
         }
 
         ServiceUriTarget? target = null;
-        if (Resolver.TryResolve(uri, out var resolved, out _) && resolved.HasCandidates)
+        ServiceUriTarget? excluded = null;
+        if (Resolver.TryResolve(uri, out var resolved, out _))
         {
-            target = resolved;
+            if (resolved.HasCandidates)
+            {
+                target = resolved;
+            }
+            else if (Resolver.ExcludedCandidates(resolved.Host) is { IsEmpty: false } others)
+            {
+                excluded = new ServiceUriTarget(resolved.Host, others, resolved.Port, resolved.Schemes); // checked once, off the request path
+            }
         }
 
-        entry = new TargetEntry(target, uri.Authority);
+        entry = new TargetEntry(target, uri.Authority) { Excluded = excluded };
         if (_targets.Count >= MaxCachedTargets)
         {
             _targets.Clear();
@@ -121,6 +129,12 @@ internal sealed class TargetEntry(ServiceUriTarget? target, string authority)
 
     /// <summary>The Service this target resolved to last time and the port chosen, valid while the spec is the same object.</summary>
     public ResolvedTarget? Resolved { get; set; }
+
+    /// <summary>For a host that names no Service this client may call: the Services it names in other namespaces.</summary>
+    public ServiceUriTarget? Excluded { get; init; }
+
+    /// <summary>The check whether one of <see cref="Excluded"/> exists: the existing one, or <see langword="null"/>.</summary>
+    public Task<ServiceName?>? ExcludedCheck { get; set; }
 }
 
 internal sealed record PortChoice(ServiceSpecInfo Spec, ServiceName Service, ServicePortInfo Port, string Scheme);

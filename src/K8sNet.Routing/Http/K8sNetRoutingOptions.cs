@@ -65,6 +65,16 @@ public sealed class K8sNetRoutingOptions : IValidatableObject
     /// <summary>Whether idempotent requests without a body are retried on another endpoint after a failure once sent. Default <see langword="true"/>.</summary>
     public bool RetryIdempotentAfterSend { get; set; } = true;
 
+    /// <summary>
+    /// Whether a host shaped like a Service name that is not routed to pods fails instead of passing through: one that
+    /// names an existing Service in a namespace this client may not call, or one that names no existing Service in an
+    /// allowed namespace (the endpoint source having synced), fails with a <see cref="K8sNetRoutingException"/> saying
+    /// so. Default <see langword="false"/>: such requests pass through to DNS as they are, and each such host is logged
+    /// once at Warning with the fix, counted (<c>k8snet.routing.passthrough</c>) and listed in
+    /// <see cref="ServiceRouterPool.PassThroughs"/>.
+    /// </summary>
+    public bool Strict { get; set; }
+
     /// <summary>How long a request waits for the endpoint source's first state of a Service. Default 10 s.</summary>
     [Range(typeof(TimeSpan), "00:00:00.001", "01:00:00")]
     public TimeSpan SyncTimeout { get; set; } = TimeSpan.FromSeconds(10);

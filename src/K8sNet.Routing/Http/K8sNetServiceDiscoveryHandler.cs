@@ -34,6 +34,22 @@ internal sealed partial class K8sNetServiceDiscoveryHandler : DelegatingHandler
         var entry = _client.GetTarget(original);
         if (entry.Target is null)
         {
+            // Not a Service this client may call. A host that names one in another namespace is checked once, off the
+            // request path; Strict waits for the check and fails the request when the Service exists.
+            if (entry.Excluded is not null)
+            {
+                var check = entry.ExcludedCheck ??= CheckExcludedAsync(entry, original);
+                if (_client.Options.Strict)
+                {
+                    return SendCheckedAsync(request, original, check, cancellationToken);
+                }
+
+                if (check.IsCompletedSuccessfully && check.Result is not null)
+                {
+                    _pool.Diagnostics.TryPassedThroughAgain(_client.Name, entry.Authority, PassThroughReason.NamespaceNotAllowed, out _); // counted
+                }
+            }
+
             return base.SendAsync(request, cancellationToken);
         }
 
@@ -62,8 +78,18 @@ internal sealed partial class K8sNetServiceDiscoveryHandler : DelegatingHandler
 
         if (lookup.Status != ServiceLookupStatus.Found || lookup.State?.Spec is not { } spec)
         {
+            // No such Service: it may be an external name, which DNS finds; said once (with the nearest Service), and
+            // an error in Strict mode.
             entry.Resolved = null;
-            return await base.SendAsync(request, cancellationToken).ConfigureAwait(false); // no such Service: not ours
+            var report = ReportNotFoundAsync(original, lookup.Router.Service);
+            if (options.Strict)
+            {
+                var record = await report.ConfigureAwait(false);
+                throw new K8sNetRoutingException(lookup.Router.Service, RoutingFailureReason.ServiceNotFound, record.Message.Replace(
+                    "so the request went to DNS as it is. Check the name, or set Strict to make this an error.", "so the request was not sent (Strict).", StringComparison.Ordinal));
+            }
+
+            return await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
         }
 
         var found = lookup.Router;
@@ -191,6 +217,72 @@ internal sealed partial class K8sNetServiceDiscoveryHandler : DelegatingHandler
         }
     }
 
+    // Whether a host that names no Service this client may call names one in another namespace: reported (logged once
+    // with the fix, counted, listed) when the endpoint source has it.
+    private async Task<ServiceName?> CheckExcludedAsync(TargetEntry entry, Uri original)
+    {
+        try
+        {
+            var lookup = await _pool.FindAsync(entry.Excluded!, ProbeProfile, _client.Options.SyncTimeout, CancellationToken.None).ConfigureAwait(false);
+            if (lookup.Status != ServiceLookupStatus.Found)
+            {
+                return null;
+            }
+
+            var service = lookup.Router.Service;
+            _pool.Diagnostics.PassedThrough(_client.Name, entry.Authority, PassThroughReason.NamespaceNotAllowed, () =>
+                $"HttpClient '{_client.Name}': {original.Scheme}://{entry.Authority}/ names Service {service}, but namespace '{service.Namespace}' is not one "
+                + $"this client may call, so the request went to DNS (the Service's ClusterIP: no per-request balancing across its pods). "
+                + $"Add '{service.Namespace}' to K8sNet:AllowedNamespaces (or this client's AllowedNamespaces).");
+            return service;
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            Log.CheckFailed(_logger, entry.Authority, ex.Message);
+            return null;
+        }
+    }
+
+    private async Task<HttpResponseMessage> SendCheckedAsync(HttpRequestMessage request, Uri original, Task<ServiceName?> check, CancellationToken cancellationToken)
+    {
+        if (await check.ConfigureAwait(false) is { } service)
+        {
+            _pool.Diagnostics.TryPassedThroughAgain(_client.Name, original.Authority, PassThroughReason.NamespaceNotAllowed, out _); // counted
+            throw new K8sNetRoutingException(service, RoutingFailureReason.NamespaceNotAllowed,
+                $"HttpClient '{_client.Name}': {original.Scheme}://{original.Authority}/ names Service {service}, but namespace '{service.Namespace}' is not one "
+                + $"this client may call, so the request was not sent (Strict). Add '{service.Namespace}' to K8sNet:AllowedNamespaces (or this client's AllowedNamespaces).");
+        }
+
+        return await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+    }
+
+    // A Service that does not exist in an allowed namespace: the nearest existing name, when the source can list them.
+    private async Task<PassThroughRecord> ReportNotFoundAsync(Uri original, ServiceName missing)
+    {
+        if (_pool.Diagnostics.TryPassedThroughAgain(_client.Name, original.Authority, PassThroughReason.ServiceNotFound, out var seen))
+        {
+            return seen; // said once already: counted
+        }
+
+        string? nearest = null;
+        if (_pool.Source is IServiceCatalog catalog)
+        {
+            try
+            {
+                nearest = RoutingDiagnostics.Nearest(missing.Name, await catalog.ListServiceNamesAsync(missing.Namespace).ConfigureAwait(false));
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                Log.CheckFailed(_logger, original.Authority, ex.Message);
+            }
+        }
+
+        return _pool.Diagnostics.PassedThrough(_client.Name, original.Authority, PassThroughReason.ServiceNotFound, () =>
+            $"HttpClient '{_client.Name}': {original.Scheme}://{original.Authority}/ names no Service in namespace '{missing.Namespace}' "
+            + (nearest is null ? $"('{missing.Name}' does not exist there), " : $"('{missing.Name}' does not exist there; nearest: '{nearest}'), ")
+            + "so the request went to DNS as it is. Check the name, or set Strict to make this an error.");
+    }
+
     private static void Restore(HttpRequestMessage request, Uri original, bool setHost)
     {
         request.RequestUri = original;
@@ -274,8 +366,17 @@ internal sealed partial class K8sNetServiceDiscoveryHandler : DelegatingHandler
         method == HttpMethod.Get || method == HttpMethod.Head || method == HttpMethod.Options || method == HttpMethod.Trace
         || method == HttpMethod.Put || method == HttpMethod.Delete;
 
+    // Probes of Services in namespaces a client may not call: existence only, let go soon.
+    private static readonly RoutingProfile ProbeProfile = new(
+        "probe",
+        time => K8sNetLoadBalancers.Create(LoadBalancingPolicy.RoundRobin, time),
+        new OutlierDetectionOptions { Enabled = false }) { IdleTimeout = TimeSpan.FromMinutes(1) };
+
     private static partial class Log
     {
+        [LoggerMessage(EventId = 3012, Level = LogLevel.Debug, Message = "Checking whether {Host} names a Service failed: {Error}")]
+        public static partial void CheckFailed(ILogger logger, string host, string error);
+
         [LoggerMessage(EventId = 3010, Level = LogLevel.Debug, Message = "Service {Service}: {Outcome} on {Endpoint}; retrying on another endpoint (retry {Retry}): {Error}")]
         public static partial void Retrying(ILogger logger, ServiceName service, string endpoint, EndpointOutcome outcome, int retry, string error);
 

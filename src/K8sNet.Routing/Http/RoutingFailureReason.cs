@@ -14,4 +14,10 @@ public enum RoutingFailureReason
 
     /// <summary>The URI's port is not one of the Service's ports, or no port could be chosen.</summary>
     UnknownPort = 3,
+
+    /// <summary>The host names an existing Service in a namespace the client may not call (with <see cref="K8sNetRoutingOptions.Strict"/>).</summary>
+    NamespaceNotAllowed = 4,
+
+    /// <summary>The host names no existing Service in an allowed namespace (with <see cref="K8sNetRoutingOptions.Strict"/>).</summary>
+    ServiceNotFound = 5,
 }
