@@ -39,7 +39,22 @@ public static class K8sNetKubernetesBuilderExtensions
         builder.Services.TryAddSingleton(sp =>
         {
             var o = sp.GetRequiredService<IOptions<KubernetesEndpointSourceOptions>>().Value;
-            var client = sp.GetService<IKubernetes>() ?? KubernetesClientFactory.Create(o);
+            IKubernetes client;
+            try
+            {
+                client = sp.GetService<IKubernetes>() ?? KubernetesClientFactory.Create(o);
+            }
+            catch (k8s.Exceptions.KubeConfigException ex)
+            {
+                throw new InvalidOperationException(
+                    "K8sNet's Kubernetes endpoint source has no cluster to talk to: "
+                    + (o.KubeconfigPath is { } path
+                        ? $"KubeconfigPath '{path}' is unusable ({ex.Message.TrimEnd('.')})."
+                        : $"this process is not in a pod and found no kubeconfig ({ex.Message.TrimEnd('.')}).")
+                    + " Run it in a pod (the pod's service account is used), set K8sNet:Kubernetes:KubeconfigPath (or $KUBECONFIG, ~/.kube/config) "
+                    + "to a cluster's kubeconfig, or, in tests, use .UseFakeCluster(cluster) or .AddInMemoryEndpoints(source) instead.", ex);
+            }
+
             return new KubernetesEndpointSource(client, o, sp.GetService<TimeProvider>(), sp.GetService<ILoggerFactory>(), sp.GetService<IMeterFactory>());
         });
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IEndpointSource, KubernetesEndpointSource>(sp => sp.GetRequiredService<KubernetesEndpointSource>()));

@@ -27,7 +27,7 @@ namespace K8sNet.Kubernetes;
 /// gets a <see cref="KubernetesEndpointSourceException"/> saying why (at once for 401 and 403, naming the permission).
 /// </para>
 /// </remarks>
-public sealed class KubernetesEndpointSource : IEndpointSource, IServiceCatalog, IAsyncDisposable
+public sealed class KubernetesEndpointSource : IEndpointSource, IServiceCatalog, IEndpointSourceHealth, IAsyncDisposable
 {
     private const string SlicesResource = "endpointslices.discovery.k8s.io";
     private const string ServicesResource = "services";
@@ -66,6 +66,35 @@ public sealed class KubernetesEndpointSource : IEndpointSource, IServiceCatalog,
         var entry = Ensure(service);
         await WaitSyncedAsync(entry, cancellationToken).ConfigureAwait(false);
         return entry.State;
+    }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// Healthy when every Service asked for is synced and connected; Degraded when some are disconnected (they serve
+    /// their last state); Unhealthy when one has not synced within <see cref="KubernetesEndpointSourceOptions.SyncTimeout"/>
+    /// of being asked for, or was refused (401/403).
+    /// </remarks>
+    public EndpointSourceHealth CheckHealth()
+    {
+        var statuses = GetSyncStatus();
+        var data = new Dictionary<string, object>(StringComparer.Ordinal);
+        foreach (var s in statuses)
+        {
+            data[s.Service.ToString()] = s.Synced
+                ? s.Connected ? "synced" : $"disconnected for {s.DisconnectedFor?.TotalSeconds:0} s, serving the last state: {s.LastError}"
+                : $"not synced: {s.LastError ?? "waiting for the API server"}";
+        }
+
+        var unsynced = statuses.Where(s => !s.Synced && (s.LastError is not null || s.DisconnectedFor > TimeSpan.Zero)).ToList();
+        if (unsynced.Count > 0)
+        {
+            return new(EndpointSourceHealthStatus.Unhealthy, $"{unsynced.Count} of {statuses.Count} Service(s) not synced: {unsynced[0].Service}: {unsynced[0].LastError}", data);
+        }
+
+        var disconnected = statuses.Where(s => !s.Connected).ToList();
+        return disconnected.Count > 0
+            ? new(EndpointSourceHealthStatus.Degraded, $"{disconnected.Count} of {statuses.Count} Service(s) disconnected, serving their last state", data)
+            : new(EndpointSourceHealthStatus.Healthy, $"{statuses.Count} Service(s) synced", data);
     }
 
     /// <inheritdoc />

@@ -32,7 +32,7 @@ namespace K8sNet.Dns;
 /// server answered.
 /// </para>
 /// </remarks>
-public sealed partial class DnsEndpointSource : IEndpointSource, IAsyncDisposable
+public sealed partial class DnsEndpointSource : IEndpointSource, IEndpointSourceHealth, IAsyncDisposable
 {
     private readonly ConcurrentDictionary<ServiceName, Entry> _entries = new();
     private readonly DnsServiceLookup _lookup;
@@ -171,6 +171,34 @@ public sealed partial class DnsEndpointSource : IEndpointSource, IAsyncDisposabl
     private static TimeSpan Clamp(TimeSpan value, TimeSpan min, TimeSpan max) => value < min ? min : value > max ? max : value;
 
     /// <summary>One Service: its state, when to ask again, its watchers and the loop that asks while they watch.</summary>
+    /// <inheritdoc />
+    /// <remarks>
+    /// Healthy when every Service asked about has an answer and its last query succeeded; Degraded when some last
+    /// queries failed (the last good answer is served); Unhealthy when a Service has never been answered.
+    /// </remarks>
+    public EndpointSourceHealth CheckHealth()
+    {
+        var entries = _entries.Values.ToList();
+        var data = new Dictionary<string, object>(StringComparer.Ordinal);
+        foreach (var e in entries)
+        {
+            data[e.Service.ToString()] = e.State.IsSynced
+                ? e.LastError is null ? "answered" : $"serving the last answer: {e.LastError}"
+                : $"no answer yet: {e.LastError ?? "waiting for the DNS server"}";
+        }
+
+        var unanswered = entries.Where(e => !e.State.IsSynced && e.LastError is not null).ToList();
+        if (unanswered.Count > 0)
+        {
+            return new(EndpointSourceHealthStatus.Unhealthy, $"{unanswered.Count} of {entries.Count} Service(s) never answered: {unanswered[0].Service}: {unanswered[0].LastError}", data);
+        }
+
+        var failing = entries.Where(e => e.LastError is not null).ToList();
+        return failing.Count > 0
+            ? new(EndpointSourceHealthStatus.Degraded, $"{failing.Count} of {entries.Count} Service(s) failing, serving their last answer", data)
+            : new(EndpointSourceHealthStatus.Healthy, $"{entries.Count} Service(s) answered", data);
+    }
+
     private sealed class Entry(DnsEndpointSource owner, ServiceName service)
     {
         private readonly Lock _gate = new();

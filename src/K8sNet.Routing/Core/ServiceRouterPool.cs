@@ -46,6 +46,9 @@ public sealed class ServiceRouterPool : IAsyncDisposable, IDisposable
     /// <summary>The number of Services followed now, over every profile.</summary>
     public int Count => _routers.Count;
 
+    /// <summary>The routers followed now, over every profile.</summary>
+    public IReadOnlyCollection<ServiceRouter> Routers => [.. _routers.Values.Where(r => r.IsActive)];
+
     /// <summary>
     /// The hosts shaped like Service names that requests were sent to but that were not routed to pods, most recent
     /// first (at most 1,024): which client, why, how often, and the message logged with the fix.
