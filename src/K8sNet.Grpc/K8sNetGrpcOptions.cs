@@ -1,7 +1,7 @@
+using System.ComponentModel.DataAnnotations;
 using Grpc.Core;
 using Grpc.Net.Client.Configuration;
 using K8sNet.Routing;
-using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Options;
 
 namespace K8sNet.Grpc;

@@ -30,34 +30,34 @@ public sealed class KubernetesEndpointSourceOptions : IValidatableObject
     public WatchScope Scope { get; set; } = WatchScope.Service;
 
     /// <summary>How long a caller waits for a Service's first sync before getting an error that says why. Default 10 s.</summary>
-    [Range(typeof(TimeSpan), "00:00:00.001", "01:00:00")]
+    [TimeSpanRange("00:00:00.001", "01:00:00")]
     public TimeSpan SyncTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>The shortest server-side timeout asked for a watch (each watch picks one at random in [min, max]). Default 5 min.</summary>
-    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    [TimeSpanRange("00:00:01", "1.00:00:00")]
     public TimeSpan MinWatchTimeout { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>The longest server-side timeout asked for a watch. Default 10 min.</summary>
-    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    [TimeSpanRange("00:00:01", "1.00:00:00")]
     public TimeSpan MaxWatchTimeout { get; set; } = TimeSpan.FromMinutes(10);
 
     /// <summary>
     /// A watch that delivers nothing (not even a bookmark, which API servers send about every minute) for this long is
     /// taken as hung and replaced from its last resourceVersion. Default 3 min.
     /// </summary>
-    [Range(typeof(TimeSpan), "00:00:00.001", "1.00:00:00")]
+    [TimeSpanRange("00:00:00.001", "1.00:00:00")]
     public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromMinutes(3);
 
     /// <summary>The first retry delay after a failure; it doubles, with jitter, up to <see cref="MaxBackoff"/>. Default 0.8 s.</summary>
-    [Range(typeof(TimeSpan), "00:00:00.001", "01:00:00")]
+    [TimeSpanRange("00:00:00.001", "01:00:00")]
     public TimeSpan InitialBackoff { get; set; } = TimeSpan.FromMilliseconds(800);
 
     /// <summary>The longest retry delay. Default 30 s.</summary>
-    [Range(typeof(TimeSpan), "00:00:00.001", "01:00:00")]
+    [TimeSpanRange("00:00:00.001", "01:00:00")]
     public TimeSpan MaxBackoff { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>After this long without a failure the delay starts again from <see cref="InitialBackoff"/>. Default 2 min.</summary>
-    [Range(typeof(TimeSpan), "00:00:00.001", "1.00:00:00")]
+    [TimeSpanRange("00:00:00.001", "1.00:00:00")]
     public TimeSpan BackoffReset { get; set; } = TimeSpan.FromMinutes(2);
 
     /// <summary>
@@ -65,7 +65,7 @@ public sealed class KubernetesEndpointSourceOptions : IValidatableObject
     /// must not stall a Service's sync. Default 30 s (KubernetesClient's own is 100 s). Watches are bounded by
     /// <see cref="IdleTimeout"/> instead.
     /// </summary>
-    [Range(typeof(TimeSpan), "00:00:00.001", "01:00:00")]
+    [TimeSpanRange("00:00:00.001", "01:00:00")]
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Items per page when listing. Default 500 (client-go's).</summary>

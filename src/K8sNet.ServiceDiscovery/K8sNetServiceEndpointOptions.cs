@@ -1,4 +1,3 @@
-using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Options;
 
 namespace K8sNet.ServiceDiscovery;
@@ -19,7 +18,7 @@ public sealed class K8sNetServiceEndpointOptions
     public K8sNet.Routing.EndpointSetOptions Endpoints { get; } = new();
 
     /// <summary>How long a resolution waits for the endpoint source's first state of a Service. Default 10 s.</summary>
-    [Range(typeof(TimeSpan), "00:00:00.001", "01:00:00")]
+    [TimeSpanRange("00:00:00.001", "01:00:00")]
     public TimeSpan SyncTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>

@@ -1,6 +1,6 @@
+using K8sNet.Yarp;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
-using K8sNet.Yarp;
 using Yarp.ReverseProxy.ServiceDiscovery;
 
 namespace Microsoft.Extensions.DependencyInjection;

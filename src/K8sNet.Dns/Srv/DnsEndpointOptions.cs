@@ -35,11 +35,11 @@ public sealed class DnsEndpointOptions : IValidatableObject
     public IList<TransportProtocol> PortProtocols { get; } = [TransportProtocol.Tcp];
 
     /// <summary>The shortest time an answer is kept before asking again, whatever its TTL (a TTL of 0 would otherwise ask without pause). Default 1 s.</summary>
-    [Range(typeof(TimeSpan), "00:00:00.001", "1.00:00:00")]
+    [TimeSpanRange("00:00:00.001", "1.00:00:00")]
     public TimeSpan MinTtl { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>The longest time an answer is kept, whatever its TTL. Default 30 s.</summary>
-    [Range(typeof(TimeSpan), "00:00:00.001", "1.00:00:00")]
+    [TimeSpanRange("00:00:00.001", "1.00:00:00")]
     public TimeSpan MaxTtl { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
@@ -47,11 +47,11 @@ public sealed class DnsEndpointOptions : IValidatableObject
     /// served meanwhile), and an NXDOMAIN (kept for the SOA's negative TTL when shorter). A headless Service without
     /// ready endpoints is NXDOMAIN, so this bounds how late its first ready pod is seen. Default 2 s.
     /// </summary>
-    [Range(typeof(TimeSpan), "00:00:00.001", "1.00:00:00")]
+    [TimeSpanRange("00:00:00.001", "1.00:00:00")]
     public TimeSpan MaxFailureTtl { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>How long one query waits for its answer before a retry. Default 2 s.</summary>
-    [Range(typeof(TimeSpan), "00:00:00.001", "00:10:00")]
+    [TimeSpanRange("00:00:00.001", "00:10:00")]
     public TimeSpan QueryTimeout { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>Retries of one query after a timeout (across <see cref="Servers"/>). Default 2.</summary>
@@ -59,7 +59,7 @@ public sealed class DnsEndpointOptions : IValidatableObject
     public int QueryRetries { get; set; } = 2;
 
     /// <summary>How long a caller waits for a Service's first answer before getting an error that says why. Default 10 s.</summary>
-    [Range(typeof(TimeSpan), "00:00:00.001", "01:00:00")]
+    [TimeSpanRange("00:00:00.001", "01:00:00")]
     public TimeSpan SyncTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>Checks the options, as the container does at start: for a source built without one.</summary>

@@ -15,7 +15,7 @@ public sealed class K8sNetWarmUpOptions : IValidatableObject
     /// How long start waits for them. Default 10 s. A Service not synced by then is logged at Warning and followed on;
     /// the host starts anyway (the endpoint source's health check says which).
     /// </summary>
-    [Range(typeof(TimeSpan), "00:00:00.001", "00:10:00")]
+    [TimeSpanRange("00:00:00.001", "00:10:00")]
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <inheritdoc />

@@ -19,11 +19,11 @@ public sealed class OutlierDetectionOptions : IValidatableObject
     public bool CountServerErrors { get; set; } = true;
 
     /// <summary>The base ejection time, multiplied by the number of consecutive ejections. Default 30 s.</summary>
-    [Range(typeof(TimeSpan), "00:00:00.001", "1.00:00:00")]
+    [TimeSpanRange("00:00:00.001", "1.00:00:00")]
     public TimeSpan BaseEjectionTime { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>The longest an ejection lasts. Default 300 s.</summary>
-    [Range(typeof(TimeSpan), "00:00:00.001", "7.00:00:00")]
+    [TimeSpanRange("00:00:00.001", "7.00:00:00")]
     public TimeSpan MaxEjectionTime { get; set; } = TimeSpan.FromSeconds(300);
 
     /// <summary>
@@ -41,7 +41,7 @@ public sealed class OutlierDetectionOptions : IValidatableObject
     public double PanicThreshold { get; set; } = 0.5;
 
     /// <summary>How often ejections are reviewed: expired ones end, and a healthy endpoint's ejection multiplier drops by one. Default 10 s.</summary>
-    [Range(typeof(TimeSpan), "00:00:00.001", "01:00:00")]
+    [TimeSpanRange("00:00:00.001", "01:00:00")]
     public TimeSpan Interval { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <inheritdoc />

@@ -76,7 +76,7 @@ public sealed class K8sNetRoutingOptions : IValidatableObject
     public bool Strict { get; set; }
 
     /// <summary>How long a request waits for the endpoint source's first state of a Service. Default 10 s.</summary>
-    [Range(typeof(TimeSpan), "00:00:00.001", "01:00:00")]
+    [TimeSpanRange("00:00:00.001", "01:00:00")]
     public TimeSpan SyncTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>
@@ -84,7 +84,7 @@ public sealed class K8sNetRoutingOptions : IValidatableObject
     /// state kept): then it is let go, and a later request follows it again. Default 5 minutes
     /// (<see cref="RoutingProfile.IdleTimeout"/>).
     /// </summary>
-    [Range(typeof(TimeSpan), "00:00:01", "7.00:00:00")]
+    [TimeSpanRange("00:00:01", "7.00:00:00")]
     public TimeSpan IdleTimeout { get; set; } = RoutingProfile.DefaultIdleTimeout;
 
     /// <summary>The policy of one Service: <see cref="PolicyFactory"/>'s, else <see cref="Policy"/> with its options, sticky when asked.</summary>
