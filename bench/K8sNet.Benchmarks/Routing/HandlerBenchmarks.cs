@@ -73,7 +73,7 @@ public class HandlerBenchmarks
     public Task<HttpResponseMessage> ServiceDiscovery() => _serviceDiscovery.SendAsync(new HttpRequestMessage(HttpMethod.Get, SdUri), CancellationToken.None);
 
     // The factory's chain ends in its primary handler; replace that with the in-memory terminal.
-    private static HttpMessageHandler Wrap(HttpMessageHandler chain)
+    internal static HttpMessageHandler Wrap(HttpMessageHandler chain)
     {
         var handler = chain;
         while (handler is DelegatingHandler d && d.InnerHandler is DelegatingHandler inner)
