@@ -1,7 +1,6 @@
 using System.Net;
 using K8sNet.Dns;
 using K8sNet.Routing;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Primitives;
 using Microsoft.Extensions.ServiceDiscovery;
@@ -21,6 +20,7 @@ internal sealed partial class K8sNetServiceEndpointProvider(
     private readonly Lock _gate = new();
     private IDisposable? _subscription;
     private bool _disposed;
+    private HostNameFeature? _hostName;
 
     public async ValueTask PopulateAsync(IServiceEndpointBuilder endpoints, CancellationToken cancellationToken)
     {
@@ -98,21 +98,8 @@ internal sealed partial class K8sNetServiceEndpointProvider(
         Log.Resolved(logger, target.Host, service, port.Name.Length > 0 ? port.Name : port.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), set.Eligible.Length, set.Status);
     }
 
-    private FeatureCollection Features(K8sNetEndpointFeature? endpoint)
-    {
-        var features = new FeatureCollection();
-        if (hostName is not null)
-        {
-            features.Set<IHostNameFeature>(new HostNameFeature(hostName));
-        }
-
-        if (endpoint is not null)
-        {
-            features.Set(endpoint);
-        }
-
-        return features;
-    }
+    private EndpointFeatures Features(K8sNetEndpointFeature? endpoint) =>
+        new(hostName is null ? null : _hostName ??= new HostNameFeature(hostName), endpoint);
 
     private void Replace(IDisposable subscription)
     {

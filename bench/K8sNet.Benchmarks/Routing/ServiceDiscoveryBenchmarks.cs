@@ -17,9 +17,11 @@ public class ServiceDiscoveryBenchmarks
     private static readonly Uri ServiceUri = new("http://orders.shop/api/items");
     private HttpMessageInvoker _clusterIp = null!;
     private HttpMessageInvoker _provider = null!;
+    private HttpMessageInvoker _providerNoHostName = null!;
     private HttpMessageInvoker _handler = null!;
     private HttpMessageInvoker _both = null!;
     private ServiceProvider _services = null!;
+    private ServiceProvider _noHostNameServices = null!;
 
     [GlobalSetup]
     public async Task Setup()
@@ -43,6 +45,7 @@ public class ServiceDiscoveryBenchmarks
             o.ReadFile = _ => null;
         });
         services.AddServiceDiscovery().AddK8sNetServiceEndpointProvider(o => o.AllowedNamespaces.Add("shop"));
+        var noHostName = new ServiceCollection();
         services.AddHttpClient("clusterip").RemoveAllLoggers().AddServiceDiscovery();
         services.AddHttpClient("provider").RemoveAllLoggers().AddServiceDiscovery();
         services.AddHttpClient("handler").RemoveAllLoggers().AddK8sNetServiceDiscovery(o => o.AllowedNamespaces.Add("shop"));
@@ -54,23 +57,48 @@ public class ServiceDiscoveryBenchmarks
         _handler = new HttpMessageInvoker(HandlerBenchmarks.Wrap(factory.CreateHandler("handler")));
         _both = new HttpMessageInvoker(HandlerBenchmarks.Wrap(factory.CreateHandler("both")));
 
+        // The provider without the Host header it sets by default (IHostNameFeature), which M.E.SD writes per request:
+        // the same work as the configuration provider's.
+        noHostName.AddSingleton<IConfiguration>(configuration);
+        noHostName.AddK8sNet().AddInMemoryEndpoints(source).AddClientContext(o =>
+        {
+            o.Namespace = "web";
+            o.ReadFile = _ => null;
+        });
+        noHostName.AddServiceDiscovery().AddK8sNetServiceEndpointProvider(o =>
+        {
+            o.AllowedNamespaces.Add("shop");
+            o.KeepHostName = false;
+        });
+        noHostName.AddHttpClient("provider").RemoveAllLoggers().AddServiceDiscovery();
+        _noHostNameServices = noHostName.BuildServiceProvider();
+        _providerNoHostName = new HttpMessageInvoker(HandlerBenchmarks.Wrap(_noHostNameServices.GetRequiredService<IHttpMessageHandlerFactory>().CreateHandler("provider")));
+
         for (var i = 0; i < 10; i++)
         {
             (await ServiceDiscoveryClusterIp()).Dispose();
             (await ServiceDiscoveryK8sNetProvider()).Dispose();
+            (await ServiceDiscoveryK8sNetProviderWithoutHostName()).Dispose();
             (await K8sNetHandler()).Dispose();
             (await BothHandlers()).Dispose();
         }
     }
 
     [GlobalCleanup]
-    public void Cleanup() => _services.Dispose();
+    public void Cleanup()
+    {
+        _services.Dispose();
+        _noHostNameServices.Dispose();
+    }
 
     [Benchmark(Baseline = true)]
     public Task<HttpResponseMessage> ServiceDiscoveryClusterIp() => _clusterIp.SendAsync(new HttpRequestMessage(HttpMethod.Get, ClusterIpUri), CancellationToken.None);
 
     [Benchmark]
     public Task<HttpResponseMessage> ServiceDiscoveryK8sNetProvider() => _provider.SendAsync(new HttpRequestMessage(HttpMethod.Get, ServiceUri), CancellationToken.None);
+
+    [Benchmark]
+    public Task<HttpResponseMessage> ServiceDiscoveryK8sNetProviderWithoutHostName() => _providerNoHostName.SendAsync(new HttpRequestMessage(HttpMethod.Get, ServiceUri), CancellationToken.None);
 
     [Benchmark]
     public Task<HttpResponseMessage> K8sNetHandler() => _handler.SendAsync(new HttpRequestMessage(HttpMethod.Get, ServiceUri), CancellationToken.None);
