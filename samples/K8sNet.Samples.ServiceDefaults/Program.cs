@@ -3,6 +3,10 @@ using System.Text.Json;
 using k8s.Models;
 using K8sNet.Samples.ServiceDefaults;
 using K8sNet.Testing;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using OpenTelemetry.Metrics;
 
 // An app wired as Aspire's service defaults wire one (service discovery and resilience on every HttpClient,
