@@ -1,10 +1,7 @@
 using System.Net;
 using k8s.Models;
 using K8sNet.Testing;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Yarp.ReverseProxy.Configuration;
 using Yarp.ReverseProxy.ServiceDiscovery;
 
@@ -117,96 +114,16 @@ public sealed class DestinationResolverTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task GatewayInFrontOfADeployment_ScaledAndRolledWhileTrafficFlows_NoRequestFails()
+    public async Task GatewaySample_ScaledAndRolledWhileTrafficFlows_NoRequestFails()
     {
-        await using var gateway = await StartGatewayAsync();
-        using var http = new HttpClient { BaseAddress = gateway.Address };
-        using var stop = new CancellationTokenSource();
-        var served = new System.Collections.Concurrent.ConcurrentDictionary<string, int>();
-        var failures = new System.Collections.Concurrent.ConcurrentQueue<string>();
-        var traffic = Enumerable.Range(0, 4).Select(_ => Task.Run(async () =>
-        {
-            while (!stop.IsCancellationRequested)
-            {
-                try
-                {
-                    using var response = await http.GetAsync("/orders");
-                    var body = await response.Content.ReadAsStringAsync();
-                    if (response.StatusCode != HttpStatusCode.OK)
-                    {
-                        failures.Enqueue($"{(int)response.StatusCode}: {body}");
-                    }
-                    else
-                    {
-                        served.AddOrUpdate(body.Split(' ')[0], 1, (_, n) => n + 1);
-                        Assert.EndsWith(" orders.shop", body, StringComparison.Ordinal);
-                    }
-                }
-                catch (Exception ex)
-                {
-                    failures.Enqueue(ex.Message);
-                }
-            }
-        })).ToArray();
+        using var output = new StringWriter();
 
-        await Task.Delay(300);
-        await ChangeDeploymentAsync(d => d.Spec.Replicas = 5);                                // scale up
-        await ChangeDeploymentAsync(d => d.Spec.Template.Spec.Containers[0].Image = "orders:2"); // rolling update
-        await ChangeDeploymentAsync(d => d.Spec.Replicas = 2);                                // scale down
-        await stop.CancelAsync();
-        await Task.WhenAll(traffic);
+        var result = await K8sNet.Samples.Gateway.GatewayDemo.RunAsync(output);
 
-        Assert.Empty(failures);
-        var current = _cluster.List<V1Pod>("shop", "app=orders").Where(p => p.Metadata.DeletionTimestamp is null).Select(p => p.Metadata.Name).ToList();
-        Assert.Equal(2, current.Count);
-        Assert.All(current, p => Assert.True(served.ContainsKey(p), $"{p} served nothing")); // the rolled pods took traffic
-        Assert.True(served.Count >= 5, string.Join(", ", served.Keys));
-    }
-
-    private async Task ChangeDeploymentAsync(Action<V1Deployment> change)
-    {
-        var deployment = _cluster.Get<V1Deployment>("orders", "shop")!;
-        change(deployment);
-        _cluster.Update(deployment);
-        for (var i = 0; i < 100; i++)
-        {
-            await _cluster.WaitForIdleAsync();
-            var d = _cluster.Get<V1Deployment>("orders", "shop")!;
-            if (d.Status.UpdatedReplicas == d.Spec.Replicas && d.Status.AvailableReplicas == d.Spec.Replicas && d.Status.Replicas == d.Spec.Replicas)
-            {
-                break;
-            }
-
-            await Task.Delay(50);
-        }
-
-        await Task.Delay(300); // traffic on the new set of pods
-    }
-
-    private async Task<Gateway> StartGatewayAsync()
-    {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        builder.Services.AddK8sNet().UseFakeCluster(_cluster).AddClientContext(o =>
-        {
-            o.Namespace = "gateway";
-            o.ReadFile = _ => null;
-            o.GetEnvironmentVariable = _ => null;
-        });
-        builder.Services.AddReverseProxy()
-            .LoadFromMemory(
-                [new RouteConfig { RouteId = "orders", ClusterId = "orders", Match = new RouteMatch { Path = "/orders/{**rest}" } }],
-                [new ClusterConfig { ClusterId = "orders", Destinations = new Dictionary<string, DestinationConfig> { ["orders"] = new() { Address = "http://orders.shop" } } }])
-            .AddK8sNetDestinationResolver(o => o.AllowedNamespaces.Add("shop"));
-        var app = builder.Build();
-        app.MapReverseProxy();
-        await app.StartAsync();
-        return new Gateway(app, new Uri(app.Urls.First()));
-    }
-
-    private sealed record Gateway(WebApplication App, Uri Address) : IAsyncDisposable
-    {
-        public ValueTask DisposeAsync() => App.DisposeAsync();
+        Assert.Empty(result.Failures);
+        Assert.Equal(2, result.Pods.Count);
+        Assert.All(result.Pods, p => Assert.True(result.Served.ContainsKey(p), $"{p} served nothing")); // the rolled pods took traffic
+        Assert.True(result.Served.Count >= 5, string.Join(", ", result.Served.Keys));
+        Assert.Contains("roll to orders:2: done", output.ToString(), StringComparison.Ordinal);
     }
 }

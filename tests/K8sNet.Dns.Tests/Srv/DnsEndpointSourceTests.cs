@@ -288,6 +288,30 @@ public sealed class DnsEndpointSourceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task CheckHealth_HealthyWhenAnswered_UnhealthyWhenAServiceWasNeverAnswered()
+    {
+        await using var answered = new DnsEndpointSource(Options());
+        await answered.GetAsync(Db);
+        using var closed = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetwork, System.Net.Sockets.SocketType.Dgram, System.Net.Sockets.ProtocolType.Udp);
+        closed.Bind(new IPEndPoint(IPAddress.Loopback, 0)); // bound, never read: queries time out
+        await using var silent = new DnsEndpointSource(new DnsEndpointOptions
+        {
+            Servers = { (IPEndPoint)closed.LocalEndPoint! },
+            QueryTimeout = TimeSpan.FromMilliseconds(100),
+            QueryRetries = 0,
+            SyncTimeout = TimeSpan.FromMilliseconds(600),
+        });
+        await Assert.ThrowsAnyAsync<EndpointSourceException>(async () => await silent.GetAsync(Db));
+
+        var healthy = answered.CheckHealth();
+        var unhealthy = silent.CheckHealth();
+
+        Assert.Equal((EndpointSourceHealthStatus.Healthy, "1 Service(s) answered", "answered"), (healthy.Status, healthy.Description, healthy.Data["default/db"]));
+        Assert.Equal(EndpointSourceHealthStatus.Unhealthy, unhealthy.Status);
+        Assert.StartsWith("1 of 1 Service(s) never answered: default/db: ", unhealthy.Description, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Options_OutOfRange_AreRejectedNamingTheField()
     {
         var ttl = Assert.Throws<ArgumentOutOfRangeException>(() => new DnsEndpointSource(new DnsEndpointOptions { MinTtl = TimeSpan.FromSeconds(5), MaxTtl = TimeSpan.FromSeconds(1) }));
