@@ -86,7 +86,7 @@ public static class K8sNetDnsBuilderExtensions
 
         options.PostConfigure<ClientContext>((o, context) => o.ClusterDomain ??= context.ClusterDomain);
         builder.Services.TryAddSingleton(sp => new DnsEndpointSource(
-            sp.GetRequiredService<IOptions<DnsEndpointOptions>>().Value, sp.GetService<TimeProvider>(), sp.GetService<ILoggerFactory>()));
+            sp.GetRequiredService<IOptions<DnsEndpointOptions>>().Value, sp.GetService<TimeProvider>(), sp.GetService<ILoggerFactory>(), sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IEndpointSource, DnsEndpointSource>(sp => sp.GetRequiredService<DnsEndpointSource>()));
         return builder;
     }

@@ -43,10 +43,12 @@ internal sealed class GrpcCallLease : ISubchannelCallTracker
         }
     }
 
-    public void Finish(EndpointOutcome outcome)
+    /// <summary>Completes the lease once; <paramref name="statusCode"/> is the call's gRPC status when known (counted).</summary>
+    public void Finish(EndpointOutcome outcome, int? statusCode = null)
     {
         if (Interlocked.Exchange(ref _completed, 1) == 0)
         {
+            GrpcTelemetry.Call(_routed.Set, statusCode ?? (outcome is EndpointOutcome.Success ? 0 : outcome is EndpointOutcome.Canceled ? 1 : 14));
             if (_routed.Endpoint is not null)
             {
                 _routed.Complete(outcome);

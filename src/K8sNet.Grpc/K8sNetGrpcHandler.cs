@@ -48,7 +48,8 @@ public sealed class K8sNetGrpcHandler : DelegatingHandler
         if (response.StatusCode != HttpStatusCode.OK || TrailersOnlyStatus(response) is not null)
         {
             // Not a gRPC stream (an HTTP error, mapped by gRPC to a status) or a trailers-only answer: it has ended.
-            call.Finish(response.StatusCode != HttpStatusCode.OK ? Classify((int)response.StatusCode >= 500 ? "14" : "0") : Classify(TrailersOnlyStatus(response)));
+            var status = response.StatusCode != HttpStatusCode.OK ? ((int)response.StatusCode >= 500 ? "14" : "0") : TrailersOnlyStatus(response);
+            call.Finish(Classify(status), Code(status));
             return response;
         }
 
@@ -58,6 +59,9 @@ public sealed class K8sNetGrpcHandler : DelegatingHandler
 
     private static string? TrailersOnlyStatus(HttpResponseMessage response) =>
         response.Headers.NonValidated.TryGetValues("grpc-status", out var values) ? values.ToString() : null;
+
+    private static int? Code(string? grpcStatus) =>
+        int.TryParse(grpcStatus, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var code) ? code : null;
 
     private static EndpointOutcome Classify(string? grpcStatus) => grpcStatus switch
     {
@@ -83,9 +87,17 @@ public sealed class K8sNetGrpcHandler : DelegatingHandler
             }
         }
 
-        public void Ended(bool reachedEnd) =>
-            _call.Finish(!reachedEnd ? EndpointOutcome.Canceled
-                : Classify(_response.TrailingHeaders.NonValidated.TryGetValues("grpc-status", out var v) ? v.ToString() : null));
+        public void Ended(bool reachedEnd)
+        {
+            if (!reachedEnd)
+            {
+                _call.Finish(EndpointOutcome.Canceled, 1);
+                return;
+            }
+
+            var status = _response.TrailingHeaders.NonValidated.TryGetValues("grpc-status", out var v) ? v.ToString() : null;
+            _call.Finish(Classify(status), Code(status));
+        }
 
         protected override async Task<Stream> CreateContentReadStreamAsync() =>
             new TrackedStream(await _inner.ReadAsStreamAsync().ConfigureAwait(false), this);

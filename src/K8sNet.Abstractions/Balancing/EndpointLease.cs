@@ -1,7 +1,7 @@
 namespace K8sNet;
 
 /// <summary>
-/// An endpoint picked for one request. Call <see cref="Complete"/> exactly once when the request ends, so the balancer
+/// An endpoint picked for one request. Call <see cref="Complete(EndpointOutcome)"/> exactly once when the request ends, so the balancer
 /// learns the outcome (outstanding count, latency, failures). A struct: picking allocates nothing.
 /// </summary>
 public readonly struct EndpointLease
@@ -28,4 +28,9 @@ public readonly struct EndpointLease
     /// <summary>Reports how the request ended. Call once.</summary>
     /// <param name="outcome">The outcome.</param>
     public void Complete(EndpointOutcome outcome) => _completion?.OnCompleted(this, outcome);
+
+    /// <summary>Reports how the request ended and when, the time read once by the caller and shared. Call once (instead of <see cref="Complete(EndpointOutcome)"/>).</summary>
+    /// <param name="outcome">The outcome.</param>
+    /// <param name="endTimestamp">When it ended, as a <see cref="TimeProvider"/> timestamp; 0 when not read.</param>
+    public void Complete(EndpointOutcome outcome, long endTimestamp) => _completion?.OnCompleted(this, outcome, endTimestamp);
 }

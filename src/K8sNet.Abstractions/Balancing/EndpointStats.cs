@@ -19,6 +19,7 @@ public sealed class EndpointStats
     private int _consecutiveFailures;
     private int _ejectionCount;
     private long _ejectedUntilTimestamp;
+    private long _completed;
 
     /// <summary>Requests sent to the endpoint that have not completed.</summary>
     public int Outstanding => Volatile.Read(ref _outstanding);
@@ -40,6 +41,12 @@ public sealed class EndpointStats
 
     /// <summary>When the current ejection ends, as a <see cref="TimeProvider"/> timestamp; 0 when not ejected.</summary>
     public long EjectedUntilTimestamp => Volatile.Read(ref _ejectedUntilTimestamp);
+
+    /// <summary>Requests to the endpoint that have completed through K8sNet's routing (any outcome), since it appeared: diagnostics compare them across endpoints.</summary>
+    public long Completed => Interlocked.Read(ref _completed);
+
+    /// <summary>Counts a completed request.</summary>
+    public void RecordCompleted() => Interlocked.Increment(ref _completed);
 
     /// <summary>Records a request starting.</summary>
     /// <returns>The new number in flight.</returns>

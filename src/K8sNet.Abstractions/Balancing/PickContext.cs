@@ -14,11 +14,17 @@ public readonly struct PickContext
     /// <param name="ignoreHealth">
     /// Pick as if no endpoint were ejected: the set is in panic (too few healthy endpoints), as Envoy's panic threshold.
     /// </param>
-    public PickContext(ulong? hashKey, IReadOnlyCollection<ServiceEndpoint>? excluded = null, bool ignoreHealth = false)
+    /// <param name="timestamp">
+    /// When the attempt starts, as a <see cref="TimeProvider"/> timestamp, read once by the caller and shared with the
+    /// policy (PeakEwma's "now" and round-trip start) and the metrics; 0 when not read (a policy that needs the time
+    /// reads it itself).
+    /// </param>
+    public PickContext(ulong? hashKey, IReadOnlyCollection<ServiceEndpoint>? excluded = null, bool ignoreHealth = false, long timestamp = 0)
     {
         HashKey = hashKey;
         Excluded = excluded is { Count: > 0 } ? excluded : null;
         IgnoreHealth = ignoreHealth;
+        Timestamp = timestamp;
     }
 
     /// <summary>A context with no key, nothing excluded, health respected.</summary>
@@ -32,6 +38,9 @@ public readonly struct PickContext
 
     /// <summary>Whether to pick as if no endpoint were ejected.</summary>
     public bool IgnoreHealth { get; }
+
+    /// <summary>When the attempt starts (a <see cref="TimeProvider"/> timestamp), or 0 when the caller did not read the clock.</summary>
+    public long Timestamp { get; }
 
     /// <summary>Whether <paramref name="endpoint"/> may be picked on the first try: not ejected (unless in panic) and not already tried.</summary>
     /// <param name="endpoint">The endpoint.</param>

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using DnsClient;
@@ -36,6 +37,7 @@ public sealed partial class DnsEndpointSource : IEndpointSource, IEndpointSource
 {
     private readonly ConcurrentDictionary<ServiceName, Entry> _entries = new();
     private readonly DnsServiceLookup _lookup;
+    private readonly DnsSourceMetrics _metrics;
     private readonly DnsEndpointOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
@@ -46,18 +48,20 @@ public sealed partial class DnsEndpointSource : IEndpointSource, IEndpointSource
     /// <param name="options">The options; defaults when <see langword="null"/>.</param>
     /// <param name="timeProvider">The clock for TTLs; the system's when <see langword="null"/>.</param>
     /// <param name="loggerFactory">Logs failures and recoveries.</param>
+    /// <param name="meterFactory">Creates the <c>K8sNet.Dns</c> meter; a meter of its own when <see langword="null"/>.</param>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range (the message names it).</exception>
-    public DnsEndpointSource(DnsEndpointOptions? options = null, TimeProvider? timeProvider = null, ILoggerFactory? loggerFactory = null)
-        : this(options ?? new DnsEndpointOptions(), null, timeProvider, loggerFactory)
+    public DnsEndpointSource(DnsEndpointOptions? options = null, TimeProvider? timeProvider = null, ILoggerFactory? loggerFactory = null, IMeterFactory? meterFactory = null)
+        : this(options ?? new DnsEndpointOptions(), null, timeProvider, loggerFactory, meterFactory)
     {
     }
 
-    internal DnsEndpointSource(DnsEndpointOptions options, IDnsQuery? client, TimeProvider? timeProvider, ILoggerFactory? loggerFactory)
+    internal DnsEndpointSource(DnsEndpointOptions options, IDnsQuery? client, TimeProvider? timeProvider, ILoggerFactory? loggerFactory, IMeterFactory? meterFactory = null)
     {
         options.Validate();
         _options = options;
         _zone = DnsNames.NormalizeZone(options.ClusterDomain ?? DnsNames.DefaultClusterDomain);
-        _lookup = new DnsServiceLookup(client ?? DnsServiceLookup.CreateClient(options), options);
+        _metrics = new DnsSourceMetrics(meterFactory);
+        _lookup = new DnsServiceLookup(client ?? DnsServiceLookup.CreateClient(options), options, _metrics);
         _time = timeProvider ?? TimeProvider.System;
         _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<DnsEndpointSource>();
     }
@@ -146,6 +150,7 @@ public sealed partial class DnsEndpointSource : IEndpointSource, IEndpointSource
             await entry.StopAsync().ConfigureAwait(false);
         }
 
+        _metrics.Dispose();
         _disposed.Dispose();
     }
 
@@ -316,6 +321,7 @@ public sealed partial class DnsEndpointSource : IEndpointSource, IEndpointSource
                     {
                         LastError = outcome.Error;
                         ExpiresAt = now + ToTicks(o.MaxFailureTtl);
+                        owner._metrics.Ttl(o.MaxFailureTtl, "failed");
                         if (!_failing)
                         {
                             _failing = true;
@@ -332,9 +338,11 @@ public sealed partial class DnsEndpointSource : IEndpointSource, IEndpointSource
                     }
 
                     LastError = null;
-                    ExpiresAt = now + ToTicks(outcome.Kind == DnsLookupKind.Absent
+                    var kept = outcome.Kind == DnsLookupKind.Absent
                         ? Clamp(outcome.Ttl, Min(o.MinTtl, o.MaxFailureTtl), o.MaxFailureTtl)
-                        : Clamp(outcome.Ttl, o.MinTtl, o.MaxTtl));
+                        : Clamp(outcome.Ttl, o.MinTtl, o.MaxTtl);
+                    ExpiresAt = now + ToTicks(kept);
+                    owner._metrics.Ttl(kept, outcome.Kind == DnsLookupKind.Absent ? "absent" : "found");
                     if (State.IsSynced && outcome.Fingerprint == _fingerprint)
                     {
                         return;

@@ -18,11 +18,13 @@ internal sealed class DnsServiceLookup
     private readonly IDnsQuery _client;
     private readonly DnsEndpointOptions _options;
     private readonly (string Name, TransportProtocol Protocol)[] _named;
+    private readonly DnsSourceMetrics _metrics;
 
-    public DnsServiceLookup(IDnsQuery client, DnsEndpointOptions options)
+    public DnsServiceLookup(IDnsQuery client, DnsEndpointOptions options, DnsSourceMetrics metrics)
     {
         _client = client;
         _options = options;
+        _metrics = metrics;
         _named = [.. from n in options.PortNames.Distinct(StringComparer.OrdinalIgnoreCase)
                      from p in options.PortProtocols.Distinct()
                      select (n.ToLowerInvariant(), p)];
@@ -225,16 +227,19 @@ internal sealed class DnsServiceLookup
         {
             var response = await _client.QueryAsync(name, type, QueryClass.IN, cancellationToken).ConfigureAwait(false);
             var code = response.Header.ResponseCode;
+            _metrics.Query(type.ToString(), code.ToString());
             return code is DnsHeaderResponseCode.NoError or DnsHeaderResponseCode.NotExistentDomain
                 ? new QueryResult(response, null)
                 : new QueryResult(null, $"{type} {name}: {code} from {response.NameServer}");
         }
         catch (DnsResponseException e)
         {
+            _metrics.Query(type.ToString(), e.Code == DnsClient.DnsResponseCode.ConnectionTimeout ? "timeout" : "error");
             return new QueryResult(null, $"{type} {name}: {e.Code} ({e.Message})");
         }
         catch (SocketException e)
         {
+            _metrics.Query(type.ToString(), "error");
             return new QueryResult(null, $"{type} {name}: {e.SocketErrorCode} ({e.Message})");
         }
     }

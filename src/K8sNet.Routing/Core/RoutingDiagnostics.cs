@@ -19,7 +19,7 @@ internal sealed partial class RoutingDiagnostics(ILogger logger, RoutingMetrics 
     {
         if (_records.TryGetValue((client, host, reason), out record))
         {
-            metrics.PassThrough(reason);
+            metrics.PassThrough(client, reason);
             record.Seen(time.GetUtcNow());
             return true;
         }
@@ -30,7 +30,7 @@ internal sealed partial class RoutingDiagnostics(ILogger logger, RoutingMetrics 
     /// <summary>Counts a pass-through; the first of its kind is logged and kept. Returns the record.</summary>
     public PassThroughRecord PassedThrough(string client, string host, PassThroughReason reason, Func<string> message)
     {
-        metrics.PassThrough(reason);
+        metrics.PassThrough(client, reason);
         var now = time.GetUtcNow();
         if (_records.TryGetValue((client, host, reason), out var record))
         {

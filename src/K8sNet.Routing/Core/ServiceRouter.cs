@@ -26,6 +26,7 @@ public sealed partial class ServiceRouter
     private readonly TaskCompletionSource<ServiceState> _firstState = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Lock _gate = new();
     private readonly ITimer _idleTimer;
+    private readonly bool _policyUsesTime;
     private Task _loop = Task.CompletedTask;
     private volatile ServiceState? _state;
     private volatile Routes _routes = Routes.Empty;
@@ -45,6 +46,7 @@ public sealed partial class ServiceRouter
         _logger = logger;
         _builder = new EndpointSetBuilder(service, topology, profile.Endpoints);
         _balancer = profile.PolicyFactory(time) ?? throw new InvalidOperationException($"The policy factory of routing profile '{profile.Name}' returned null.");
+        _policyUsesTime = _balancer is PeakEwmaBalancer or StickyBalancer;
         _detector = new OutlierDetector(profile.OutlierDetection, time);
         _detector.Ejected += OnEjected;
         _detector.Returned += OnReturned;
@@ -111,8 +113,9 @@ public sealed partial class ServiceRouter
         ArgumentNullException.ThrowIfNull(from);
         MarkUsed();
         scope ??= from;
-        var context = new PickContext(hashKey is null ? null : StableHash.Hash(hashKey), excluded, _detector.IsPanic(scope));
-        return new RoutedLease(this, scope, _balancer.Pick(from, context));
+        var start = ReadClock();
+        var context = new PickContext(hashKey is null ? null : StableHash.Hash(hashKey), excluded, _detector.IsPanic(scope), start);
+        return Leased(scope, _balancer.Pick(from, context), start, excluded?.Count ?? 0);
     }
 
     /// <summary>
@@ -167,13 +170,36 @@ public sealed partial class ServiceRouter
     {
         MarkUsed();
         var set = GetSet(port, out var panic);
-        return new RoutedLease(this, set, _balancer.Pick(set, new PickContext(hashKey, excluded, panic)));
+        var start = ReadClock();
+        return Leased(set, _balancer.Pick(set, new PickContext(hashKey, excluded, panic, start)), start, excluded?.Count ?? 0);
     }
 
-    internal void Completed(EndpointSet set, ServiceEndpoint endpoint, EndpointOutcome outcome)
+    /// <summary>
+    /// The attempt's one read of the clock at its start, shared by the policy, the metrics and the trace: only when one of
+    /// them needs it (PeakEwma and stickiness do; attempt durations are recorded; a trace listens). Otherwise 0, and a
+    /// policy that needs the time reads it itself.
+    /// </summary>
+    internal long ReadClock() =>
+        _policyUsesTime || _pool.Metrics.DurationEnabled || RoutingTelemetry.Source.HasListeners() ? _time.GetTimestamp() : 0;
+
+    internal long Now() => _time.GetTimestamp();
+
+    internal void Completed(EndpointSet set, ServiceEndpoint endpoint, EndpointOutcome outcome, long start, long end)
     {
         _detector.Report(set, endpoint, outcome);
-        _pool.Metrics.Request(Service, outcome);
+        endpoint.Stats.RecordCompleted();
+        _pool.Metrics.Request(this, outcome, start != 0 && end != 0 ? _time.GetElapsedTime(start, end).TotalSeconds : null);
+    }
+
+    private RoutedLease Leased(EndpointSet set, EndpointLease lease, long start, int resends)
+    {
+        if (lease.Endpoint is not { } endpoint)
+        {
+            return new RoutedLease(this, set, lease, start, null);
+        }
+
+        _pool.Metrics.Picked(this);
+        return new RoutedLease(this, set, lease, start, RoutingTelemetry.StartAttempt(this, endpoint, resends));
     }
 
     internal void Start() => _loop = Task.Run(() => RunAsync(_stop.Token));
@@ -359,7 +385,7 @@ public sealed partial class ServiceRouter
     private void OnEjected(ServiceEndpoint endpoint, TimeSpan duration)
     {
         Interlocked.Increment(ref _healthVersion);
-        _pool.Metrics.Ejection(Service);
+        _pool.Metrics.Ejection(this);
         if (_logger.IsEnabled(LogLevel.Warning))
         {
             Log.EndpointEjected(_logger, Service, endpoint.Key, duration, endpoint.Stats.EjectionCount);

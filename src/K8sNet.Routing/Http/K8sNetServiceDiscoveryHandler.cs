@@ -71,7 +71,7 @@ internal sealed partial class K8sNetServiceDiscoveryHandler : DelegatingHandler
         if (lookup.Status == ServiceLookupStatus.NotSynced)
         {
             var candidate = lookup.Router.Service;
-            _pool.Metrics.Request(candidate, "not_synced");
+            _pool.Metrics.Failed(lookup.Router, "not_synced");
             throw new K8sNetRoutingException(candidate, RoutingFailureReason.NotSynced,
                 $"The endpoint source has not synced Service '{candidate}' within {options.SyncTimeout.TotalSeconds:0.###} s, so K8sNet cannot tell whether it exists or where its pods are.");
         }
@@ -119,11 +119,16 @@ internal sealed partial class K8sNetServiceDiscoveryHandler : DelegatingHandler
             request.Headers.TryAddWithoutValidation("Host", entry.Authority);
         }
 
+        if (RoutingTelemetry.Source.HasListeners())
+        {
+            return SendTracedAsync(request, original, entry, router, choice, hashKey, setHost, cancellationToken);
+        }
+
         var lease = router.Pick(choice.Port.Key, hashKey, null);
         if (lease.Endpoint is not { } endpoint)
         {
             Restore(request, original, setHost);
-            return Task.FromException<HttpResponseMessage>(NoEndpoint(router.Service, choice.Port, lease.Set!));
+            return Task.FromException<HttpResponseMessage>(NoEndpoint(router, choice.Port, lease.Set!));
         }
 
         request.RequestUri = _client.Rewrite(original, choice.Scheme, endpoint);
@@ -149,15 +154,47 @@ internal sealed partial class K8sNetServiceDiscoveryHandler : DelegatingHandler
 
     // The attempts (the first one possibly already in flight): connect failures are retried on another endpoint, and
     // transport failures too for idempotent requests without a body when the options allow it.
+    // The logical request's span, the attempts' spans beneath it (started and stopped with each lease).
+    private async Task<HttpResponseMessage> SendTracedAsync(HttpRequestMessage request, Uri original, TargetEntry entry, ServiceRouter router, PortChoice choice, ulong? hashKey, bool setHost, CancellationToken cancellationToken)
+    {
+        using var activity = RoutingTelemetry.Source.StartActivity("K8sNet.Routing.Request", System.Diagnostics.ActivityKind.Internal);
+        if (activity is { IsAllDataRequested: true })
+        {
+            activity.DisplayName = $"{request.Method.Method} {router.Service}";
+            activity.SetTag("k8s.namespace.name", router.Service.Namespace);
+            activity.SetTag("k8snet.service.name", router.Service.Name);
+            activity.SetTag("k8snet.service.port", choice.Port.Name.Length > 0 ? choice.Port.Name : choice.Port.Port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            activity.SetTag("k8snet.client", _client.Name);
+            activity.SetTag("k8snet.policy", router.PolicyName);
+            activity.SetTag("server.address", entry.Authority);
+            activity.SetTag("http.request.method", request.Method.Method);
+        }
+
+        try
+        {
+            var response = await SendLoopAsync(request, original, router, choice, hashKey, setHost, null, cancellationToken, activity).ConfigureAwait(false);
+            activity?.SetTag("http.response.status_code", (int)response.StatusCode);
+            return response;
+        }
+        catch (Exception ex)
+        {
+            activity?.SetTag("error.type", ex is K8sNetRoutingException routing ? routing.Reason.ToString() : ex.GetType().FullName);
+            activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, ex.Message);
+            throw;
+        }
+    }
+
     private async Task<HttpResponseMessage> SendLoopAsync(HttpRequestMessage request, Uri original, ServiceRouter router, PortChoice choice, ulong? hashKey, bool setHost,
-        (Task<HttpResponseMessage> Task, RoutedLease Lease)? inFlight, CancellationToken cancellationToken)
+        (Task<HttpResponseMessage> Task, RoutedLease Lease)? inFlight, CancellationToken cancellationToken, System.Diagnostics.Activity? trace = null)
     {
         var options = _client.Options;
         List<ServiceEndpoint>? tried = null;
+        var attempts = 0;
         try
         {
             for (var attempt = 0; ; attempt++)
             {
+                attempts = attempt + 1;
                 RoutedLease lease;
                 Task<HttpResponseMessage> sending;
                 if (inFlight is { } first)
@@ -170,7 +207,7 @@ internal sealed partial class K8sNetServiceDiscoveryHandler : DelegatingHandler
                     lease = router.Pick(choice.Port.Key, hashKey, tried);
                     if (lease.Endpoint is null)
                     {
-                        throw NoEndpoint(router.Service, choice.Port, lease.Set!);
+                        throw NoEndpoint(router, choice.Port, lease.Set!);
                     }
 
                     request.RequestUri = _client.Rewrite(original, choice.Scheme, lease.Endpoint);
@@ -197,7 +234,7 @@ internal sealed partial class K8sNetServiceDiscoveryHandler : DelegatingHandler
                     }
 
                     (tried ??= []).Add(endpoint);
-                    _pool.Metrics.Retry(router.Service);
+                    _pool.Metrics.Retry(router);
                     Log.Retrying(_logger, router.Service, endpoint.Key, outcome, attempt + 1, ex.Message);
                     continue;
                 }
@@ -213,6 +250,7 @@ internal sealed partial class K8sNetServiceDiscoveryHandler : DelegatingHandler
         }
         finally
         {
+            trace?.SetTag("k8snet.attempts", attempts);
             Restore(request, original, setHost);
         }
     }
@@ -317,8 +355,9 @@ internal sealed partial class K8sNetServiceDiscoveryHandler : DelegatingHandler
         }
     }
 
-    private K8sNetRoutingException NoEndpoint(ServiceName service, ServicePortInfo port, EndpointSet set)
+    private K8sNetRoutingException NoEndpoint(ServiceRouter router, ServicePortInfo port, EndpointSet set)
     {
+        var service = router.Service;
         var portName = port.Name.Length == 0 ? port.Port.ToString(System.Globalization.CultureInfo.InvariantCulture) : port.Name;
         var (reason, why) = set.Status switch
         {
@@ -328,7 +367,7 @@ internal sealed partial class K8sNetServiceDiscoveryHandler : DelegatingHandler
             _ => (RoutingFailureReason.NoEndpoints,
                 set.All.IsEmpty ? "it has no endpoints" : $"none of its {set.All.Length} endpoint(s) is ready or serving"),
         };
-        _pool.Metrics.Request(service, "no_endpoint");
+        _pool.Metrics.Failed(router, "no_endpoint");
         Log.NoEndpoint(_logger, service, portName, why);
         return new K8sNetRoutingException(service, reason, $"Service '{service}' port {portName}: no endpoint to send to: {why}.");
     }

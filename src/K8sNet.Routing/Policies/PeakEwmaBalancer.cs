@@ -6,8 +6,10 @@ namespace K8sNet.Routing;
 /// decays toward zero while the endpoint gets no samples (so a slow endpoint is probed again later).
 /// </summary>
 /// <remarks>
-/// Latency spikes take effect at once; recovery decays with <see cref="PeakEwmaOptions.Decay"/>. The clock is read twice
-/// per request, at the pick (the start of the round trip, and "now" for the decay) and at completion; the pick's cost
+/// Latency spikes take effect at once; recovery decays with <see cref="PeakEwmaOptions.Decay"/>. Time is taken twice per
+/// request, at the pick (the start of the round trip, and "now" for the decay) and at completion: from the caller's one
+/// read of the clock for the attempt (<see cref="PickContext.Timestamp"/>, <see cref="EndpointLease.Complete(EndpointOutcome, long)"/>,
+/// what <see cref="ServiceRouter"/> passes), else read here; the pick's cost
 /// comparison is a few multiplications (no division, and no <see cref="Math.Exp"/> while samples come faster than a
 /// hundredth of the decay time). Implements <see cref="ILoadBalancer"/> directly (one call per pick) rather than through
 /// <see cref="LoadBalancer"/>.
@@ -50,7 +52,7 @@ internal sealed class PeakEwmaBalancer : ILoadBalancer, IEndpointLeaseCompletion
             return default;
         }
 
-        var now = _time.GetTimestamp();
+        var now = context.Timestamp != 0 ? context.Timestamp : _time.GetTimestamp(); // the attempt's shared read, when given
         ServiceEndpoint ep;
         if (n == 1)
         {
@@ -98,7 +100,10 @@ internal sealed class PeakEwmaBalancer : ILoadBalancer, IEndpointLeaseCompletion
     }
 
     /// <inheritdoc />
-    public void OnCompleted(in EndpointLease lease, EndpointOutcome outcome)
+    public void OnCompleted(in EndpointLease lease, EndpointOutcome outcome) => OnCompleted(lease, outcome, 0);
+
+    /// <inheritdoc />
+    public void OnCompleted(in EndpointLease lease, EndpointOutcome outcome, long endTimestamp)
     {
         var ep = lease.Endpoint;
         if (ep is null)
@@ -109,7 +114,7 @@ internal sealed class PeakEwmaBalancer : ILoadBalancer, IEndpointLeaseCompletion
         ep.Stats.DecrementOutstanding();
         if (outcome is EndpointOutcome.Success or EndpointOutcome.ServerError)
         {
-            var now = _time.GetTimestamp();
+            var now = endTimestamp != 0 ? endTimestamp : _time.GetTimestamp(); // the attempt's shared read, when given
             ep.Stats.ObserveRtt(Math.Max(1, now - lease.StartTimestamp), now, _decayTicks);
         }
     }

@@ -48,7 +48,7 @@ internal sealed class StickyBalancer : ILoadBalancer
             return _inner.Pick(endpoints, context);
         }
 
-        var now = _time.GetTimestamp();
+        var now = context.Timestamp != 0 ? context.Timestamp : _time.GetTimestamp(); // the attempt's shared read, when given
         if (_entries.TryGetValue(key, out var entry) && now - Volatile.Read(ref entry.LastUsed) <= _timeoutTicks
             && Find(endpoints.Eligible, Volatile.Read(ref entry.EndpointKey)) is { } bound && context.IsPreferred(bound))
         {

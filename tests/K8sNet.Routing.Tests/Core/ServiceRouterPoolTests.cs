@@ -131,7 +131,7 @@ public sealed class ServiceRouterPoolTests
         }
 
         Assert.True(bad.Stats.IsEjected); // outlier detection heard
-        Assert.Equal(3, collector.GetMeasurementSnapshot().Count(m => (string?)m.Tags["k8snet.outcome"] == "connect_failure")); // the metrics heard
+        Assert.Equal(3, collector.GetMeasurementSnapshot().Count(m => (string?)m.Tags["error.type"] == "connect_failure")); // the metrics heard
     }
 
     [Fact]

@@ -290,8 +290,9 @@ public class K8sNetServiceDiscoveryHandlerTests
         Assert.Equal(2, measurements.Count);
         Assert.All(measurements, m =>
         {
-            Assert.Equal("shop/orders", m.Tags["k8snet.service"]);
-            Assert.Equal("server_error", m.Tags["k8snet.outcome"]);
+            Assert.Equal("shop", m.Tags["k8s.namespace.name"]);
+            Assert.Equal("orders", m.Tags["k8snet.service.name"]);
+            Assert.Equal("server_error", m.Tags["error.type"]);
         });
     }
 
