@@ -65,8 +65,10 @@ public sealed class K8sNetLoadBalancerFactory : LoadBalancerFactory
         public override void UpdateChannelState(ChannelState state)
         {
             ArgumentNullException.ThrowIfNull(state);
-            _set = state.Attributes.TryGetValue(K8sNetBalancerAttributes.Set, out var set) ? set : null;
-            _router = state.Attributes.TryGetValue(K8sNetBalancerAttributes.Router, out var router) ? router : null;
+            // The resolver puts the router and set on each address (the state's own attributes do not reach here).
+            var first = state.Addresses is { Count: > 0 } addresses ? addresses[0].Attributes : null;
+            _set = first is not null && first.TryGetValue(K8sNetBalancerAttributes.Set, out var set) ? set : null;
+            _router = first is not null && first.TryGetValue(K8sNetBalancerAttributes.Router, out var router) ? router : null;
             base.UpdateChannelState(state);
         }
 

@@ -203,6 +203,11 @@ public sealed partial class K8sNetResolverFactory : ResolverFactory
                 a.Attributes.Set(K8sNetBalancerAttributes.HostOverride, authority);
                 a.Attributes.Set(K8sNetBalancerAttributes.Ready, e.IsReady);
                 a.Attributes.Set(K8sNetBalancerAttributes.Terminating, e.IsTerminating);
+
+                // The channel hands its balancer the addresses' attributes, not the result's (grpc-dotnet's ChannelState
+                // carries empty attributes): each address names the router and set, so the balancer finds the core.
+                a.Attributes.Set(K8sNetBalancerAttributes.Set, set);
+                a.Attributes.Set(K8sNetBalancerAttributes.Router, router);
                 if (e.Zone is { } zone)
                 {
                     a.Attributes.Set(K8sNetBalancerAttributes.Zone, zone);
@@ -216,10 +221,7 @@ public sealed partial class K8sNetResolverFactory : ResolverFactory
                 addresses.Add(a);
             }
 
-            var result = ResolverResult.ForResult(addresses, config, serviceConfigStatus: null);
-            result.Attributes.Set(K8sNetBalancerAttributes.Set, set);
-            result.Attributes.Set(K8sNetBalancerAttributes.Router, router);
-            return result;
+            return ResolverResult.ForResult(addresses, config, serviceConfigStatus: null);
         }
     }
 }

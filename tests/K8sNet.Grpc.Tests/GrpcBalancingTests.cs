@@ -114,6 +114,8 @@ public sealed class GrpcBalancingTests : IAsyncLifetime
 
         var pool = provider.GetRequiredService<ServiceRouterPool>();
         Assert.Equal(1, pool.Count); // one router: one policy and one outlier detector see both channels' calls
+        var router = Assert.Single(pool.Routers);
+        Assert.Equal(12, router.Sets.Values.Sum(set => set.All.Sum(e => e.Stats.Completed))); // each call was picked by the router, none by a policy of the channel's own
     }
 
     [Fact]

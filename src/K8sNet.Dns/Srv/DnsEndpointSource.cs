@@ -304,13 +304,18 @@ public sealed partial class DnsEndpointSource : IEndpointSource, IEndpointSource
             try
             {
                 DnsLookupOutcome outcome;
-                try
+                using (var activity = DnsTelemetry.StartLookup(Service))
                 {
-                    outcome = await owner._lookup.LookupAsync(Fqdn, owner._disposed.Token).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException) when (owner._disposed.IsCancellationRequested)
-                {
-                    return;
+                    try
+                    {
+                        outcome = await owner._lookup.LookupAsync(Fqdn, owner._disposed.Token).ConfigureAwait(false);
+                    }
+                    catch (OperationCanceledException) when (owner._disposed.IsCancellationRequested)
+                    {
+                        return;
+                    }
+
+                    DnsTelemetry.Stop(activity, outcome);
                 }
 
                 var o = owner._options;

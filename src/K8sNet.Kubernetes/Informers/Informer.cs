@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using k8s;
 using k8s.Autorest;
@@ -42,6 +43,7 @@ internal sealed class Informer<T> : IInformer
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Task _loop = Task.CompletedTask;
     private long _watches;
+    private int _watchLines;
     private int _disposed;
 
     public Informer(
@@ -160,6 +162,7 @@ internal sealed class Informer<T> : IInformer
 
     private async Task RunAsync()
     {
+        Activity.Current = null; // the informer outlives whatever request started it: its spans are roots
         var token = _stop.Token;
         string? version = null;
         var relistReason = "initial";
@@ -177,7 +180,7 @@ internal sealed class Informer<T> : IInformer
                 verb = "watch";
                 var (end, last, error) = await WatchOnceAsync(version, token).ConfigureAwait(false);
                 version = last;
-                _metrics.WatchRestart(_key.Resource, end);
+                _metrics.WatchRestart(_key, end);
                 switch (end)
                 {
                     case WatchEnd.Expired:
@@ -256,6 +259,22 @@ internal sealed class Informer<T> : IInformer
 
     private async Task<string> ListAsync(string reason, CancellationToken token)
     {
+        using var activity = KubernetesTelemetry.StartList(_key, reason);
+        try
+        {
+            var (count, version) = await ListPagesAsync(reason, token).ConfigureAwait(false);
+            KubernetesTelemetry.Listed(activity, count, version);
+            return version;
+        }
+        catch (Exception ex)
+        {
+            KubernetesTelemetry.Failed(activity, ex);
+            throw;
+        }
+    }
+
+    private async Task<(int Count, string Version)> ListPagesAsync(string reason, CancellationToken token)
+    {
         var items = new List<T>();
         string? next = null;
         string? version;
@@ -276,7 +295,7 @@ internal sealed class Informer<T> : IInformer
         while (!string.IsNullOrEmpty(next));
 
         Relists++;
-        _metrics.Relist(_key.Resource, reason);
+        _metrics.Relist(_key, reason);
         _handler.Replace(items);
         ResourceVersion = version;
         Heard();
@@ -286,10 +305,27 @@ internal sealed class Informer<T> : IInformer
             StatusChanged();
         }
 
-        return version ?? "0";
+        return (items.Count, version ?? "0");
     }
 
     private async Task<(WatchEnd End, string Version, InformerError? Error)> WatchOnceAsync(string version, CancellationToken token)
+    {
+        var started = _time.GetUtcNow();
+        _watchLines = 0;
+        try
+        {
+            var result = await WatchCoreAsync(version, token).ConfigureAwait(false);
+            KubernetesTelemetry.Watched(_key, started, result.End, _watchLines, result.Error);
+            return result;
+        }
+        catch (Exception ex) when (!token.IsCancellationRequested)
+        {
+            KubernetesTelemetry.Watched(_key, started, ex is HttpOperationException { Response.StatusCode: HttpStatusCode.Gone } ? WatchEnd.Expired : WatchEnd.Error, _watchLines, Describe(ex, "watch"));
+            throw;
+        }
+    }
+
+    private async Task<(WatchEnd End, string Version, InformerError? Error)> WatchCoreAsync(string version, CancellationToken token)
     {
         if (Interlocked.Increment(ref _watches) > 1)
         {
@@ -323,12 +359,13 @@ internal sealed class Informer<T> : IInformer
             {
                 timer.Change(_options.IdleTimeout, Timeout.InfiniteTimeSpan);
                 lines++;
+                _watchLines = lines;
                 Heard();
                 var itemVersion = item?.Metadata?.ResourceVersion;
                 if (type is WatchEventType.Added or WatchEventType.Modified or WatchEventType.Deleted && item is not null)
                 {
                     _handler.Apply(type, item);
-                    _metrics.Event(_key.Resource, type);
+                    _metrics.Event(_key, type);
                 }
 
                 if (!string.IsNullOrEmpty(itemVersion))

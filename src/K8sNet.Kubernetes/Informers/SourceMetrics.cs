@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using k8s;
 
@@ -18,10 +19,13 @@ internal sealed class SourceMetrics : IDisposable
     private readonly Counter<long> _events;
     private readonly Histogram<double> _lag;
 
+    private readonly bool _ownsMeter;
+
     public SourceMetrics(IMeterFactory? factory, Func<IEnumerable<InformerSnapshot>> informers)
     {
+        _ownsMeter = factory is null;
         _meter = factory?.Create(MeterName) ?? new Meter(MeterName);
-        _restarts = _meter.CreateCounter<long>("k8snet.kubernetes.watch.restarts", "{watch}", "Watches ended and started again, by reason (closed, quick, expired, idle, error).");
+        _restarts = _meter.CreateCounter<long>("k8snet.kubernetes.watch.restarts", "{watch}", "Watches ended and started again, by how they ended (closed, quick, expired, idle, error).");
         _relists = _meter.CreateCounter<long>("k8snet.kubernetes.relists", "{list}", "Full lists, by reason (initial, expired, error).");
         _events = _meter.CreateCounter<long>("k8snet.kubernetes.events", "{event}", "Watch events applied, by type.");
         _lag = _meter.CreateHistogram<double>("k8snet.kubernetes.event.lag", "s", "From the EndpointSlice controller's last-change-trigger-time to the new state published.");
@@ -33,18 +37,80 @@ internal sealed class SourceMetrics : IDisposable
 
     public Meter Meter => _meter;
 
-    public void WatchRestart(string resource, WatchEnd reason) =>
-        _restarts.Add(1, new KeyValuePair<string, object?>("resource", resource), new KeyValuePair<string, object?>("reason", reason.ToString().ToLowerInvariant()));
+    public void WatchRestart(InformerKey key, WatchEnd reason)
+    {
+        if (_restarts.Enabled)
+        {
+            var tags = Tags(key);
+            tags.Add("k8snet.kubernetes.watch.end", Name(reason));
+            _restarts.Add(1, tags);
+        }
+    }
 
-    public void Relist(string resource, string reason) =>
-        _relists.Add(1, new KeyValuePair<string, object?>("resource", resource), new KeyValuePair<string, object?>("reason", reason));
+    public void Relist(InformerKey key, string reason)
+    {
+        if (_relists.Enabled)
+        {
+            var tags = Tags(key);
+            tags.Add("k8snet.reason", reason);
+            _relists.Add(1, tags);
+        }
+    }
 
-    public void Event(string resource, WatchEventType type) =>
-        _events.Add(1, new KeyValuePair<string, object?>("resource", resource), new KeyValuePair<string, object?>("type", type.ToString()));
+    public void Event(InformerKey key, WatchEventType type)
+    {
+        if (_events.Enabled)
+        {
+            var tags = Tags(key);
+            tags.Add("k8snet.kubernetes.event.type", type switch
+            {
+                WatchEventType.Added => "added",
+                WatchEventType.Modified => "modified",
+                WatchEventType.Deleted => "deleted",
+                _ => "other",
+            });
+            _events.Add(1, tags);
+        }
+    }
 
     public void Lag(TimeSpan lag) => _lag.Record(Math.Max(0, lag.TotalSeconds));
 
-    public void Dispose() => _meter.Dispose();
+    public void Dispose()
+    {
+        if (_ownsMeter)
+        {
+            _meter.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// What every instrument and span says about an informer: the resource (as RBAC names it), the namespace
+    /// (<c>k8s.namespace.name</c>) and, for one Service's EndpointSlices, the Service. Never an object's version or a pod.
+    /// </summary>
+    internal static TagList Tags(InformerKey key)
+    {
+        var tags = new TagList { { "k8snet.kubernetes.resource", key.Resource } };
+        if (!string.IsNullOrEmpty(key.Namespace))
+        {
+            tags.Add("k8s.namespace.name", key.Namespace);
+        }
+
+        if (key.Name is { } service)
+        {
+            tags.Add("k8snet.service.name", service);
+        }
+
+        return tags;
+    }
+
+    internal static string Name(WatchEnd end) => end switch
+    {
+        WatchEnd.Closed => "closed",
+        WatchEnd.Quick => "quick",
+        WatchEnd.Expired => "expired",
+        WatchEnd.Idle => "idle",
+        _ => "error",
+    };
 }
 
 /// <summary>One informer's state, for gauges and the health check.</summary>

@@ -36,6 +36,8 @@ public sealed partial class ServiceRouter
     private int _used;
     private int _waiters;
     private int _idleTicks;
+    private DateTimeOffset? _lastChange;
+    private string? _lastError;
 
     internal ServiceRouter(ServiceName service, RoutingProfile profile, ServiceRouterPool pool, ClientTopology topology, TimeProvider time, ILogger logger)
     {
@@ -202,6 +204,18 @@ public sealed partial class ServiceRouter
         return new RoutedLease(this, set, lease, start, RoutingTelemetry.StartAttempt(this, endpoint, resends));
     }
 
+    /// <summary>When the last state arrived, and the last failure following the Service since then (diagnostics).</summary>
+    internal (DateTimeOffset? LastChange, string? LastError) Progress => (_lastChange, _lastError);
+
+    /// <summary>Whether the port is in panic now (diagnostics).</summary>
+    internal bool IsPanic(ServicePortKey port)
+    {
+        GetSet(port, out var panic);
+        return panic;
+    }
+
+    internal TimeProvider Time => _time;
+
     internal void Start() => _loop = Task.Run(() => RunAsync(_stop.Token));
 
     /// <summary>Stops following (the pool lets the router go): the watch ends, the endpoints stay as they were.</summary>
@@ -319,6 +333,7 @@ public sealed partial class ServiceRouter
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {
+                _lastError = $"{_time.GetUtcNow():O}: {ex.GetType().Name}: {ex.Message}";
                 Log.WatchFailed(_logger, Service, delay, ex);
             }
 
@@ -346,6 +361,8 @@ public sealed partial class ServiceRouter
 
         _routes = new Routes(sets, ports);
         _state = state;
+        _lastChange = _time.GetUtcNow();
+        _lastError = null;
         if (state.IsSynced)
         {
             _firstState.TrySetResult(state);

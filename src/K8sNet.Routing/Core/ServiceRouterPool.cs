@@ -21,6 +21,7 @@ public sealed class ServiceRouterPool : IAsyncDisposable, IDisposable
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly Lazy<IEndpointSource> _source;
+    private readonly DiagnosticsCapture _capture;
     private volatile bool _disposed;
 
     /// <summary>Creates the pool.</summary>
@@ -41,6 +42,7 @@ public sealed class ServiceRouterPool : IAsyncDisposable, IDisposable
         _source = new Lazy<IEndpointSource>(ResolveSource);
         Metrics = new RoutingMetrics(meterFactory, () => _routers.Values);
         Diagnostics = new RoutingDiagnostics((loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("K8sNet.Routing.Diagnostics"), Metrics, timeProvider);
+        _capture = new DiagnosticsCapture(this, timeProvider);
     }
 
     /// <summary>The number of Services followed now, over every profile.</summary>
@@ -54,6 +56,14 @@ public sealed class ServiceRouterPool : IAsyncDisposable, IDisposable
     /// first (at most 1,024): which client, why, how often, and the message logged with the fix.
     /// </summary>
     public IReadOnlyList<PassThroughRecord> PassThroughs => Diagnostics.Snapshot();
+
+    /// <summary>
+    /// A snapshot of what routing is doing: the endpoint source, each Service followed (each endpoint's conditions,
+    /// eligibility, ejection, requests in flight, latency average, and its share of the requests, all-time and recent),
+    /// and the hosts not routed to pods. <c>app.MapK8sNetDiagnostics()</c> (K8sNet.AspNetCore) serves it.
+    /// </summary>
+    /// <returns>The snapshot.</returns>
+    public K8sNetDiagnosticsSnapshot CaptureDiagnostics() => _capture.Capture();
 
     internal RoutingMetrics Metrics { get; }
 

@@ -164,7 +164,7 @@ internal sealed partial class K8sNetServiceDiscoveryHandler : DelegatingHandler
             activity.SetTag("k8s.namespace.name", router.Service.Namespace);
             activity.SetTag("k8snet.service.name", router.Service.Name);
             activity.SetTag("k8snet.service.port", choice.Port.Name.Length > 0 ? choice.Port.Name : choice.Port.Port.ToString(System.Globalization.CultureInfo.InvariantCulture));
-            activity.SetTag("k8snet.client", _client.Name);
+            activity.SetTag("k8snet.client", router.Profile.Name);
             activity.SetTag("k8snet.policy", router.PolicyName);
             activity.SetTag("server.address", entry.Authority);
             activity.SetTag("http.request.method", request.Method.Method);
