@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using k8s.Models;
+using K8sNet.AspNetCore;
 using K8sNet.Samples.ServiceDefaults;
 using K8sNet.Testing;
 using Microsoft.AspNetCore.Builder;
@@ -58,6 +59,7 @@ builder.Services.AddHttpClient("orders-balanced").AddK8sNetServiceDiscovery(o =>
 
 var app = builder.Build();
 app.MapDefaultEndpoints();
+app.MapK8sNetDiagnostics("/k8snet"); // where requests went, per pod (keep it internal in production)
 app.MapGet("/order-pods", async (IHttpClientFactory clients, string? client) =>
 {
     var http = clients.CreateClient(client ?? "orders");
@@ -95,5 +97,8 @@ if (requests is not null)
         }
     }
 }
+
+Console.WriteLine("GET /k8snet/text:");
+Console.WriteLine(await http.GetStringAsync("/k8snet/text"));
 
 await app.StopAsync();

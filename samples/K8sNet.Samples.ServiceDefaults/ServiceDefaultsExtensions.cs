@@ -21,7 +21,7 @@ public static class ServiceDefaultsExtensions
         builder.Services.AddOpenTelemetry()
             .WithMetrics(metrics => metrics
                 .AddHttpClientInstrumentation()
-                .AddMeter("K8sNet.Routing")
+                .AddMeter("K8sNet.*")
                 .AddInMemoryExporter(exportedMetrics));
         builder.Services.AddHealthChecks().AddCheck("self", () => HealthCheckResult.Healthy(), ["live"]);
         builder.Services.AddServiceDiscovery();

@@ -39,7 +39,10 @@ internal sealed partial class K8sNetServiceEndpointProviderFactory : IServiceEnd
             "servicediscovery",
             time => K8sNetLoadBalancers.Create(LoadBalancingPolicy.RoundRobin, time),
             new OutlierDetectionOptions { Enabled = false },
-            _options.Endpoints);
+            _options.Endpoints)
+        {
+            PickedBy = "Microsoft.Extensions.ServiceDiscovery",
+        };
         _logger = loggerFactory.CreateLogger("K8sNet.ServiceDiscovery");
     }
 

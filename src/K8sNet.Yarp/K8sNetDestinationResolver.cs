@@ -47,7 +47,10 @@ internal sealed partial class K8sNetDestinationResolver : IDestinationResolver, 
             "yarp",
             time => K8sNetLoadBalancers.Create(LoadBalancingPolicy.RoundRobin, time),
             new OutlierDetectionOptions { Enabled = false },
-            _options.Endpoints);
+            _options.Endpoints)
+        {
+            PickedBy = "YARP",
+        };
         _logger = loggerFactory.CreateLogger("K8sNet.Yarp");
     }
 

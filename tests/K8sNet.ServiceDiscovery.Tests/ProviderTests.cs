@@ -91,6 +91,11 @@ public sealed class ProviderTests : IAsyncLifetime
 
         Assert.Equal(Pods(), answers.Select(a => a[0]).Distinct().Order(StringComparer.Ordinal));
         Assert.All(answers, a => Assert.Equal(["8080", "orders.shop"], a[1..]));
+
+        // Diagnostics say who picked: M.E.SD's own selection, which K8sNet does not see (no counts that look like zero traffic).
+        var followed = Assert.Single(app.GetRequiredService<K8sNet.Routing.ServiceRouterPool>().CaptureDiagnostics().Services);
+        Assert.Equal("Microsoft.Extensions.ServiceDiscovery", followed.PickedBy);
+        Assert.All(followed.Ports, p => Assert.Equal(3, p.Endpoints.Count)); // both of the Service's ports, as the router follows them
     }
 
     [Fact]

@@ -2,6 +2,8 @@ using System.Net;
 using BenchmarkDotNet.Attributes;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
 
 namespace K8sNet.Benchmarks.Routing;
 
@@ -18,6 +20,8 @@ public class HandlerBenchmarks
     private HttpMessageInvoker _k8sNet = null!;
     private HttpMessageInvoker _serviceDiscovery = null!;
     private ServiceProvider _provider = null!;
+    private OpenTelemetry.Trace.TracerProvider? _tracing;
+    private OpenTelemetry.Metrics.MeterProvider? _metering;
 
     [GlobalSetup]
     public async Task Setup()
@@ -60,14 +64,43 @@ public class HandlerBenchmarks
         }
     }
 
+    /// <summary>
+    /// The OpenTelemetry SDK listening (the <c>K8sNetWithOpenTelemetry</c> row only; each row runs in its own process):
+    /// K8sNet's ActivitySources and meters, every span sampled and handed to a batch export processor, every instrument
+    /// read by a metric reader, both exporting to nowhere, so the cost is the request path's.
+    /// </summary>
+    [GlobalSetup(Target = nameof(K8sNetWithOpenTelemetry))]
+    public async Task SetupWithOpenTelemetry()
+    {
+        _tracing = OpenTelemetry.Sdk.CreateTracerProviderBuilder()
+            .AddSource("K8sNet.*")
+            .SetSampler(new OpenTelemetry.Trace.AlwaysOnSampler())
+            .AddProcessor(new OpenTelemetry.BatchActivityExportProcessor(new NoExport<System.Diagnostics.Activity>()))
+            .Build();
+        _metering = OpenTelemetry.Sdk.CreateMeterProviderBuilder()
+            .AddMeter("K8sNet.*")
+            .AddReader(new OpenTelemetry.Metrics.PeriodicExportingMetricReader(new NoExport<OpenTelemetry.Metrics.Metric>(), 60_000))
+            .Build();
+        await Setup();
+    }
+
     [GlobalCleanup]
-    public void Cleanup() => _provider.Dispose();
+    public void Cleanup()
+    {
+        _provider.Dispose();
+        _tracing?.Dispose();
+        _metering?.Dispose();
+    }
 
     [Benchmark(Baseline = true)]
     public Task<HttpResponseMessage> Bare() => _bare.SendAsync(new HttpRequestMessage(HttpMethod.Get, ServiceUri), CancellationToken.None);
 
     [Benchmark]
     public Task<HttpResponseMessage> K8sNet() => _k8sNet.SendAsync(new HttpRequestMessage(HttpMethod.Get, ServiceUri), CancellationToken.None);
+
+    /// <summary>K8sNet's handler with the OpenTelemetry SDK listening to its spans and metrics (see <see cref="SetupWithOpenTelemetry"/>).</summary>
+    [Benchmark]
+    public Task<HttpResponseMessage> K8sNetWithOpenTelemetry() => _k8sNet.SendAsync(new HttpRequestMessage(HttpMethod.Get, ServiceUri), CancellationToken.None);
 
     [Benchmark]
     public Task<HttpResponseMessage> ServiceDiscovery() => _serviceDiscovery.SendAsync(new HttpRequestMessage(HttpMethod.Get, SdUri), CancellationToken.None);
@@ -87,6 +120,12 @@ public class HandlerBenchmarks
         }
 
         return chain;
+    }
+
+    private sealed class NoExport<T> : OpenTelemetry.BaseExporter<T>
+        where T : class
+    {
+        public override OpenTelemetry.ExportResult Export(in OpenTelemetry.Batch<T> batch) => OpenTelemetry.ExportResult.Success;
     }
 
     private sealed class Terminal : HttpMessageHandler

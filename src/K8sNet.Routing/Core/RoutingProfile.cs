@@ -52,6 +52,14 @@ public sealed class RoutingProfile
             : throw new ArgumentOutOfRangeException(nameof(IdleTimeout), value, "RoutingProfile.IdleTimeout must be at least 1 second.");
     } = DefaultIdleTimeout;
 
+    /// <summary>
+    /// Who picks among the endpoints when not this profile's policy: a client that takes the endpoints and balances
+    /// them itself (K8sNet.ServiceDiscovery hands them to Microsoft.Extensions.ServiceDiscovery, K8sNet.Yarp to YARP).
+    /// Diagnostics then name it, and show no picks (K8sNet does not see them). <see langword="null"/> (the default): the
+    /// policy picks each request.
+    /// </summary>
+    public string? PickedBy { get; init; }
+
     /// <summary>The profile of one named HttpClient.</summary>
     internal static RoutingProfile ForHttpClient(string clientName, K8sNetRoutingOptions options) =>
         new("http:" + clientName, options.CreatePolicy, options.OutlierDetection, options.Endpoints) { IdleTimeout = options.IdleTimeout };

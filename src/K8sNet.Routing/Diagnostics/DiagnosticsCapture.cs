@@ -10,7 +10,9 @@ internal sealed class DiagnosticsCapture(ServiceRouterPool pool, TimeProvider ti
 {
     private static readonly TimeSpan Window = TimeSpan.FromMinutes(1);
     private readonly Lock _gate = new();
-    private Baseline? _older;
+
+    // Before any snapshot: nothing counted, when routing started.
+    private Baseline _older = new(time.GetUtcNow(), new Dictionary<EndpointStats, long>(ReferenceEqualityComparer.Instance));
     private Baseline? _newer;
 
     public K8sNetDiagnosticsSnapshot Capture()
@@ -36,9 +38,11 @@ internal sealed class DiagnosticsCapture(ServiceRouterPool pool, TimeProvider ti
         lock (_gate)
         {
             var current = new Baseline(now, counts);
-            _older ??= current;
-            _newer ??= current;
-            if (now - _newer.At >= Window)
+            if (_newer is null)
+            {
+                _newer = current;
+            }
+            else if (now - _newer.At >= Window)
             {
                 _older = _newer;
                 _newer = current;
@@ -90,6 +94,7 @@ internal sealed class DiagnosticsCapture(ServiceRouterPool pool, TimeProvider ti
             Name = router.Service.Name,
             Client = router.Profile.Name,
             Policy = router.PolicyName,
+            PickedBy = router.Profile.PickedBy,
             Synced = state?.IsSynced ?? false,
             Exists = state?.Exists ?? false,
             StateVersion = state?.Version ?? 0,

@@ -29,7 +29,8 @@ internal static class DiagnosticsText
         {
             text.AppendLine();
             var sync = !service.Synced ? "not synced" : service.Exists ? "synced" : "synced, does not exist";
-            text.Append(c, $"Service {service.Namespace}/{service.Name} (client {service.Client}, policy {service.Policy}): {sync}, state version {service.StateVersion}");
+            var balancing = service.PickedBy is { } by ? $"picked by {by}, which K8sNet does not see" : $"policy {service.Policy}";
+            text.Append(c, $"Service {service.Namespace}/{service.Name} (client {service.Client}, {balancing}): {sync}, state version {service.StateVersion}");
             if (service.LastChange is { } changed)
             {
                 text.Append(c, $", changed {changed:O}");

@@ -12,7 +12,8 @@ public sealed class K8sNetDiagnosticsSnapshot
     public required DateTimeOffset TakenAt { get; init; }
 
     /// <summary>Where the "recent" counts start (<see cref="EndpointDiagnostics.RecentPicks"/>): one to two minutes before
-    /// <see cref="TakenAt"/> when snapshots are taken at least once a minute, the first snapshot otherwise.</summary>
+    /// <see cref="TakenAt"/> when snapshots are taken at least once a minute; otherwise the last snapshot taken a minute
+    /// or more ago, or when routing started.</summary>
     public required DateTimeOffset RecentSince { get; init; }
 
     /// <summary>The endpoint source.</summary>
@@ -62,6 +63,12 @@ public sealed class ServiceDiagnostics
 
     /// <summary>The balancing policy's name.</summary>
     public required string Policy { get; init; }
+
+    /// <summary>
+    /// Who picks among the endpoints when not K8sNet's policy (<see cref="RoutingProfile.PickedBy"/>): then K8sNet sees no
+    /// picks, and the counts are 0. <see langword="null"/> when K8sNet's policy picks.
+    /// </summary>
+    public required string? PickedBy { get; init; }
 
     /// <summary>Whether the endpoint source has delivered the Service's state at least once.</summary>
     public required bool Synced { get; init; }

@@ -1,3 +1,6 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using System.Net;
 using k8s.Models;
 using K8sNet.Testing;
@@ -95,6 +98,58 @@ public sealed class DnsEndpointSourceTests : IAsyncLifetime
         Assert.Equal([("http", 8080), ("metrics", 9090)], slice.Ports.Select(p => (p.Name, p.Port!.Value)).ToArray());
         Assert.Equal([("http", 8080), ("metrics", 9090)], state.Spec.Ports.Select(p => (p.Name, p.Port)).ToArray());
         Assert.All(slice.Endpoints, e => Assert.True(e.Conditions.Ready));
+    }
+
+    [Fact]
+    public async Task Telemetry_QueriesByTypeAndCode_TtlsKept_AndALookupSpanNamingTheService()
+    {
+        await using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        var meters = services.GetRequiredService<IMeterFactory>();
+        var measurements = new ConcurrentQueue<(string Name, double Value, Dictionary<string, object?> Tags)>();
+        using var listener = new MeterListener
+        {
+            InstrumentPublished = (instrument, l) =>
+            {
+                if (instrument.Meter.Scope == meters)
+                {
+                    l.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        listener.SetMeasurementEventCallback<long>((i, v, tags, _) => measurements.Enqueue((i.Name, v, Tags(tags))));
+        listener.SetMeasurementEventCallback<double>((i, v, tags, _) => measurements.Enqueue((i.Name, v, Tags(tags))));
+        listener.Start();
+        var spans = new ConcurrentQueue<Activity>();
+        using var activities = new ActivityListener
+        {
+            ShouldListenTo = s => s.Name == DnsTelemetry.SourceName,
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = spans.Enqueue,
+        };
+        ActivitySource.AddActivityListener(activities);
+        await using var source = new DnsEndpointSource(Options(), meterFactory: meters);
+
+        await source.GetAsync(Db);
+        await source.GetAsync(new ServiceName("default", "nope"));
+
+        Assert.Contains(measurements, m => m.Name == "k8snet.dns.queries" && (string?)m.Tags["k8snet.dns.record_type"] == "SRV" && (string?)m.Tags["k8snet.dns.rcode"] == "NoError");
+        Assert.Contains(measurements, m => m.Name == "k8snet.dns.queries" && (string?)m.Tags["k8snet.dns.rcode"] == "NotExistentDomain");
+        Assert.Contains(measurements, m => m.Name == "k8snet.dns.ttl" && (string?)m.Tags["k8snet.dns.result"] == "found" && m.Value == 1); // the cluster's TTL of 1 s, above the floor
+        Assert.Contains(measurements, m => m.Name == "k8snet.dns.ttl" && (string?)m.Tags["k8snet.dns.result"] == "absent");
+        Assert.All(measurements, m => Assert.DoesNotContain(m.Tags.Values, v => v is string text && (text.Contains("db", StringComparison.Ordinal) || text.Contains("10.", StringComparison.Ordinal))));
+        Assert.Contains(spans, a => a.OperationName == "K8sNet.Dns.Lookup" && (string?)a.GetTagItem("k8snet.service.name") == "db" && (string?)a.GetTagItem("k8snet.dns.result") == "found");
+        Assert.Contains(spans, a => a.OperationName == "K8sNet.Dns.Lookup" && (string?)a.GetTagItem("k8snet.service.name") == "nope" && (string?)a.GetTagItem("k8snet.dns.result") == "absent");
+    }
+
+    private static Dictionary<string, object?> Tags(ReadOnlySpan<KeyValuePair<string, object?>> tags)
+    {
+        var result = new Dictionary<string, object?>(StringComparer.Ordinal);
+        foreach (var t in tags)
+        {
+            result[t.Key] = t.Value;
+        }
+
+        return result;
     }
 
     [Fact]

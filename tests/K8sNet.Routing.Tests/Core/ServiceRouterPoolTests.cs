@@ -182,6 +182,44 @@ public sealed class ServiceRouterPoolTests
     private static EndpointSliceInfo Slice(params string[] ips) =>
         new("orders-a", AddressType.IPv4, [new EndpointPort("http", 8080)], [.. ips.Select(ip => new Endpoint(ip, EndpointConditions.ReadyEndpoint))]);
 
+    [Fact]
+    public async Task CaptureDiagnostics_CountsEachEndpointsPicks_AllTimeAndRecent()
+    {
+        await using var f = new PoolFixture();
+        var started = f.Time.GetUtcNow();
+        f.SetOrders("10.244.1.5", "10.244.1.6");
+        var router = f.Pool.GetRouter(Orders, f.Profile);
+        await router.GetStateAsync(TimeSpan.FromSeconds(5));
+        var set = router.GetSet(Http);
+        var first = set.Eligible[0];
+        void PickFirst(int n)
+        {
+            for (var i = 0; i < n; i++)
+            {
+                router.Pick(set, excluded: [set.Eligible[1]]).Complete(EndpointOutcome.Success); // the other endpoint is avoided
+            }
+        }
+
+        PickFirst(10);
+        var one = f.Pool.CaptureDiagnostics();
+        PickFirst(5);
+        f.Time.Advance(TimeSpan.FromSeconds(61));
+        var two = f.Pool.CaptureDiagnostics();
+
+        // The first snapshot counts from when routing started; the next, a minute later, from the first.
+        Assert.Equal(started, one.RecentSince);
+        var port = Assert.Single(Assert.Single(one.Services).Ports);
+        Assert.Equal((10, 10), (port.Picks, port.RecentPicks));
+        Assert.Equal(one.TakenAt, two.RecentSince);
+        port = Assert.Single(Assert.Single(two.Services).Ports);
+        Assert.Equal((15, 5), (port.Picks, port.RecentPicks));
+        var e = Assert.Single(port.Endpoints, e => e.Address == first.Address.ToString());
+        Assert.Equal((15, 1.0, 5, 1.0), (e.Picks, e.Share, e.RecentPicks, e.RecentShare));
+        Assert.Equal("test", Assert.Single(two.Services).Client);
+        Assert.Null(Assert.Single(two.Services).PickedBy);
+        Assert.Contains("policy PowerOfTwoChoices", two.ToText(), StringComparison.Ordinal);
+    }
+
     private sealed class PoolFixture : IAsyncDisposable, IDisposable
     {
         public PoolFixture(Action<OutlierDetectionOptions>? outliers = null)
