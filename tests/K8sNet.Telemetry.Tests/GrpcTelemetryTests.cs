@@ -77,8 +77,15 @@ public sealed class GrpcTelemetryTests : IAsyncLifetime
         Assert.Contains(series, s => s.Metric == "k8snet.routing.ejections" && (string?)s.Tags["k8snet.client"] == "grpc" && (string?)s.Tags["k8snet.service.name"] == "greeter");
         Assert.Contains(series, s => s.Metric == "k8snet.grpc.calls" && Convert.ToInt32(s.Tags["rpc.grpc.status_code"], System.Globalization.CultureInfo.InvariantCulture) == 13 && (string?)s.Tags["k8snet.service.name"] == "greeter");
         Assert.Contains(series, s => s.Metric == "k8snet.routing.endpoints" && (string?)s.Tags["k8snet.endpoint.state"] == "ejected" && (string?)s.Tags["k8snet.client"] == "grpc");
-        var spans = telemetry.Finished().Where(s => s.OperationName == "K8sNet.Routing.Attempt").ToList();
+        var all = telemetry.Finished();
+        var spans = all.Where(s => s.OperationName == "K8sNet.Routing.Attempt").ToList();
         Assert.Contains(spans, s => (string?)s.GetTagItem("network.peer.address") == bad && (string?)s.GetTagItem("error.type") == "server_error" && (string?)s.GetTagItem("k8snet.client") == "grpc");
+        Assert.All(spans, s => Assert.Equal("grpc", s.GetTagItem("k8snet.service.port")));
+
+        // The logical call is gRPC's own span (ActivitySource Grpc.Net.Client): each attempt K8sNet picked sits beneath it.
+        var calls = all.Where(s => s.OperationName == "Grpc.Net.Client.GrpcOut").ToDictionary(s => s.SpanId);
+        Assert.All(spans, s => Assert.True(calls.ContainsKey(s.ParentSpanId), "an attempt outside a gRPC call's span"));
+        Assert.Contains(calls.Values, c => Equals(c.GetTagItem("grpc.status_code"), "13"));
 
         var diagnostics = app.GetRequiredService<ServiceRouterPool>().CaptureDiagnostics();
         var greeter = Assert.Single(diagnostics.Services, s => s.Name == "greeter");

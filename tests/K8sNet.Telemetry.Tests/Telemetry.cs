@@ -35,6 +35,7 @@ public sealed class Telemetry : IDisposable
     {
         _tracing = Sdk.CreateTracerProviderBuilder()
             .AddSource("K8sNet.*")
+            .AddSource("Grpc.Net.Client")
             .AddHttpClientInstrumentation()
             .AddInMemoryExporter(Spans)
             .Build()!;

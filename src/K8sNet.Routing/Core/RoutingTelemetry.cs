@@ -19,7 +19,7 @@ public static class RoutingTelemetry
 
     internal static readonly ActivitySource Source = new(SourceName);
 
-    internal static Activity? StartAttempt(ServiceRouter router, ServiceEndpoint endpoint, int resends)
+    internal static Activity? StartAttempt(ServiceRouter router, ServicePortKey port, ServiceEndpoint endpoint, int resends)
     {
         var activity = Source.StartActivity("K8sNet.Routing.Attempt", ActivityKind.Internal);
         if (activity is null)
@@ -33,6 +33,11 @@ public static class RoutingTelemetry
             activity.SetTag("k8s.namespace.name", router.Service.Namespace);
             activity.SetTag("k8snet.service.name", router.Service.Name);
             activity.SetTag("k8snet.client", router.Profile.Name);
+            if (port.Name.Length > 0)
+            {
+                activity.SetTag("k8snet.service.port", port.Name);
+            }
+
             activity.SetTag("k8snet.policy", router.PolicyName);
             activity.SetTag("network.peer.address", endpoint.Address.ToString());
             activity.SetTag("network.peer.port", endpoint.Port);

@@ -201,7 +201,7 @@ public sealed partial class ServiceRouter
         }
 
         _pool.Metrics.Picked(this);
-        return new RoutedLease(this, set, lease, start, RoutingTelemetry.StartAttempt(this, endpoint, resends));
+        return new RoutedLease(this, set, lease, start, RoutingTelemetry.StartAttempt(this, set.Port, endpoint, resends));
     }
 
     /// <summary>When the last state arrived, and the last failure following the Service since then (diagnostics).</summary>
