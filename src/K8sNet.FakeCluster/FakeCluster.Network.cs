@@ -110,6 +110,22 @@ public sealed partial class FakeCluster
     }
 
     /// <summary>
+    /// A handler that keeps a client's requests on this machine (UseFakeCluster adds it to every HttpClient the app's
+    /// <c>IHttpClientFactory</c> makes, innermost): requests to the cluster's addresses (pod and Service CIDRs, nodes,
+    /// the load-balancer pool) or to names its DNS answers go over the cluster's network, as
+    /// <see cref="CreateHttpMessageHandler"/>'s do; requests to loopback or <c>localhost</c> go on to the inner handler;
+    /// any other fails at once with an <see cref="HttpRequestException"/> naming the request, the client and why. So an
+    /// app routed to pods by K8sNet reaches the fake pods (in memory in the simulated mode), and never a real 10.244.x.x.
+    /// </summary>
+    /// <param name="clientName">The client's name, for the messages.</param>
+    /// <returns>The handler; set its inner handler (the factory does).</returns>
+    public DelegatingHandler CreateNetworkGuard(string clientName = "")
+    {
+        ArgumentNullException.ThrowIfNull(clientName);
+        return new Network.ClusterNetworkGuard(this, clientName);
+    }
+
+    /// <summary>
     /// Kills a pod: deleted at once (no grace period), so its listener closes and its controller, if any, replaces it
     /// with a new pod and a new IP.
     /// </summary>
