@@ -69,10 +69,16 @@ public sealed partial class FakeCluster
     /// <param name="cancellationToken">Stops waiting.</param>
     /// <returns>One entry per listener port.</returns>
     /// <exception cref="ArgumentException">The Gateway is not served by the cluster's controller.</exception>
-    public async Task<IReadOnlyList<ExposedGatewayListener>> ExposeGatewayAsync(string @namespace, string name, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<ExposedGatewayListener>> ExposeGatewayAsync(string @namespace, string name, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(@namespace);
         ArgumentNullException.ThrowIfNull(name);
+        return ExposeCoreAsync(@namespace, name, null, cancellationToken);
+    }
+
+    // Exposes the Gateway's listeners; those this call created (not those it found) are added to created.
+    private async Task<IReadOnlyList<ExposedGatewayListener>> ExposeCoreAsync(string @namespace, string name, List<ExposedGatewayListener>? created, CancellationToken cancellationToken)
+    {
         await WaitForIdleAsync(cancellationToken).ConfigureAwait(false);
         var listeners = GatewayRouter().Listeners.Where(l => l.GatewayNamespace == @namespace && l.GatewayName == name).ToList();
         if (listeners.Count == 0)
@@ -83,7 +89,7 @@ public sealed partial class FakeCluster
         await _exposing.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            return await ExposeLockedAsync(@namespace, name, listeners, cancellationToken).ConfigureAwait(false);
+            return await ExposeLockedAsync(@namespace, name, listeners, created, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -91,7 +97,7 @@ public sealed partial class FakeCluster
         }
     }
 
-    private async Task<IReadOnlyList<ExposedGatewayListener>> ExposeLockedAsync(string @namespace, string name, List<GatewayListenerInfo> listeners, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<ExposedGatewayListener>> ExposeLockedAsync(string @namespace, string name, List<GatewayListenerInfo> listeners, List<ExposedGatewayListener>? created, CancellationToken cancellationToken)
     {
         var result = new List<ExposedGatewayListener>();
         foreach (var port in listeners.Where(l => l.Protocol is "HTTP" or "HTTPS").GroupBy(l => l.Port))
@@ -102,6 +108,7 @@ public sealed partial class FakeCluster
                 _gatewayListeners.TryGetValue((@namespace, name, port.Key), out listener);
             }
 
+            var isNew = listener is null;
             if (listener is null)
             {
                 var scheme = port.First().Protocol == "HTTPS" ? "https" : "http";
@@ -125,7 +132,13 @@ public sealed partial class FakeCluster
                 }
             }
 
-            result.Add(new ExposedGatewayListener(@namespace, name, port.Key, string.Join(",", port.Select(l => l.Name)), listener.BaseAddress));
+            var exposed = new ExposedGatewayListener(@namespace, name, port.Key, string.Join(",", port.Select(l => l.Name)), listener.BaseAddress);
+            if (isNew)
+            {
+                created?.Add(exposed);
+            }
+
+            result.Add(exposed);
         }
 
         return result;
@@ -211,18 +224,12 @@ public sealed partial class FakeCluster
     {
         try
         {
-            var before = new HashSet<int>();
-            lock (_ingressGate)
+            // Each reconcile of the Gateway starts one of these; only the one that creates a listener announces it.
+            var created = new List<ExposedGatewayListener>();
+            await ExposeCoreAsync(@namespace, name, created, CancellationToken.None).ConfigureAwait(false);
+            foreach (var exposed in created)
             {
-                before.UnionWith(_gatewayListeners.Keys.Where(k => k.Namespace == @namespace && k.Name == name).Select(k => k.Port));
-            }
-
-            foreach (var exposed in await ExposeGatewayAsync(@namespace, name).ConfigureAwait(false))
-            {
-                if (!before.Contains(exposed.GatewayPort))
-                {
-                    GatewayListenerExposed?.Invoke(exposed);
-                }
+                GatewayListenerExposed?.Invoke(exposed);
             }
         }
         catch (Exception ex) when (ex is ArgumentException or IOException or InvalidOperationException or ObjectDisposedException)
@@ -491,7 +498,7 @@ public sealed partial class FakeCluster
         }
 
         forwarded.Headers.Host = decision.ForwardedHost;
-        forwarded.Headers.TryAddWithoutValidation("X-Forwarded-For", OutsideClientAddress.ToString());
+        forwarded.Headers.TryAddWithoutValidation("X-Forwarded-For", ClientAddress(request).ToString());
         forwarded.Headers.TryAddWithoutValidation("X-Forwarded-Proto", scheme);
         return forwarded;
     }

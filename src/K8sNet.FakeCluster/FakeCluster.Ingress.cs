@@ -110,6 +110,13 @@ public sealed partial class FakeCluster
         return listener;
     }
 
+    /// <summary>The address an exposed listener received a request from (the real client), for X-Forwarded-For.</summary>
+    internal static HttpRequestOptionsKey<IPAddress> ClientAddressOption { get; } = new("K8sNet.Testing.ClientAddress");
+
+    // Who the ingress or gateway says sent the request: the real peer on an exposed listener, else the outside client.
+    private static IPAddress ClientAddress(HttpRequestMessage request) =>
+        request.Options.TryGetValue(ClientAddressOption, out var address) ? address : OutsideClientAddress;
+
     /// <summary>
     /// Sends a request from outside the cluster to a public name, as a browser would reach <c>shop.example.com</c>: the
     /// name resolves to the ingress controller's load-balancer address (public DNS points every name at it here);
@@ -164,7 +171,7 @@ public sealed partial class FakeCluster
         }
 
         forwarded.Headers.Host = host; // the backend sees the original Host
-        forwarded.Headers.TryAddWithoutValidation("X-Forwarded-For", OutsideClientAddress.ToString());
+        forwarded.Headers.TryAddWithoutValidation("X-Forwarded-For", ClientAddress(request).ToString());
         forwarded.Headers.TryAddWithoutValidation("X-Forwarded-Host", host);
         forwarded.Headers.TryAddWithoutValidation("X-Forwarded-Proto", uri.Scheme);
         using var client = CreateHttpClient(controllerPod, IngressControllerNamespace);

@@ -80,6 +80,11 @@ public sealed class SyncAndErrorTests : IAsyncLifetime
         await using var source = new KubernetesEndpointSource(_cluster.CreateKubernetesClient(), options);
         var web = new ServiceName("default", "web");
 
+        // The first call starts the list/watches; once a list has been abandoned (the source's own status says so, so a
+        // loaded machine cannot outrun the sync timeout), a caller is told why.
+        var starting = source.GetAsync(web).AsTask();
+        await WaitUntilAsync(() => source.GetSyncStatus().Any(s => s.LastError is not null));
+        await Assert.ThrowsAsync<KubernetesEndpointSourceException>(() => starting);
         var ex = await Assert.ThrowsAsync<KubernetesEndpointSourceException>(async () => await source.GetAsync(web));
         Assert.Equal(KubernetesSourceError.NotSynced, ex.Error);
         Assert.Contains("the list took longer than 0.3 s (KubernetesEndpointSourceOptions.RequestTimeout)", ex.Message);

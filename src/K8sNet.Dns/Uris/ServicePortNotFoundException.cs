@@ -34,12 +34,12 @@ public sealed class ServicePortNotFoundException : InvalidOperationException
         }
         else if (request.Name is not null)
         {
-            what = $"a port named '{request.Name}'";
+            what = $"port named '{request.Name}'";
         }
         else
         {
-            var named = request.SchemeNames.IsEmpty ? string.Empty : $"named {string.Join(" or ", request.SchemeNames.Select(s => $"'{s}'"))} and no ";
-            what = $"a port {named}single {request.Protocol.ToApiString()} port to default to; put the port in the URI";
+            var named = request.SchemeNames.IsEmpty ? string.Empty : $"port named {string.Join(" or ", request.SchemeNames.Select(s => $"'{s}'"))} and no ";
+            what = $"{named}single {request.Protocol.ToApiString()} port to default to; put the port in the URI";
         }
 
         return $"Service '{service}' has no {what}: {list}.";

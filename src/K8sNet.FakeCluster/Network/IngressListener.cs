@@ -76,6 +76,11 @@ public sealed class IngressListener : IAsyncDisposable
         }
 
         request.Headers.Host = host;
+        if (context.Connection.RemoteIpAddress is { } peer)
+        {
+            request.Options.Set(FakeCluster.ClientAddressOption, peer.IsIPv4MappedToIPv6 ? peer.MapToIPv4() : peer); // the real client, for X-Forwarded-For
+        }
+
         try
         {
             using var exchange = await _send(request, context.RequestAborted).ConfigureAwait(false);

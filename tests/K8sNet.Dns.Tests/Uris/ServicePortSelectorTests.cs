@@ -45,8 +45,7 @@ public class ServicePortSelectorTests
         var ex = Assert.Throws<ServicePortNotFoundException>(() =>
             ServicePortSelector.Select(Orders, TwoPorts, ServicePortRequest.ForSchemes(["grpc"])));
 
-        Assert.Contains("named 'grpc'", ex.Message);
-        Assert.Contains("its ports are http (80/TCP), metrics (9090/TCP)", ex.Message);
+        Assert.Equal("Service 'shop/orders' has no port named 'grpc' and no single TCP port to default to; put the port in the URI: its ports are http (80/TCP), metrics (9090/TCP).", ex.Message);
         Assert.Equal(Orders, ex.Service);
     }
 
@@ -57,6 +56,7 @@ public class ServicePortSelectorTests
 
         Assert.Equal("dns-tcp", ServicePortSelector.Select(Orders, dns, ServicePortRequest.ForNumber(53)).Name);
         Assert.Equal("dns", ServicePortSelector.Select(Orders, dns, ServicePortRequest.ForName("DNS", TransportProtocol.Udp)).Name);
-        Assert.Throws<ServicePortNotFoundException>(() => ServicePortSelector.Select(Orders, dns, ServicePortRequest.ForName("dns")));
+        var ex = Assert.Throws<ServicePortNotFoundException>(() => ServicePortSelector.Select(Orders, dns, ServicePortRequest.ForName("dns")));
+        Assert.Equal("Service 'shop/orders' has no port named 'dns': its ports are dns (53/UDP), dns-tcp (53/TCP).", ex.Message); // was "has no a port named"
     }
 }

@@ -171,8 +171,14 @@ public sealed class GatewayJourneyTests
 
         Assert.Equal(80, exposed.GatewayPort);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal("/v1/items", JsonNode.Parse(await response.Content.ReadAsStringAsync())!["path"]!.GetValue<string>());
+        var echo = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+        Assert.Equal("/v1/items", echo["path"]!.GetValue<string>());
+        Assert.Equal("127.0.0.1", echo["headers"]!["X-Forwarded-For"]![0]!.GetValue<string>()); // the real client, not 192.0.2.1
         Assert.Equal(exposed.BaseAddress, Assert.Single(await cluster.ExposeGatewayAsync("shop", "web")).BaseAddress);
+
+        // In process there is no real client: the outside client's documentation address stands in.
+        using var inProcess = await cluster.SendExternalAsync(new HttpRequestMessage(HttpMethod.Get, "http://site.example.com/api/items"));
+        Assert.Equal(FakeCluster.OutsideClientAddress.ToString(), JsonNode.Parse(await inProcess.Response.Content.ReadAsStringAsync())!["headers"]!["X-Forwarded-For"]![0]!.GetValue<string>());
     }
 
     [Fact]
@@ -188,6 +194,27 @@ public sealed class GatewayJourneyTests
 
         Assert.Equal(("shop", "web", 80, "http"), (listener.GatewayNamespace, listener.GatewayName, listener.GatewayPort, listener.Listeners));
         Assert.Equal("127.0.0.1", listener.BaseAddress.Host);
+    }
+
+    [Fact]
+    public async Task ExposeGatewayListeners_AnnouncesEachListenerOnce_HoweverOftenTheGatewayIsReconciled()
+    {
+        await using var cluster = new FakeCluster(o => o.ExposeGatewayListeners = true);
+        var announced = new System.Collections.Concurrent.ConcurrentQueue<ExposedGatewayListener>();
+        cluster.GatewayListenerExposed += announced.Enqueue;
+        cluster.EnsureGatewayClass();
+
+        cluster.Apply(Manifest); // the Gateway, its routes and backends: many reconciles of the Gateway, each exposing it
+        for (var i = 0; i < 200 && announced.IsEmpty; i++)
+        {
+            await Task.Delay(25);
+        }
+
+        await cluster.WaitForIdleAsync();
+        await cluster.ExposeGatewayAsync("shop", "web"); // and once more by hand: found, not new
+        await Task.Delay(200); // background exposures still running would announce now
+
+        Assert.Single(announced); // the standalone server printed its gateway line once per reconcile (nine times)
     }
 
     [Fact]
