@@ -40,7 +40,7 @@ internal static class FakeClusterHost
     /// <param name="output">Where to print what it serves (and errors).</param>
     /// <param name="cancellationToken">Stops the cluster.</param>
     /// <param name="started">Called with the running cluster once it serves (for tests and embedding).</param>
-    /// <returns>0 after a clean stop, 2 for a bad command line.</returns>
+    /// <returns>0 after a clean stop, 2 for a bad command line, 1 when the cluster cannot start as asked (the one-line error says why).</returns>
     public static async Task<int> RunAsync(string[] args, TextWriter output, CancellationToken cancellationToken, Action<FakeCluster>? started = null)
     {
         ArgumentNullException.ThrowIfNull(args);
@@ -64,6 +64,20 @@ internal static class FakeClusterHost
             return 0;
         }
 
+        try
+        {
+            return await ServeAsync(settings, output, started, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is ArgumentException or KubernetesStatusException or IOException or UnauthorizedAccessException or K8sNetFormatException)
+        {
+            // A setting the cluster refuses, a port in use, a kubeconfig path that cannot be written: one line, no trace.
+            await output.WriteLineAsync($"error: {ex.Message.ReplaceLineEndings(" ")}").ConfigureAwait(false);
+            return 1;
+        }
+    }
+
+    private static async Task<int> ServeAsync(Settings settings, TextWriter output, Action<FakeCluster>? started, CancellationToken cancellationToken)
+    {
         var cluster = new FakeCluster(o =>
         {
             o.ClusterDomain = settings.ClusterDomain;

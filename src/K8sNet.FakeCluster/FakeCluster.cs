@@ -49,6 +49,7 @@ public sealed partial class FakeCluster : IAsyncDisposable
             throw new ArgumentOutOfRangeException(nameof(configure), Options.PodShutdownTime, "FakeClusterOptions.PodShutdownTime must not be negative.");
         }
 
+        ValidateNetwork(Options);
         TimeProvider = Options.TimeProvider;
         Store = new ObjectStore(TimeProvider, Options.Seed);
         _admission = new Admission(Options);
@@ -354,6 +355,37 @@ public sealed partial class FakeCluster : IAsyncDisposable
         }
 
         return result;
+    }
+
+    // The Service CIDRs parse, and the DNS Service's IP lies in one of them (what the API server would refuse later,
+    // said at once and naming the option).
+    private static void ValidateNetwork(FakeClusterOptions options)
+    {
+        if (options.ServiceCidrs.Count == 0)
+        {
+            throw new ArgumentException("FakeClusterOptions.ServiceCidrs is empty: give at least one, e.g. 10.96.0.0/12.");
+        }
+
+        var cidrs = new List<System.Net.IPNetwork>();
+        foreach (var cidr in options.ServiceCidrs)
+        {
+            var slash = cidr.IndexOf('/', StringComparison.Ordinal);
+            if (!System.Net.IPNetwork.TryParse(cidr, out var network)
+                || !System.Net.IPAddress.TryParse(cidr.AsSpan(0, slash), out var written)
+                || !written.Equals(network.BaseAddress)) // 10.96.0.1/12 has bits past its prefix: the API server refuses such a CIDR
+            {
+                throw new ArgumentException($"FakeClusterOptions.ServiceCidrs: '{cidr}' is not a CIDR with its network address (such as 10.96.0.0/12).");
+            }
+
+            cidrs.Add(network);
+        }
+
+        if (!System.Net.IPAddress.TryParse(options.ClusterDnsIP, out var dns) || !cidrs.Any(c => c.Contains(dns)))
+        {
+            throw new ArgumentException(
+                $"FakeClusterOptions.ClusterDnsIP '{options.ClusterDnsIP}' is not an address in the Service CIDRs ({string.Join(", ", options.ServiceCidrs)}); " +
+                "leave it unset for the tenth address of the first, as kubeadm chooses it.");
+        }
     }
 
     /// <summary>Adds a node, Ready, in a zone, with the next pod CIDR.</summary>

@@ -21,8 +21,35 @@ public sealed class FakeClusterOptions
     /// <summary>Service CIDRs, one per family (a second, IPv6, one makes the cluster dual-stack). Default 10.96.0.0/12 (kubeadm's).</summary>
     public IList<string> ServiceCidrs { get; } = ["10.96.0.0/12"];
 
-    /// <summary>The cluster DNS Service IP (<c>kube-system/kube-dns</c>). Default 10.96.0.10.</summary>
-    public string ClusterDnsIP { get; set; } = "10.96.0.10";
+    /// <summary>
+    /// The cluster DNS Service IP (<c>kube-system/kube-dns</c>), which pods' resolv.conf names. Default: the tenth address
+    /// of the first Service CIDR, as kubeadm chooses it (10.96.0.10 for the default CIDR). It must lie in a Service CIDR.
+    /// </summary>
+    public string ClusterDnsIP
+    {
+        get => field ?? TenthAddress(ServiceCidrs.Count > 0 ? ServiceCidrs[0] : "10.96.0.0/12");
+        set;
+    }
+
+    // kubeadm's choice: the CIDR's base address plus 10.
+    private static string TenthAddress(string cidr)
+    {
+        if (!System.Net.IPNetwork.TryParse(cidr, out var network))
+        {
+            return string.Empty; // the cluster reports the CIDR itself
+        }
+
+        var bytes = network.BaseAddress.GetAddressBytes();
+        var carry = 10;
+        for (var i = bytes.Length - 1; i >= 0 && carry > 0; i--)
+        {
+            var sum = bytes[i] + carry;
+            bytes[i] = (byte)(sum & 0xFF);
+            carry = sum >> 8;
+        }
+
+        return new System.Net.IPAddress(bytes).ToString();
+    }
 
     /// <summary>The cluster domain. Default <c>cluster.local</c>.</summary>
     public string ClusterDomain { get; set; } = "cluster.local";

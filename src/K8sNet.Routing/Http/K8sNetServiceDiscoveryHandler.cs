@@ -38,15 +38,37 @@ internal sealed partial class K8sNetServiceDiscoveryHandler : DelegatingHandler
             // request path; Strict waits for the check and fails the request when the Service exists.
             if (entry.Excluded is not null)
             {
-                var check = entry.ExcludedCheck ??= CheckExcludedAsync(entry, original);
+                var check = entry.ExcludedCheck;
+                var first = check is null;
+                check ??= entry.ExcludedCheck = CheckExcludedAsync(entry, original); // the check counts the request that started it
                 if (_client.Options.Strict)
                 {
                     return SendCheckedAsync(request, original, check, cancellationToken);
                 }
 
-                if (check.IsCompletedSuccessfully && check.Result is not null)
+                if (check.IsCompletedSuccessfully)
                 {
-                    _pool.Diagnostics.TryPassedThroughAgain(_client.Name, entry.Authority, PassThroughReason.NamespaceNotAllowed, out _); // counted
+                    if (check.Result is not null)
+                    {
+                        _pool.Diagnostics.TryPassedThroughAgain(_client.Name, entry.Authority, PassThroughReason.NamespaceNotAllowed, out _); // counted
+                    }
+                }
+                else if (!first)
+                {
+                    // Sent while the check still runs: counted once it has found the Service.
+                    _ = check.ContinueWith(
+                        static (t, state) =>
+                        {
+                            var (handler, authority) = ((K8sNetServiceDiscoveryHandler, string))state!;
+                            if (t.IsCompletedSuccessfully && t.Result is not null)
+                            {
+                                handler._pool.Diagnostics.TryPassedThroughAgain(handler._client.Name, authority, PassThroughReason.NamespaceNotAllowed, out _);
+                            }
+                        },
+                        (this, entry.Authority),
+                        CancellationToken.None,
+                        TaskContinuationOptions.ExecuteSynchronously,
+                        TaskScheduler.Default);
                 }
             }
 

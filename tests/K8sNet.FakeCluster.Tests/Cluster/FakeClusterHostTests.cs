@@ -51,6 +51,55 @@ public class FakeClusterHostTests
     }
 
     [Fact]
+    public async Task ServiceCidr_KubeDnsTakesItsTenthAddress_AndPodsNameIt()
+    {
+        await RunHostAsync(["--service-cidr", "10.0.0.0/16", "--demo"], async (cluster, kubeconfig, _) =>
+        {
+            using var client = new k8s.Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(kubeconfig));
+            Assert.Equal("10.0.0.10", (await client.CoreV1.ReadNamespacedServiceAsync("kube-dns", "kube-system")).Spec.ClusterIP); // as kubeadm
+            var pod = cluster.List<k8s.Models.V1Pod>("shop")[0];
+            Assert.Equal("10.0.0.10", Assert.Single(cluster.ResolveFromPod("orders", pod.Metadata.Name, "shop").ResolvConf.Nameservers).ToString());
+            Assert.StartsWith("10.0.", (await client.CoreV1.ReadNamespacedServiceAsync("orders", "shop")).Spec.ClusterIP, StringComparison.Ordinal);
+        });
+    }
+
+    [Fact]
+    public void Options_ClusterDnsIPOutsideTheServiceCidrs_IsRefusedNamingIt()
+    {
+        var ex = Assert.Throws<ArgumentException>(() => new FakeCluster(o =>
+        {
+            o.ServiceCidrs.Clear();
+            o.ServiceCidrs.Add("10.0.0.0/16");
+            o.ClusterDnsIP = "10.96.0.10";
+        }));
+
+        Assert.Equal("FakeClusterOptions.ClusterDnsIP '10.96.0.10' is not an address in the Service CIDRs (10.0.0.0/16); leave it unset for the tenth address of the first, as kubeadm chooses it.", ex.Message);
+        Assert.Equal("fd00:10:96::a", TenthOf("fd00:10:96::/112")); // IPv6 first: its tenth address too
+    }
+
+    private static string TenthOf(string cidr)
+    {
+        var o = new FakeClusterOptions();
+        o.ServiceCidrs.Clear();
+        o.ServiceCidrs.Add(cidr);
+        return o.ClusterDnsIP;
+    }
+
+    [Theory]
+    [InlineData("10.0.0.1/16", "error: FakeClusterOptions.ServiceCidrs: '10.0.0.1/16' is not a CIDR with its network address (such as 10.96.0.0/12).")]
+    [InlineData("banana", "error: FakeClusterOptions.ServiceCidrs: 'banana' is not a CIDR with its network address (such as 10.96.0.0/12).")]
+    public async Task BadServiceCidr_IsOneLine_AndANonZeroExit(string cidr, string line)
+    {
+        using var output = new StringWriter();
+
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(30)); // were it to start, it would stop (and fail below)
+        var code = await FakeClusterHost.RunAsync(["--port", "0", "--service-cidr", cidr, "--kubeconfig", Path.Combine(Path.GetTempPath(), $"k8snet-{Guid.NewGuid():N}.kubeconfig")], output, stop.Token);
+
+        Assert.Equal(1, code);
+        Assert.Equal(line + Environment.NewLine, output.ToString()); // no stack trace
+    }
+
+    [Fact]
     public async Task IngressPort_ServesTheDemoIngress_WithRealHttp_ToEchoPods()
     {
         await RunHostAsync(["--demo", "--ingress-port", "0"], async (_, _, output) =>

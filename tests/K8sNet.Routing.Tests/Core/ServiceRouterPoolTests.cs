@@ -163,7 +163,12 @@ public sealed class ServiceRouterPoolTests
                 var now = TimeSpan.Zero;
                 foreach (var n in names)
                 {
-                    f.Pool.GetRouter(new ServiceName("shop", $"s{n}"), f.Profile).Pick(EndpointSet.Empty(default, default, 0, EndpointSetStatus.NoEndpoints));
+                    var router = f.Pool.GetRouter(new ServiceName("shop", $"s{n}"), f.Profile);
+
+                    // The router's watch applies its first state on a pool thread, and FakeTimeProvider runs due timers on
+                    // whichever thread reads the clock: wait for it, so every idle check runs inside Advance below.
+                    Assert.NotNull(router.GetStateAsync(Timeout.InfiniteTimeSpan).AsTask().WaitAsync(TimeSpan.FromSeconds(30)).GetAwaiter().GetResult());
+                    router.Pick(EndpointSet.Empty(default, default, 0, EndpointSetStatus.NoEndpoints));
                     lastUse[n] = now;
                     f.Time.Advance(TimeSpan.FromSeconds(7));
                     now += TimeSpan.FromSeconds(7);
