@@ -19,7 +19,8 @@ internal sealed class ApiHandler(FakeCluster cluster, FakeApiServer server)
     private static readonly byte[] NewLine = "\n"u8.ToArray();
 
     // Go's encoding/json escapes only what JSON needs (and <, >, &): quotes come out as \" rather than \u0022.
-    private static readonly JsonSerializerOptions Wire = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    // Deep enough for the deepest body read (YamlManifest.MaxDepth) inside a list, a watch event or a Table.
+    private static readonly JsonSerializerOptions Wire = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping, MaxDepth = YamlManifest.MaxDepth + 16 };
 
     private readonly Lock _gate = new();
     private readonly Dictionary<string, ContinueState> _continues = new(StringComparer.Ordinal);
@@ -155,10 +156,12 @@ internal sealed class ApiHandler(FakeCluster cluster, FakeApiServer server)
                         : one).ConfigureAwait(false);
                 break;
             case "POST" when route.Name is null:
-                await WriteJsonAsync(context, 201, Create(context, route, await ReadObjectAsync(context).ConfigureAwait(false))).ConfigureAwait(false);
+                var (toCreate, createFindings) = await ReadObjectAsync(context).ConfigureAwait(false);
+                await WriteJsonAsync(context, 201, Create(context, route, toCreate, createFindings)).ConfigureAwait(false);
                 break;
             case "PUT" when route.Name is not null:
-                await WriteJsonAsync(context, 200, Update(context, route, await ReadObjectAsync(context).ConfigureAwait(false))).ConfigureAwait(false);
+                var (toUpdate, updateFindings) = await ReadObjectAsync(context).ConfigureAwait(false);
+                await WriteJsonAsync(context, 200, Update(context, route, toUpdate, updateFindings)).ConfigureAwait(false);
                 break;
             case "PATCH" when route.Name is not null:
                 var (patched, created) = await PatchAsync(context, route).ConfigureAwait(false);
@@ -559,7 +562,7 @@ internal sealed class ApiHandler(FakeCluster cluster, FakeApiServer server)
 
     // ---------------------------------------------------------------- writes
 
-    private JsonObject Create(HttpContext context, ApiRoute route, JsonObject obj)
+    private JsonObject Create(HttpContext context, ApiRoute route, JsonObject obj, BodyFindings findings)
     {
         if (route.Subresource is not null)
         {
@@ -568,12 +571,12 @@ internal sealed class ApiHandler(FakeCluster cluster, FakeApiServer server)
 
         CheckKind(route, obj);
         PlaceInNamespace(route, obj);
-        FieldValidation.Check(context, route.Type, obj);
+        FieldValidation.Check(context, route.Type, obj, findings);
         FieldManager.RecordUpdate(route.Type, obj, null, Manager(context), cluster.TimeProvider.GetUtcNow());
         return cluster.Create(route.Type, obj);
     }
 
-    private JsonObject Update(HttpContext context, ApiRoute route, JsonObject obj)
+    private JsonObject Update(HttpContext context, ApiRoute route, JsonObject obj, BodyFindings findings)
     {
         CheckKind(route, obj);
         PlaceInNamespace(route, obj);
@@ -587,7 +590,7 @@ internal sealed class ApiHandler(FakeCluster cluster, FakeApiServer server)
             throw KubernetesStatusException.BadRequest($"the name of the object ({bodyName}) does not match the name on the URL ({route.Name})");
         }
 
-        FieldValidation.Check(context, route.Type, obj);
+        FieldValidation.Check(context, route.Type, obj, findings);
         RecordUpdate(context, route, obj);
         return Write(route, obj);
     }
@@ -642,21 +645,12 @@ internal sealed class ApiHandler(FakeCluster cluster, FakeApiServer server)
                 await WriteJsonAsync(context, 200, ScaleSubresource.ToScale(current)).ConfigureAwait(false);
                 return;
             case "PUT":
-                scale = await ReadObjectAsync(context).ConfigureAwait(false);
+                (scale, _) = await ReadObjectAsync(context).ConfigureAwait(false);
                 break;
             case "PATCH":
                 var mediaType = MediaType(context.Request.ContentType);
                 var body = await ReadBodyAsync(context).ConfigureAwait(false);
-                JsonNode? patch;
-                try
-                {
-                    patch = JsonNode.Parse(body);
-                }
-                catch (JsonException ex)
-                {
-                    throw KubernetesStatusException.BadRequest($"error decoding patch: {ex.Message}");
-                }
-
+                var patch = ParsePatch(body, out _);
                 var original = ScaleSubresource.ToScale(current);
                 scale = (mediaType switch
                 {
@@ -683,14 +677,14 @@ internal sealed class ApiHandler(FakeCluster cluster, FakeApiServer server)
             return ServerSideApply(context, route, body);
         }
 
-        JsonNode? patch;
-        try
+        var patch = ParsePatch(body, out var duplicates);
+        var findings = new BodyFindings(duplicates, [], OfPatch: true)
         {
-            patch = JsonNode.Parse(body);
-        }
-        catch (JsonException ex)
+            Leading = mediaType == "application/json-patch+json" ? JsonPatches.OperationProblems(patch, duplicates) : [],
+        };
+        if (mediaType == "application/json-patch+json")
         {
-            throw KubernetesStatusException.BadRequest($"error decoding patch: {ex.Message}");
+            findings = findings with { JsonDuplicates = [] }; // the operations' own fields, said above; evanphx/json-patch drops the values' duplicates
         }
 
         // As the API server's GuaranteedUpdate: a patch without its own resourceVersion is applied again to the newest
@@ -714,7 +708,7 @@ internal sealed class ApiHandler(FakeCluster cluster, FakeApiServer server)
                 throw KubernetesStatusException.BadRequest("the name and namespace of an object cannot be changed by a patch");
             }
 
-            FieldValidation.Check(context, route.Type, patched);
+            FieldValidation.Check(context, route.Type, patched, findings);
             RecordUpdate(context, route, patched);
             try
             {
@@ -744,15 +738,18 @@ internal sealed class ApiHandler(FakeCluster cluster, FakeApiServer server)
         manager = FieldManager.Manager(manager, null);
         var forceText = context.Request.Query["force"].FirstOrDefault();
         var force = forceText is null or "" ? false : bool.TryParse(forceText, out var f) ? f : throw KubernetesStatusException.BadRequest($"invalid force: {forceText}");
-        JsonObject config;
+        ManifestDocument document;
         try
         {
-            config = YamlManifest.Parse(body) is [var single] ? single : throw KubernetesStatusException.BadRequest("an apply patch holds exactly one object");
+            document = YamlManifest.Read(body) is [var single] ? single : throw KubernetesStatusException.BadRequest("an apply patch holds exactly one object");
         }
         catch (K8sNetFormatException ex)
         {
-            throw KubernetesStatusException.BadRequest($"error decoding YAML: {ex.Message}");
+            throw KubernetesStatusException.BadRequest($"error decoding YAML: error converting YAML to JSON: {ex.Rule}");
         }
+
+        FieldValidation.CheckApplyDuplicates(context, document.DuplicateKeys);
+        var config = document.Object;
 
         if (Json.Str(config["kind"]) is null || Json.Str(config["apiVersion"]) is null)
         {
@@ -861,7 +858,7 @@ internal sealed class ApiHandler(FakeCluster cluster, FakeApiServer server)
             {
                 try
                 {
-                    body = JsonNode.Parse(text) as JsonObject ?? throw KubernetesStatusException.BadRequest("DeleteOptions must be a JSON object");
+                    body = JsonBody.Parse(text, out _) as JsonObject ?? throw KubernetesStatusException.BadRequest("DeleteOptions must be a JSON object");
                 }
                 catch (JsonException ex)
                 {
@@ -924,16 +921,18 @@ internal sealed class ApiHandler(FakeCluster cluster, FakeApiServer server)
         meta["namespace"] = route.Namespace;
     }
 
-    private static async Task<JsonObject> ReadObjectAsync(HttpContext context)
+    private static async Task<(JsonObject Object, BodyFindings Findings)> ReadObjectAsync(HttpContext context)
     {
         var mediaType = MediaType(context.Request.ContentType);
         var text = await ReadBodyAsync(context).ConfigureAwait(false);
         JsonNode? node;
+        BodyFindings findings;
         if (mediaType is "application/json" or "")
         {
             try
             {
-                node = JsonNode.Parse(text);
+                node = JsonBody.Parse(text, out var duplicates);
+                findings = new BodyFindings(duplicates, [], OfPatch: false);
             }
             catch (JsonException ex)
             {
@@ -942,8 +941,19 @@ internal sealed class ApiHandler(FakeCluster cluster, FakeApiServer server)
         }
         else if (mediaType is "application/yaml")
         {
-            var docs = YamlManifest.Parse(text);
-            node = docs.Count == 1 ? docs[0] : throw KubernetesStatusException.BadRequest("the request body must hold exactly one YAML document");
+            IReadOnlyList<ManifestDocument> docs;
+            try
+            {
+                docs = YamlManifest.Read(text);
+            }
+            catch (K8sNetFormatException ex)
+            {
+                throw KubernetesStatusException.BadRequest($"error converting YAML to JSON: {ex.Rule}");
+            }
+
+            var doc = docs.Count == 1 ? docs[0] : throw KubernetesStatusException.BadRequest("the request body must hold exactly one YAML document");
+            node = doc.Object;
+            findings = new BodyFindings([], doc.DuplicateKeys, OfPatch: false);
         }
         else
         {
@@ -951,7 +961,19 @@ internal sealed class ApiHandler(FakeCluster cluster, FakeApiServer server)
                 $"the body of the request was in an unknown format - accepted media types include: application/json, application/yaml");
         }
 
-        return node as JsonObject ?? throw KubernetesStatusException.BadRequest("the request body must be a JSON object");
+        return (node as JsonObject ?? throw KubernetesStatusException.BadRequest("the request body must be a JSON object"), findings);
+    }
+
+    private static JsonNode? ParsePatch(string body, out IReadOnlyList<JsonDuplicate> duplicates)
+    {
+        try
+        {
+            return JsonBody.Parse(body, out duplicates);
+        }
+        catch (JsonException ex)
+        {
+            throw KubernetesStatusException.BadRequest($"error decoding patch: {ex.Message}");
+        }
     }
 
     private static async Task<string> ReadBodyAsync(HttpContext context)

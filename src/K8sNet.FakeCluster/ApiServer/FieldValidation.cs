@@ -1,108 +1,187 @@
 using System.Reflection;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using k8s;
 using K8sNet.Gateway.GatewayApi;
+using K8sNet.Gateway.Yaml;
 using K8sNet.Testing.Store;
 using Microsoft.AspNetCore.Http;
 
 namespace K8sNet.Testing.ApiServer;
 
+/// <summary>What a body's reader found besides the object: fields set twice.</summary>
+/// <param name="JsonDuplicates">From a JSON body, in document order.</param>
+/// <param name="YamlDuplicates">From a YAML body, in go-yaml's words.</param>
+/// <param name="OfPatch">
+/// The duplicates are the patch's, and the object checked is the patched one: they come first, then the unknown fields
+/// of the object as JSON (keys sorted), as upstream reports them; otherwise duplicates and unknown fields interleave in
+/// document order.
+/// </param>
+internal sealed record BodyFindings(IReadOnlyList<JsonDuplicate> JsonDuplicates, IReadOnlyList<ManifestDuplicateKey> YamlDuplicates, bool OfPatch)
+{
+    public static readonly BodyFindings None = new([], [], OfPatch: true);
+
+    /// <summary>Problems said before all others: a JSON patch's operations' own unknown and duplicate fields.</summary>
+    public IReadOnlyList<string> Leading { get; init; } = [];
+}
+
 /// <summary>
-/// Unknown fields in a written object, found as the API server finds them (the typed decoder does not know them) and
-/// handled per <c>fieldValidation</c>: <c>Ignore</c> drops them; <c>Warn</c> (the default) drops them and adds a
-/// <c>Warning</c> header per field; <c>Strict</c> rejects the request with 400. Kinds without a KubernetesClient model
-/// (the Gateway API kinds until they get theirs) are taken as they are.
+/// Unknown and duplicate fields in a written object, found as the API server finds them (the typed decoder does not
+/// know them; the body set them twice) and handled per <c>fieldValidation</c>: <c>Ignore</c> drops them; <c>Warn</c>
+/// (the default) drops them and adds a <c>Warning</c> header per field; <c>Strict</c> rejects the request with 400
+/// naming them all. Messages and their order are upstream's (test/integration/apiserver/field_validation_test.go).
+/// Kinds without a KubernetesClient model (the Gateway API kinds until they get theirs) have their duplicates checked only.
 /// </summary>
 internal static class FieldValidation
 {
     private static readonly MethodInfo DeserializeNode = typeof(KubernetesJson).GetMethods()
         .Single(m => m.Name == nameof(KubernetesJson.Deserialize) && m.GetParameters()[0].ParameterType == typeof(JsonNode));
 
-    public static void Check(HttpContext context, ResourceType type, JsonObject obj)
+    public static string Mode(HttpContext context)
     {
         var mode = (string?)context.Request.Query["fieldValidation"] ?? "Warn";
-        if (mode is not ("Ignore" or "Warn" or "Strict"))
-        {
-            throw KubernetesStatusException.BadRequest($"fieldValidation parameter unsupported: {mode}");
-        }
+        return mode is "Ignore" or "Warn" or "Strict" ? mode : throw KubernetesStatusException.BadRequest($"fieldValidation parameter unsupported: {mode}");
+    }
 
-        if (!GatewayApiKinds.TryGetModelType(type.ApiVersion, type.Kind, out var model))
-        {
-            return;
-        }
-
-        JsonNode? known;
-        try
-        {
-            var typed = DeserializeNode.MakeGenericMethod(model).Invoke(null, [obj, null]);
-            known = typed is null ? null : JsonNode.Parse(KubernetesJson.Serialize(typed));
-        }
-        catch (TargetInvocationException ex) when (ex.InnerException is JsonException or FormatException or InvalidOperationException)
-        {
-            throw KubernetesStatusException.BadRequest($"{type.Kind} in version \"{type.Version}\" cannot be handled as a {type.Kind}: {ex.InnerException.Message}");
-        }
-
-        var unknown = new List<string>();
-        Compare(obj, known, string.Empty, unknown, remove: mode != "Strict");
-        if (unknown.Count == 0)
+    /// <summary>Server-side apply reads its body as YAML first: fields set twice fail or warn there, before any other check.</summary>
+    public static void CheckApplyDuplicates(HttpContext context, IReadOnlyList<ManifestDuplicateKey> duplicates)
+    {
+        var mode = Mode(context);
+        if (duplicates.Count == 0 || mode == "Ignore")
         {
             return;
         }
 
         if (mode == "Strict")
         {
-            throw KubernetesStatusException.BadRequest($"strict decoding error: {string.Join(", ", unknown.Select(f => $"unknown field \"{f}\""))}");
+            throw KubernetesStatusException.BadRequest($"error strict decoding YAML: error converting YAML to JSON: {YamlErrors(duplicates)}");
         }
 
-        if (mode == "Warn")
+        foreach (var d in duplicates)
         {
-            foreach (var field in unknown)
-            {
-                context.Response.Headers.Append("Warning", $"299 - \"unknown field \\\"{field}\\\"\"");
-            }
+            Warn(context, d.ToString());
         }
     }
 
-    // Every property of the input that the typed round trip lost is unknown (null values are not: they are omitted).
-    private static void Compare(JsonNode? given, JsonNode? known, string path, List<string> unknown, bool remove)
+    public static void Check(HttpContext context, ResourceType type, JsonObject obj, BodyFindings? findings = null)
     {
-        switch (given)
+        var mode = Mode(context);
+        findings ??= BodyFindings.None;
+        if (mode == "Ignore" && !GatewayApiKinds.TryGetModelType(type.ApiVersion, type.Kind, out _))
         {
-            case JsonObject o:
-                var k = known as JsonObject;
-                foreach (var (name, value) in o.ToList())
-                {
-                    var childPath = path.Length == 0 ? name : $"{path}.{name}";
-                    if (value is null)
-                    {
-                        continue;
-                    }
+            return;
+        }
 
-                    if (k is null || !k.TryGetPropertyValue(name, out var knownValue))
+        var problems = new List<string>(findings.Leading);
+        if (!GatewayApiKinds.TryGetModelType(type.ApiVersion, type.Kind, out var model))
+        {
+            problems.AddRange(findings.JsonDuplicates.Select(d => $"duplicate field \"{d.Path}\""));
+        }
+        else
+        {
+            JsonNode? known;
+            try
+            {
+                var typed = DeserializeNode.MakeGenericMethod(model).Invoke(null, [obj, null]);
+                known = typed is null ? null : JsonNode.Parse(KubernetesJson.Serialize(typed));
+            }
+            catch (TargetInvocationException ex) when (ex.InnerException is JsonException or FormatException or InvalidOperationException)
+            {
+                throw KubernetesStatusException.BadRequest($"{type.Kind} in version \"{type.Version}\" cannot be handled as a {type.Kind}: {ex.InnerException.Message}");
+            }
+
+            Dictionary<JsonObject, List<JsonDuplicate>>? inPlace = null;
+            if (findings.OfPatch)
+            {
+                problems.AddRange(findings.JsonDuplicates.Select(d => $"duplicate field \"{d.Path}\""));
+            }
+            else
+            {
+                inPlace = new Dictionary<JsonObject, List<JsonDuplicate>>(ReferenceEqualityComparer.Instance);
+                foreach (var d in findings.JsonDuplicates)
+                {
+                    (CollectionsMarshal.GetValueRefOrAddDefault(inPlace, d.Owner, out _) ??= []).Add(d);
+                }
+            }
+
+            var walk = new Walk(problems, mode != "Strict", Sorted: findings.OfPatch || findings.YamlDuplicates.Count > 0, inPlace);
+            walk.Compare(obj, known, string.Empty);
+        }
+
+        if (mode == "Ignore" || (problems.Count == 0 && findings.YamlDuplicates.Count == 0))
+        {
+            return;
+        }
+
+        if (mode == "Strict")
+        {
+            var parts = findings.YamlDuplicates.Count > 0 ? [YamlErrors(findings.YamlDuplicates), .. problems] : problems;
+            throw KubernetesStatusException.BadRequest($"{type.Kind} in version \"{type.Version}\" cannot be handled as a {type.Kind}: strict decoding error: {string.Join(", ", parts)}");
+        }
+
+        foreach (var warning in findings.YamlDuplicates.Select(d => d.ToString()).Concat(problems))
+        {
+            Warn(context, warning);
+        }
+    }
+
+    private static string YamlErrors(IReadOnlyList<ManifestDuplicateKey> duplicates) =>
+        "yaml: unmarshal errors:\n  " + string.Join("\n  ", duplicates.Select(d => d.ToString()));
+
+    private static void Warn(HttpContext context, string text) =>
+        context.Response.Headers.Append("Warning", $"299 - \"{text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal)}\"");
+
+    // Every property of the input that the typed round trip lost is unknown (null values are not: they are omitted). A
+    // field set twice is reported where its second value stood, unless it is unknown (the decoder skips those whole).
+    private sealed record Walk(List<string> Problems, bool Remove, bool Sorted, Dictionary<JsonObject, List<JsonDuplicate>>? InPlace)
+    {
+        public void Compare(JsonNode? given, JsonNode? known, string path)
+        {
+            switch (given)
+            {
+                case JsonObject o:
+                    var k = known as JsonObject;
+                    var properties = o.ToList();
+                    var duplicates = InPlace is not null && InPlace.TryGetValue(o, out var d) ? d : null;
+                    var order = Sorted ? properties.OrderBy(p => p.Key, StringComparer.Ordinal).ToList() : properties;
+                    for (var i = 0; i < order.Count; i++)
                     {
-                        // Maps (labels, selectors...) round-trip whole; a missing key under a known object is unknown.
-                        unknown.Add(childPath);
-                        if (remove)
+                        var (name, value) = order[i];
+                        var childPath = path.Length == 0 ? name : $"{path}.{name}";
+                        if (value is not null)
                         {
-                            o.Remove(name);
+                            if (k is null || !k.TryGetPropertyValue(name, out var knownValue))
+                            {
+                                // Maps (labels, selectors...) round-trip whole; a missing key under a known object is unknown.
+                                Problems.Add($"unknown field \"{childPath}\"");
+                                if (Remove)
+                                {
+                                    o.Remove(name);
+                                }
+                            }
+                            else
+                            {
+                                Compare(value, knownValue, childPath);
+                            }
                         }
 
-                        continue;
+                        foreach (var dup in duplicates?.Where(x => x.After == i + 1 && k is not null && k.ContainsKey(x.Key)) ?? [])
+                        {
+                            Problems.Add($"duplicate field \"{dup.Path}\"");
+                        }
                     }
 
-                    Compare(value, knownValue, childPath, unknown, remove);
-                }
+                    break;
+                case JsonArray a:
+                    var ka = known as JsonArray;
+                    for (var i = 0; i < a.Count; i++)
+                    {
+                        Compare(a[i], ka is not null && i < ka.Count ? ka[i] : null, $"{path}[{i}]");
+                    }
 
-                break;
-            case JsonArray a:
-                var ka = known as JsonArray;
-                for (var i = 0; i < a.Count; i++)
-                {
-                    Compare(a[i], ka is not null && i < ka.Count ? ka[i] : null, $"{path}[{i}]", unknown, remove);
-                }
-
-                break;
+                    break;
+            }
         }
     }
 }

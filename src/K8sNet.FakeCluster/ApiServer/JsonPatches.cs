@@ -31,6 +31,32 @@ internal static class JsonPatches
         return result;
     }
 
+    /// <summary>
+    /// The fields of a JSON patch's operations that the API server's strict decoding names: unknown ones (an operation
+    /// has <c>op</c>, <c>path</c>, <c>value</c> and <c>from</c>) and ones set twice, operation by operation.
+    /// </summary>
+    public static IReadOnlyList<string> OperationProblems(JsonNode? patch, IReadOnlyList<JsonDuplicate> duplicates)
+    {
+        var problems = new List<string>();
+        if (patch is not JsonArray operations)
+        {
+            return problems;
+        }
+
+        for (var i = 0; i < operations.Count; i++)
+        {
+            if (operations[i] is not JsonObject op)
+            {
+                continue;
+            }
+
+            problems.AddRange(op.Where(p => p.Key is not ("op" or "path" or "value" or "from")).Select(p => $"json patch unknown field \"[{i}].{p.Key}\""));
+            problems.AddRange(duplicates.Where(d => ReferenceEquals(d.Owner, op)).Select(d => $"json patch duplicate field \"{d.Path}\""));
+        }
+
+        return problems;
+    }
+
     /// <summary>RFC 6902: add, remove, replace, move, copy and test, in order, on a copy of the document.</summary>
     /// <exception cref="KubernetesStatusException">400 for a malformed patch, 422 for an operation that does not apply.</exception>
     public static JsonNode Apply(JsonNode document, JsonNode? patch)

@@ -341,7 +341,7 @@ public sealed class ApiServerTests : IAsyncLifetime
 
         var (strict, strictStatus, _) = await SendAsync(HttpMethod.Post, "/api/v1/namespaces/default/configmaps?fieldValidation=Strict", """{"metadata":{"name":"x"},"dta":{"a":"b"}}""");
         Assert.Equal(HttpStatusCode.BadRequest, strict);
-        Assert.Equal("strict decoding error: unknown field \"dta\"", Json(strictStatus["message"]));
+        Assert.Equal("ConfigMap in version \"v1\" cannot be handled as a ConfigMap: strict decoding error: unknown field \"dta\"", Json(strictStatus["message"]));
 
         Assert.Equal(before, _cluster.Store.ResourceVersion);
         Assert.NotEmpty((await _client.CoreV1.ListNamespaceAsync()).Items);
