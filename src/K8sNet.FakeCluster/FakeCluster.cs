@@ -220,20 +220,27 @@ public sealed partial class FakeCluster : IAsyncDisposable
     /// <param name="type">The kind.</param>
     /// <param name="obj">The object.</param>
     /// <returns>The stored object.</returns>
-    internal JsonObject Create(ResourceType type, JsonObject obj)
+    /// <param name="dryRun">Everything but the write (<c>dryRun=All</c>): admission runs and gives back what it allocated.</param>
+    internal JsonObject Create(ResourceType type, JsonObject obj, bool dryRun = false)
     {
         ArgumentNullException.ThrowIfNull(type);
         ArgumentNullException.ThrowIfNull(obj);
-        return (JsonObject)CreateOwned(type, (JsonObject)obj.DeepClone()).DeepClone();
+        return (JsonObject)CreateOwned(type, (JsonObject)obj.DeepClone(), dryRun).DeepClone();
     }
 
     /// <summary>Create for the cluster's own writes: takes <paramref name="copy"/> itself and returns the stored object (read only).</summary>
-    internal JsonObject CreateOwned(ResourceType type, JsonObject copy)
+    internal JsonObject CreateOwned(ResourceType type, JsonObject copy, bool dryRun = false)
     {
         _admission.OnCreate(type, copy);
         try
         {
-            return Store.CreateOwned(type, copy);
+            var result = Store.CreateOwned(type, copy, dryRun);
+            if (dryRun)
+            {
+                _admission.OnDeleted(type, result); // the IPs and node ports it would take are free again
+            }
+
+            return result;
         }
         catch (KubernetesStatusException)
         {
@@ -258,20 +265,27 @@ public sealed partial class FakeCluster : IAsyncDisposable
     /// <param name="type">The kind.</param>
     /// <param name="obj">The object.</param>
     /// <returns>The stored object.</returns>
-    internal JsonObject Update(ResourceType type, JsonObject obj)
+    /// <param name="dryRun">Everything but the write (<c>dryRun=All</c>).</param>
+    internal JsonObject Update(ResourceType type, JsonObject obj, bool dryRun = false)
     {
         ArgumentNullException.ThrowIfNull(type);
         ArgumentNullException.ThrowIfNull(obj);
-        return (JsonObject)UpdateOwned(type, (JsonObject)obj.DeepClone()).DeepClone();
+        return (JsonObject)UpdateOwned(type, (JsonObject)obj.DeepClone(), dryRun).DeepClone();
     }
 
     /// <summary>Update that takes <paramref name="copy"/> itself and returns the stored object (read only).</summary>
-    private JsonObject UpdateOwned(ResourceType type, JsonObject copy)
+    private JsonObject UpdateOwned(ResourceType type, JsonObject copy, bool dryRun = false)
     {
         var current = Store.PeekOne(type, Json.Str(copy["metadata"]?["namespace"]), Json.Name(copy)) // read only: admission copies what it keeps
             ?? throw KubernetesStatusException.NotFound(type, Json.Name(copy));
         _admission.OnUpdate(type, copy, current);
-        return Store.UpdateOwned(type, copy);
+        var result = Store.UpdateOwned(type, copy, dryRun);
+        if (dryRun)
+        {
+            _admission.ReleaseNew(type, result, current);
+        }
+
+        return result;
     }
 
     /// <summary>An object, or <see langword="null"/> when absent.</summary>

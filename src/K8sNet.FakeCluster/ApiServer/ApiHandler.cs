@@ -564,6 +564,7 @@ internal sealed class ApiHandler(FakeCluster cluster, FakeApiServer server)
 
     private JsonObject Create(HttpContext context, ApiRoute route, JsonObject obj, BodyFindings findings)
     {
+        var dryRun = DryRun(context, "CreateOptions");
         if (route.Subresource is not null)
         {
             throw MethodNotAllowed();
@@ -573,11 +574,12 @@ internal sealed class ApiHandler(FakeCluster cluster, FakeApiServer server)
         PlaceInNamespace(route, obj);
         FieldValidation.Check(context, route.Type, obj, findings);
         FieldManager.RecordUpdate(route.Type, obj, null, Manager(context), cluster.TimeProvider.GetUtcNow());
-        return cluster.Create(route.Type, obj);
+        return cluster.Create(route.Type, obj, dryRun);
     }
 
     private JsonObject Update(HttpContext context, ApiRoute route, JsonObject obj, BodyFindings findings)
     {
+        var dryRun = DryRun(context, "UpdateOptions");
         CheckKind(route, obj);
         PlaceInNamespace(route, obj);
         var bodyName = Json.Name(obj);
@@ -592,7 +594,26 @@ internal sealed class ApiHandler(FakeCluster cluster, FakeApiServer server)
 
         FieldValidation.Check(context, route.Type, obj, findings);
         RecordUpdate(context, route, obj);
-        return Write(route, obj);
+        return Write(route, obj, dryRun);
+    }
+
+    // dryRun=All runs a write to its end without storing it (nothing is kept, no watch hears of it); any other value is
+    // refused as apimachinery's ValidateDryRun refuses it.
+    private static bool DryRun(HttpContext context, string options, IReadOnlyList<string>? fromBody = null)
+    {
+        IReadOnlyList<string> values = fromBody ?? [.. context.Request.Query["dryRun"].Select(v => v ?? string.Empty)];
+        if (values.Count == 0)
+        {
+            return false;
+        }
+
+        if (values.Any(v => v != "All"))
+        {
+            throw new KubernetesStatusException(422, "Invalid",
+                $"{options}.meta.k8s.io \"\" is invalid: dryRun: Unsupported value: []string{{{string.Join(", ", values.Select(Json.Quote))}}}: supported values: \"All\"");
+        }
+
+        return true;
     }
 
     private static string Manager(HttpContext context) =>
@@ -609,7 +630,7 @@ internal sealed class ApiHandler(FakeCluster cluster, FakeApiServer server)
 
     // The main resource ignores status changes and the status subresource ignores everything but status, for kinds
     // with a status subresource, as their registry strategies do.
-    private JsonObject Write(ApiRoute route, JsonObject obj)
+    private JsonObject Write(ApiRoute route, JsonObject obj, bool dryRun)
     {
         var current = cluster.Store.Get(route.Type, route.Namespace, route.Name!) ?? throw KubernetesStatusException.NotFound(route.Type, route.Name!);
         JsonObject result;
@@ -622,7 +643,7 @@ internal sealed class ApiHandler(FakeCluster cluster, FakeApiServer server)
                 Json.Obj(result, "metadata")["resourceVersion"] = version;
             }
 
-            return cluster.Store.Update(route.Type, result);
+            return cluster.Store.Update(route.Type, result, dryRun);
         }
 
         result = obj;
@@ -631,7 +652,7 @@ internal sealed class ApiHandler(FakeCluster cluster, FakeApiServer server)
             result["status"] = current["status"]?.DeepClone();
         }
 
-        return cluster.Update(route.Type, result);
+        return cluster.Update(route.Type, result, dryRun);
     }
 
     // GET, PUT and PATCH (merge or JSON patch, applied to the Scale) of the scale subresource.
@@ -664,7 +685,7 @@ internal sealed class ApiHandler(FakeCluster cluster, FakeApiServer server)
                 throw MethodNotAllowed();
         }
 
-        var updated = cluster.Update(route.Type, ScaleSubresource.Apply(current, scale));
+        var updated = cluster.Update(route.Type, ScaleSubresource.Apply(current, scale), DryRun(context, method == "PUT" ? "UpdateOptions" : "PatchOptions"));
         await WriteJsonAsync(context, 200, ScaleSubresource.ToScale(updated)).ConfigureAwait(false);
     }
 
@@ -672,9 +693,10 @@ internal sealed class ApiHandler(FakeCluster cluster, FakeApiServer server)
     {
         var mediaType = MediaType(context.Request.ContentType);
         var body = await ReadBodyAsync(context).ConfigureAwait(false);
+        var dryRun = DryRun(context, "PatchOptions");
         if (mediaType == "application/apply-patch+yaml")
         {
-            return ServerSideApply(context, route, body);
+            return ServerSideApply(context, route, body, dryRun);
         }
 
         var patch = ParsePatch(body, out var duplicates);
@@ -712,7 +734,7 @@ internal sealed class ApiHandler(FakeCluster cluster, FakeApiServer server)
             RecordUpdate(context, route, patched);
             try
             {
-                return (Write(route, patched), false);
+                return (Write(route, patched, dryRun), false);
             }
             catch (KubernetesStatusException conflict) when (conflict.Code == 409 && attempt < 5 && Json.Str((patch as JsonObject)?["metadata"]?["resourceVersion"]) is null)
             {
@@ -722,7 +744,7 @@ internal sealed class ApiHandler(FakeCluster cluster, FakeApiServer server)
     }
 
     // Server-side apply: the body (YAML or JSON) is the manager's whole intent for the object; a missing object is created.
-    private (JsonObject Object, bool Created) ServerSideApply(HttpContext context, ApiRoute route, string body)
+    private (JsonObject Object, bool Created) ServerSideApply(HttpContext context, ApiRoute route, string body, bool dryRun)
     {
         if (route.Subresource is not null)
         {
@@ -773,7 +795,7 @@ internal sealed class ApiHandler(FakeCluster cluster, FakeApiServer server)
             {
                 if (current is null)
                 {
-                    return (cluster.Create(route.Type, applied), true);
+                    return (cluster.Create(route.Type, applied, dryRun), true);
                 }
 
                 if (Json.Str(config["metadata"]?["resourceVersion"]) is null)
@@ -782,7 +804,7 @@ internal sealed class ApiHandler(FakeCluster cluster, FakeApiServer server)
                     Json.Obj(applied, "metadata")["resourceVersion"] = current["metadata"]?["resourceVersion"]?.DeepClone();
                 }
 
-                return (Write(route, applied), false);
+                return (Write(route, applied, dryRun), false);
             }
             catch (KubernetesStatusException raced) when (raced.Code == 409 && raced.Reason is "Conflict" or "AlreadyExists" && raced.Causes is null && attempt < 5
                                                            && Json.Str(config["metadata"]?["resourceVersion"]) is null)
@@ -803,7 +825,7 @@ internal sealed class ApiHandler(FakeCluster cluster, FakeApiServer server)
                 route.Type.Plural, route.Name, route.Type.Group);
         }
 
-        var result = cluster.Store.Delete(route.Type, route.Namespace, route.Name!, options.GracePeriodSeconds, options.Finalizer, options.Uid);
+        var result = cluster.Store.Delete(route.Type, route.Namespace, route.Name!, options.GracePeriodSeconds, options.Finalizer, options.Uid, options.DryRun);
         if (route.Type == ResourceType.Pod || route.Type == ResourceType.Service)
         {
             await WriteJsonAsync(context, 200, result).ConfigureAwait(false);
@@ -829,7 +851,7 @@ internal sealed class ApiHandler(FakeCluster cluster, FakeApiServer server)
         {
             try
             {
-                deleted.Add(cluster.Store.Delete(route.Type, Json.Namespace(item), Json.Name(item), options.GracePeriodSeconds, options.Finalizer));
+                deleted.Add(cluster.Store.Delete(route.Type, Json.Namespace(item), Json.Name(item), options.GracePeriodSeconds, options.Finalizer, dryRun: options.DryRun));
             }
             catch (KubernetesStatusException ex) when (ex.Code == 404)
             {
@@ -845,7 +867,7 @@ internal sealed class ApiHandler(FakeCluster cluster, FakeApiServer server)
         }).ConfigureAwait(false);
     }
 
-    private sealed record DeleteOptions(long? GracePeriodSeconds, string? Finalizer, string? Uid, string? ResourceVersion);
+    private sealed record DeleteOptions(long? GracePeriodSeconds, string? Finalizer, string? Uid, string? ResourceVersion, bool DryRun);
 
     private static async Task<DeleteOptions> ReadDeleteOptionsAsync(HttpContext context)
     {
@@ -882,7 +904,9 @@ internal sealed class ApiHandler(FakeCluster cluster, FakeApiServer server)
             "Background" or null => orphan == true ? "orphan" : null,
             _ => throw new KubernetesStatusException(422, "Invalid", $"DeleteOptions.meta.k8s.io \"\" is invalid: propagationPolicy: Unsupported value: {Json.Quote(policy)}: supported values: \"Foreground\", \"Background\", \"Orphan\", \"nil\""),
         };
-        return new DeleteOptions(grace, finalizer, Json.Str(body["preconditions"]?["uid"]), Json.Str(body["preconditions"]?["resourceVersion"]));
+        // kubectl sends dryRun in the DeleteOptions body; other clients in the query.
+        var dryRun = DryRun(context, "DeleteOptions", body["dryRun"] is JsonArray values ? [.. values.Select(v => Json.Str(v) ?? string.Empty)] : null);
+        return new DeleteOptions(grace, finalizer, Json.Str(body["preconditions"]?["uid"]), Json.Str(body["preconditions"]?["resourceVersion"]), dryRun);
     }
 
     private static void CheckKind(ApiRoute route, JsonObject obj)

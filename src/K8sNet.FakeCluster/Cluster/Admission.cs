@@ -108,6 +108,27 @@ internal sealed class Admission
         }
     }
 
+    /// <summary>Gives back the node ports an update allocated (a dry run's).</summary>
+    public void ReleaseNew(ResourceType type, JsonObject updated, JsonObject current)
+    {
+        if (type != ResourceType.Service)
+        {
+            return;
+        }
+
+        var held = (current["spec"]?["ports"] as JsonArray ?? []).Select(p => Json.Num(p?["nodePort"])).ToHashSet();
+        lock (_gate)
+        {
+            foreach (var port in updated["spec"]?["ports"] as JsonArray ?? [])
+            {
+                if (Json.Num(port?["nodePort"]) is { } np && !held.Contains(np))
+                {
+                    _nodePorts.Remove((int)np);
+                }
+            }
+        }
+    }
+
     /// <summary>Gives back what a deleted Service held.</summary>
     public void OnDeleted(ResourceType type, JsonObject obj)
     {

@@ -10,7 +10,8 @@ namespace K8sNet.Testing.Dns;
 /// FakeCluster's DNS on a real loopback socket, UDP and TCP on one port (127.0.0.1): <c>dig @127.0.0.1 -p PORT</c> or
 /// any resolver gets the cluster's answers (<see cref="FakeCluster.Dns"/>), from the live state. Responses over 512
 /// bytes on UDP (or the client's EDNS size) are truncated with TC set, and the client retries over TCP. A packet that
-/// is not a readable query is answered FORMERR (dropped when its header is incomplete); names outside the cluster zone
+/// is not a readable query is answered FORMERR (dropped when its header is incomplete, and a response, QR set, is
+/// dropped unanswered as CoreDNS drops it); an EDNS version other than 0 gets BADVERS; names outside the cluster zone
 /// and the reverse zones go to <see cref="Upstream"/> when one is set (an ExternalName's target outside the zone too),
 /// and are REFUSED when not. The server keeps serving whatever it is sent. Wire format: ARSoft.Tools.Net.
 /// </summary>
@@ -101,6 +102,14 @@ public sealed class FakeDnsServer : IAsyncDisposable
         if (query.OperationCode != OperationCode.Query)
         {
             response.ReturnCode = ReturnCode.NotImplemented;
+            return;
+        }
+
+        if (query.IsEDnsEnabled && query.EDnsOptions!.Version != 0)
+        {
+            // RFC 6891 6.1.3: a version the server does not implement gets BADVERS, with the version it does (0).
+            response.EDnsOptions!.Version = 0;
+            response.ReturnCode = ReturnCode.BadVersion;
             return;
         }
 

@@ -28,6 +28,12 @@ internal static class LoopbackDnsTransports
         return response;
     }
 
+    /// <summary>
+    /// A response (QR set) is dropped unanswered, as CoreDNS's DNS library drops it: answering one could start a loop
+    /// between two servers.
+    /// </summary>
+    public static bool IsResponse(ReadOnlySpan<byte> message) => message.Length >= 3 && (message[2] & 0x80) != 0;
+
     public static bool Parses(ArraySegment<byte> message)
     {
         try
@@ -96,6 +102,11 @@ internal sealed class LoopbackUdpTransport(Socket socket) : IServerTransport
             }
 
             var remote = (IPEndPoint)received.RemoteEndPoint;
+            if (LoopbackDnsTransports.IsResponse(message))
+            {
+                continue;
+            }
+
             if (!LoopbackDnsTransports.Parses(message))
             {
                 if (LoopbackDnsTransports.FormErr(message) is { } formErr)
@@ -214,6 +225,11 @@ internal sealed class LoopbackTcpTransport(Socket listener) : IServerTransport
                     var length = BinaryPrimitives.ReadUInt16BigEndian(prefix);
                     var message = new byte[length];
                     await _stream.ReadExactlyAsync(message, token).ConfigureAwait(false);
+                    if (LoopbackDnsTransports.IsResponse(message))
+                    {
+                        continue;
+                    }
+
                     if (LoopbackDnsTransports.Parses(message))
                     {
                         return new DnsReceivedRawPackage(LoopbackDnsTransports.WithLengthPrefix(message), RemoteEndPoint, LocalEndPoint);

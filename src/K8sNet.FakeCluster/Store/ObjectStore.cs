@@ -74,7 +74,10 @@ internal sealed class ObjectStore
     /// <see cref="Create"/> for FakeCluster's own writes: the store takes <paramref name="copy"/> itself (the caller must
     /// not touch it again) and returns the stored object itself, read only.
     /// </summary>
-    internal JsonObject CreateOwned(ResourceType type, JsonObject copy)
+    /// <param name="type">The kind.</param>
+    /// <param name="copy">The object, taken over.</param>
+    /// <param name="dryRun">Everything but the write (<c>dryRun=All</c>): the object as it would be stored, without a resourceVersion.</param>
+    internal JsonObject CreateOwned(ResourceType type, JsonObject copy, bool dryRun = false)
     {
         var meta = Metadata(copy);
         lock (_gate)
@@ -124,6 +127,12 @@ internal sealed class ObjectStore
             meta["generation"] = 1;
             meta.Remove("deletionTimestamp");
             meta.Remove("deletionGracePeriodSeconds");
+            if (dryRun)
+            {
+                meta.Remove("resourceVersion");
+                return copy;
+            }
+
             var rv = ++_resourceVersion;
             meta["resourceVersion"] = rv.ToString(CultureInfo.InvariantCulture);
             _objects[(type, ns, name)] = copy;
@@ -141,15 +150,16 @@ internal sealed class ObjectStore
     /// <param name="obj">The new object.</param>
     /// <returns>The stored object (a copy), or the last state when the update completed a deletion.</returns>
     /// <exception cref="KubernetesStatusException">NotFound, Conflict.</exception>
-    public JsonObject Update(ResourceType type, JsonObject obj)
+    /// <param name="dryRun">Everything but the write (<c>dryRun=All</c>).</param>
+    public JsonObject Update(ResourceType type, JsonObject obj, bool dryRun = false)
     {
         ArgumentNullException.ThrowIfNull(type);
         ArgumentNullException.ThrowIfNull(obj);
-        return (JsonObject)UpdateOwned(type, (JsonObject)obj.DeepClone()).DeepClone();
+        return (JsonObject)UpdateOwned(type, (JsonObject)obj.DeepClone(), dryRun).DeepClone();
     }
 
     /// <summary><see cref="Update"/> for FakeCluster's own writes: takes <paramref name="copy"/> itself, returns the stored object itself (read only).</summary>
-    internal JsonObject UpdateOwned(ResourceType type, JsonObject copy)
+    internal JsonObject UpdateOwned(ResourceType type, JsonObject copy, bool dryRun = false)
     {
         var meta = Metadata(copy);
         lock (_gate)
@@ -192,6 +202,12 @@ internal sealed class ObjectStore
             }
 
             meta["generation"] = generation;
+            if (dryRun)
+            {
+                meta["resourceVersion"] = currentMeta["resourceVersion"]!.DeepClone();
+                return copy;
+            }
+
             var rv = ++_resourceVersion;
             meta["resourceVersion"] = rv.ToString(CultureInfo.InvariantCulture);
             if (meta["deletionTimestamp"] is not null && Finalizers(meta).Count == 0 && !IsGracefulPod(type, meta))
@@ -217,9 +233,10 @@ internal sealed class ObjectStore
     /// <param name="gracePeriodSeconds">For pods: the grace period; <see langword="null"/> uses the pod's <c>terminationGracePeriodSeconds</c> (default 30).</param>
     /// <param name="extraFinalizer">A finalizer to add first (<c>foregroundDeletion</c> or <c>orphan</c>), if any.</param>
     /// <param name="uidPrecondition">When set, the object's UID must match.</param>
+    /// <param name="dryRun">Everything but the write (<c>dryRun=All</c>): the object as the deletion would leave it.</param>
     /// <returns>The object after the call: marked for deletion, or its last state when removed.</returns>
     /// <exception cref="KubernetesStatusException">NotFound, Conflict (UID precondition).</exception>
-    public JsonObject Delete(ResourceType type, string? @namespace, string name, long? gracePeriodSeconds = null, string? extraFinalizer = null, string? uidPrecondition = null)
+    public JsonObject Delete(ResourceType type, string? @namespace, string name, long? gracePeriodSeconds = null, string? extraFinalizer = null, string? uidPrecondition = null, bool dryRun = false)
     {
         ArgumentNullException.ThrowIfNull(type);
         ArgumentNullException.ThrowIfNull(name);
@@ -272,12 +289,12 @@ internal sealed class ObjectStore
                 {
                     if (g == 0 && finalizers.Count == 0)
                     {
-                        return Remove(type, ns, name, current);
+                        return Remove(type, ns, name, current, dryRun);
                     }
 
                     meta["deletionGracePeriodSeconds"] = g;
                     meta["deletionTimestamp"] = Timestamp(_time.GetUtcNow().AddSeconds(g));
-                    return Store(type, ns, name, copy, current);
+                    return Store(type, ns, name, copy, current, dryRun);
                 }
 
                 return (JsonObject)current.DeepClone();
@@ -285,12 +302,12 @@ internal sealed class ObjectStore
 
             if (finalizers.Count == 0 && grace == 0)
             {
-                return Remove(type, ns, name, current);
+                return Remove(type, ns, name, current, dryRun);
             }
 
             meta["deletionTimestamp"] = Timestamp(_time.GetUtcNow().AddSeconds(grace));
             meta["deletionGracePeriodSeconds"] = grace;
-            return Store(type, ns, name, copy, current);
+            return Store(type, ns, name, copy, current, dryRun);
         }
     }
 
@@ -580,8 +597,13 @@ internal sealed class ObjectStore
     private static string Namespace(ResourceType type, JsonObject meta) =>
         type.Namespaced ? (meta["namespace"]?.GetValue<string>() is { Length: > 0 } ns ? ns : "default") : string.Empty;
 
-    private JsonObject Remove(ResourceType type, string ns, string name, JsonObject current)
+    private JsonObject Remove(ResourceType type, string ns, string name, JsonObject current, bool dryRun = false)
     {
+        if (dryRun)
+        {
+            return (JsonObject)current.DeepClone();
+        }
+
         _objects.Remove((type, ns, name));
         var rv = ++_resourceVersion;
         var last = (JsonObject)current.DeepClone();
@@ -590,8 +612,13 @@ internal sealed class ObjectStore
         return (JsonObject)last.DeepClone();
     }
 
-    private JsonObject Store(ResourceType type, string ns, string name, JsonObject copy, JsonObject current)
+    private JsonObject Store(ResourceType type, string ns, string name, JsonObject copy, JsonObject current, bool dryRun = false)
     {
+        if (dryRun)
+        {
+            return (JsonObject)copy.DeepClone();
+        }
+
         var rv = ++_resourceVersion;
         Metadata(copy)["resourceVersion"] = rv.ToString(CultureInfo.InvariantCulture);
         _objects[(type, ns, name)] = copy;

@@ -135,8 +135,13 @@ public sealed class DnsServerTests : IAsyncLifetime
                 }
             }
 
-            var response = await SendUdpAsync(packet, packet.Length < 12 ? TimeSpan.FromMilliseconds(50) : TimeSpan.FromSeconds(2));
-            if (packet.Length >= 12)
+            var isResponse = packet.Length >= 3 && (packet[2] & 0x80) != 0; // dropped unanswered
+            var response = await SendUdpAsync(packet, packet.Length < 12 || isResponse ? TimeSpan.FromMilliseconds(50) : TimeSpan.FromSeconds(2));
+            if (isResponse)
+            {
+                Assert.Null(response);
+            }
+            else if (packet.Length >= 12)
             {
                 Assert.True(response is not null, $"no answer to packet {i}: {Convert.ToHexString(packet)}");
                 Assert.Equal(packet[0..2], response![0..2]); // the query's ID
@@ -148,6 +153,50 @@ public sealed class DnsServerTests : IAsyncLifetime
         Assert.True(answered > 100);
         var a = await _client.QueryAsync("web.default.svc.cluster.local", QueryType.A);
         Assert.Equal(WebIp, Assert.Single(a.Answers.ARecords()).Address.ToString());
+    }
+
+    // Issue 22: a response was answered FORMERR (two such servers can loop). CoreDNS's library drops it; over TCP the
+    // connection reads on.
+    [Fact]
+    public async Task AResponsePacket_IsDroppedUnanswered_OverUdpAndTcp()
+    {
+        var response = Query("web.default.svc.cluster.local", 1, id: 9);
+        response[2] |= 0x80;
+
+        Assert.Null(await SendUdpAsync(response, TimeSpan.FromMilliseconds(300)));
+
+        using var tcp = new TcpClient();
+        await tcp.ConnectAsync(_server.EndPoint);
+        var stream = tcp.GetStream();
+        var query = Query("web.default.svc.cluster.local", 1, id: 10);
+        foreach (var packet in new[] { response, query })
+        {
+            await stream.WriteAsync(new[] { (byte)(packet.Length >> 8), (byte)packet.Length });
+            await stream.WriteAsync(packet);
+        }
+
+        var prefix = new byte[2];
+        await stream.ReadExactlyAsync(prefix).AsTask().WaitAsync(TimeSpan.FromSeconds(10));
+        var answer = new byte[(prefix[0] << 8) | prefix[1]];
+        await stream.ReadExactlyAsync(answer).AsTask().WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(10, (answer[0] << 8) | answer[1]); // the query's answer is the first thing read
+    }
+
+    // RFC 6891 6.1.3, as CoreDNS: an EDNS version other than 0 gets BADVERS (extended RCODE 16) with version 0.
+    [Fact]
+    public async Task EdnsVersion1_GetsBadVers()
+    {
+        var query = Query("web.default.svc.cluster.local", 1, id: 11);
+        query[11] = 1; // ARCOUNT
+        byte[] opt = [0, 0, 41, 0x10, 0x00, 0, 1, 0, 0, 0, 0]; // root, OPT, 4096 bytes, ext-rcode 0, version 1, flags 0, no data
+
+        var raw = await SendUdpAsync([.. query, .. opt]);
+
+        Assert.NotNull(raw);
+        var message = ARSoft.Tools.Net.Dns.DnsMessage.Parse(raw!);
+        Assert.Equal(ARSoft.Tools.Net.Dns.ReturnCode.BadVersion, message.ReturnCode);
+        Assert.Equal(0, message.EDnsOptions!.Version);
+        Assert.Empty(message.AnswerRecords);
     }
 
     [Fact]
@@ -187,6 +236,7 @@ public sealed class DnsServerTests : IAsyncLifetime
         Assert.Equal("0 100 80 web.default.svc.cluster.local.", (await DigAsync("-p", port, "_http._tcp.web.default.svc.cluster.local", "SRV", "+short")).Trim());
         Assert.Equal("web.default.svc.cluster.local.", (await DigAsync("-p", port, "-x", WebIp, "+short")).Trim());
         Assert.Contains("status: NXDOMAIN", await DigAsync("-p", port, "nope.default.svc.cluster.local", "A"), StringComparison.Ordinal);
+        Assert.Contains("status: BADVERS", await DigAsync("-p", port, "web.default.svc.cluster.local", "A", "+edns=1", "+noednsneg"), StringComparison.Ordinal);
         Assert.Equal(40, (await DigAsync("-p", port, "db.default.svc.cluster.local", "A", "+short", "+tcp")).Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
         Assert.Equal(40, (await DigAsync("-p", port, "db.default.svc.cluster.local", "A", "+short", "+noedns")).Split('\n', StringSplitOptions.RemoveEmptyEntries).Length); // TC, then dig retries over TCP
     }
