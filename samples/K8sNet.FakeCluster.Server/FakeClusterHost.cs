@@ -24,8 +24,13 @@ internal static class FakeClusterHost
           --zones a,b,c         the nodes' zones, in turn (default zone-a,zone-b,zone-c)
           --demo                start with a small workload (echo Deployments, Services, an Ingress for shop.example,
                                 a Gateway with an HTTPRoute for gateway.shop.example)
-          --tls                 HTTPS with a CA generated for the run (in the kubeconfig)
-          --token T             require bearer token T (401 without it); in the kubeconfig
+          --tls                 HTTPS with a CA generated for the run (in the kubeconfig); a bearer token is
+                                generated too unless one is given (or --anonymous)
+          --token-file PATH     require the bearer token in PATH (its first line; 401 without it); the
+                                environment variable K8SNET_CLUSTER_TOKEN does the same. The kubeconfig, which
+                                holds it, is written readable by its owner only (0600)
+          --token T             as --token-file, but T shows in the process list (ps): prefer the file
+          --anonymous           with --tls, serve without a token (anyone who can reach the port can write)
           --ingress-port P      expose the ingress controller on 127.0.0.1:P (0 picks one): requests go where
                                 the cluster's Ingresses send them by their Host header (pods of echo images echo)
                                 Gateways of class k8snet (installed) are always exposed: each listener port is
@@ -126,7 +131,17 @@ internal static class FakeClusterHost
 
         var api = await cluster.StartApiServerAsync(settings.Port, cancellationToken).ConfigureAwait(false);
         cluster.WriteKubeconfig(settings.Kubeconfig);
-        await output.WriteLineAsync($"API server   {api.BaseAddress}{(settings.Tls ? " (TLS, CA in the kubeconfig)" : string.Empty)}{(settings.Token is null ? string.Empty : " (bearer token required)")}").ConfigureAwait(false);
+        var auth = settings.TokenSource switch
+        {
+            null => " (no authentication: anyone who can reach the port can read and write)",
+            "generated" => " (bearer token generated for the run, in the kubeconfig)",
+            _ => $" (bearer token from {settings.TokenSource} required)",
+        };
+        await output.WriteLineAsync($"API server   {api.BaseAddress}{(settings.Tls ? " (TLS, CA in the kubeconfig)" : string.Empty)}{auth}").ConfigureAwait(false);
+        if (settings.TokenSource == "--token")
+        {
+            await output.WriteLineAsync($"warning: --token shows the token to anyone who can list processes; use --token-file or {TokenVariable}").ConfigureAwait(false);
+        }
         if (settings.DnsPort is { } dnsPort)
         {
             var dns = cluster.StartDnsServer(dnsPort);
@@ -164,6 +179,10 @@ internal static class FakeClusterHost
         public bool Tls { get; init; }
 
         public string? Token { get; init; }
+
+        public string? TokenSource { get; init; }
+
+        public bool Anonymous { get; init; }
 
         public TimeSpan? PodShutdown { get; init; } = TimeSpan.FromSeconds(1);
 
@@ -210,12 +229,47 @@ internal static class FakeClusterHost
                             ? TimeSpan.FromSeconds(seconds)
                             : throw new FormatException($"--pod-shutdown needs seconds from 0 to 86400, or -1 (got '{args[i]}')"),
                 },
-                "--token" => settings with { Token = Value().Length > 0 ? args[i] : throw new FormatException("--token needs a value") },
+                "--token" => settings with { Token = Value().Length > 0 ? args[i] : throw new FormatException("--token needs a value"), TokenSource = "--token" },
+                "--token-file" => settings with { Token = ReadTokenFile(Value()), TokenSource = "--token-file" },
+                "--anonymous" => settings with { Anonymous = true },
                 _ => throw new FormatException($"unknown option '{arg}'"),
             };
         }
 
+        if (settings.Token is null && Environment.GetEnvironmentVariable(TokenVariable) is { Length: > 0 } fromEnvironment)
+        {
+            settings = settings with { Token = fromEnvironment.Trim(), TokenSource = TokenVariable };
+        }
+
+        if (settings.Anonymous && settings.Token is not null)
+        {
+            throw new FormatException($"--anonymous and a token ({settings.TokenSource}) contradict each other");
+        }
+
+        if (settings.Tls && settings.Token is null && !settings.Anonymous)
+        {
+            // TLS says "secure": without a token anyone reaching the port could write, so one is made for the run.
+            settings = settings with { Token = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_'), TokenSource = "generated" };
+        }
+
         return settings;
+    }
+
+    private const string TokenVariable = "K8SNET_CLUSTER_TOKEN";
+
+    private static string ReadTokenFile(string path)
+    {
+        string? line;
+        try
+        {
+            line = File.ReadLines(path).FirstOrDefault()?.Trim();
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new FormatException($"--token-file '{path}' cannot be read: {ex.Message}");
+        }
+
+        return string.IsNullOrEmpty(line) ? throw new FormatException($"--token-file '{path}' has no token on its first line") : line;
     }
 
     private const string DemoWorkload = """

@@ -525,8 +525,9 @@ public sealed partial class FakeCluster : IAsyncDisposable
 
     /// <summary>
     /// Writes a kubeconfig for the cluster's API server (context and cluster <c>k8snet-fake</c>, namespace
-    /// <c>default</c>; with TLS the CA as <c>certificate-authority-data</c>, the token as the user's), for kubectl
-    /// (<c>--kubeconfig</c>) or <c>KubernetesClientConfiguration.BuildConfigFromConfigFile</c>.
+    /// <c>default</c>; with TLS the CA as <c>certificate-authority-data</c>, the token as the user's, a placeholder said to be one without),
+    /// for kubectl (<c>--kubeconfig</c>) or <c>KubernetesClientConfiguration.BuildConfigFromConfigFile</c>. On Unix the
+    /// file is readable by its owner only (0600, as kubectl writes its own), since it may hold the token.
     /// </summary>
     /// <param name="path">The file to write.</param>
     /// <exception cref="InvalidOperationException">The API server is not running.</exception>
@@ -538,7 +539,12 @@ public sealed partial class FakeCluster : IAsyncDisposable
         var authority = running.CertificateAuthority is { } ca
             ? $"\n    certificate-authority-data: {Convert.ToBase64String(System.Text.Encoding.ASCII.GetBytes(ca.ExportCertificatePem()))}"
             : string.Empty;
-        File.WriteAllText(path, $"""
+        // KubernetesClient reads a kubeconfig only when its user has a credential: without a token the file says that the
+        // one it holds is a placeholder, not a sign that the server checks anything.
+        var user = Options.ApiServerToken is { } token
+            ? $"\n    token: {token}"
+            : "\n    # This cluster checks no credentials: anyone who can reach it can read and write. The token below is a\n    # placeholder (KubernetesClient reads a kubeconfig only when its user has a credential).\n    token: unchecked";
+        var text = $"""
             apiVersion: v1
             kind: Config
             clusters:
@@ -547,8 +553,7 @@ public sealed partial class FakeCluster : IAsyncDisposable
                 server: {server}{authority}
             users:
             - name: k8snet-fake
-              user:
-                token: {Options.ApiServerToken ?? "k8snet-fake-token"}
+              user:{user}
             contexts:
             - name: k8snet-fake
               context:
@@ -557,7 +562,22 @@ public sealed partial class FakeCluster : IAsyncDisposable
                 namespace: default
             current-context: k8snet-fake
 
-            """);
+            """;
+        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+
+        using (var file = new StreamWriter(path, new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: false), options))
+        {
+            file.Write(text);
+        }
+
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite); // an existing file keeps its mode otherwise
+        }
     }
 
     private FakeApiServer RunningApiServer() =>

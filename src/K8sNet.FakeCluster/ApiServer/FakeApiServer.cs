@@ -208,6 +208,21 @@ public sealed class FakeApiServer : IAsyncDisposable
         }
     }
 
+    // As kube-apiserver's bearer token authenticator: "<scheme> <token>", the scheme in any case; the token compared in
+    // constant time (digests of both, so neither the content nor the length shows in the timing).
+    private static bool HasToken(string authorization, string token)
+    {
+        var parts = authorization.Trim().Split(' ', 3);
+        if (parts.Length < 2 || !parts[0].Equals("Bearer", StringComparison.OrdinalIgnoreCase) || parts[1].Length == 0)
+        {
+            return false;
+        }
+
+        return System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(
+            System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(parts[1])),
+            System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(token)));
+    }
+
     private async Task HandleAsync(HttpContext context)
     {
         var received = TimeProvider.System.GetUtcNow();
@@ -218,8 +233,7 @@ public sealed class FakeApiServer : IAsyncDisposable
 
         try
         {
-            if (_cluster.Options.ApiServerToken is { } token
-                && !string.Equals(context.Request.Headers.Authorization.ToString(), "Bearer " + token, StringComparison.Ordinal))
+            if (_cluster.Options.ApiServerToken is { } token && !HasToken(context.Request.Headers.Authorization.ToString(), token))
             {
                 // As kube-apiserver with anonymous access off: no or a wrong credential fails authentication.
                 await ApiHandler.WriteStatusAsync(context, new KubernetesStatusException(401, "Unauthorized", "Unauthorized")).ConfigureAwait(false);

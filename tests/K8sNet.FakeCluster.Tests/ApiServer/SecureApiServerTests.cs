@@ -38,6 +38,27 @@ public sealed class SecureApiServerTests : IAsyncLifetime
         await _cluster.DisposeAsync();
     }
 
+    // kube-apiserver reads the scheme in any case (issue 22: "bearer" got 401).
+    [Theory]
+    [InlineData("Bearer " + Token, true)]
+    [InlineData("bearer " + Token, true)]
+    [InlineData("BEARER " + Token, true)]
+    [InlineData("Bearer " + Token + "x", false)]
+    [InlineData("Bearer " + "s3cr3t-toke", false)]
+    [InlineData("Basic " + Token, false)]
+    [InlineData("Bearer", false)]
+    public async Task Authorization_SchemeInAnyCase_TokenExact(string authorization, bool allowed)
+    {
+        using var handler = new HttpClientHandler { ServerCertificateCustomValidationCallback = HttpClientHandler.DangerousAcceptAnyServerCertificateValidator };
+        using var http = new HttpClient(handler) { BaseAddress = _cluster.ApiServer!.BaseAddress };
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/namespaces");
+        request.Headers.TryAddWithoutValidation("Authorization", authorization);
+
+        using var response = await http.SendAsync(request);
+
+        Assert.Equal(allowed ? System.Net.HttpStatusCode.OK : System.Net.HttpStatusCode.Unauthorized, response.StatusCode);
+    }
+
     [Fact]
     public async Task KubernetesClient_OverHttpsWithTheToken_Works()
     {

@@ -225,7 +225,78 @@ public class FakeClusterHostTests
             using var client = new k8s.Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(kubeconfig));
             Assert.NotEmpty((await client.CoreV1.ListNodeAsync()).Items);
             Assert.Contains("API server   https://127.0.0.1:", output.ToString(), StringComparison.Ordinal);
-            Assert.Contains("(bearer token required)", output.ToString(), StringComparison.Ordinal);
+            Assert.Contains("(bearer token from --token required)", output.ToString(), StringComparison.Ordinal);
+            Assert.Contains("warning: --token shows the token to anyone who can list processes", output.ToString(), StringComparison.Ordinal);
+        });
+    }
+
+    // Issue 22: --tls alone let anyone write while the kubeconfig's dummy token read as if auth were on.
+    [Fact]
+    public async Task TlsAlone_GeneratesAToken_NoneGets401()
+    {
+        await RunHostAsync(["--tls"], async (cluster, kubeconfig, output) =>
+        {
+            Assert.False(string.IsNullOrEmpty(cluster.Options.ApiServerToken));
+            Assert.Contains("(bearer token generated for the run, in the kubeconfig)", output.ToString(), StringComparison.Ordinal);
+            var config = KubernetesClientConfiguration.BuildConfigFromConfigFile(kubeconfig);
+            Assert.Equal(cluster.Options.ApiServerToken, config.AccessToken);
+            using var client = new k8s.Kubernetes(config);
+            Assert.NotEmpty((await client.CoreV1.ListNodeAsync()).Items);
+            using var anonymous = new k8s.Kubernetes(new KubernetesClientConfiguration { Host = config.Host, SslCaCerts = config.SslCaCerts });
+            var denied = await Assert.ThrowsAsync<k8s.Autorest.HttpOperationException>(() => anonymous.CoreV1.ListNodeAsync());
+            Assert.Equal(System.Net.HttpStatusCode.Unauthorized, denied.Response.StatusCode);
+            if (!OperatingSystem.IsWindows())
+            {
+                Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(kubeconfig)); // as kubectl writes it
+            }
+        });
+    }
+
+    [Fact]
+    public async Task TokenFile_AndEnvironment_KeepTheTokenOutOfTheProcessList()
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"k8snet-{Guid.NewGuid():N}.token");
+        await File.WriteAllTextAsync(file, "from-file\n");
+        try
+        {
+            await RunHostAsync(["--token-file", file], (cluster, _, output) =>
+            {
+                Assert.Equal("from-file", cluster.Options.ApiServerToken);
+                Assert.Contains("(bearer token from --token-file required)", output.ToString(), StringComparison.Ordinal);
+                Assert.DoesNotContain("warning", output.ToString(), StringComparison.Ordinal);
+                return Task.CompletedTask;
+            });
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+
+        Environment.SetEnvironmentVariable("K8SNET_CLUSTER_TOKEN", "from-env");
+        try
+        {
+            await RunHostAsync([], (cluster, _, output) =>
+            {
+                Assert.Equal("from-env", cluster.Options.ApiServerToken);
+                Assert.Contains("(bearer token from K8SNET_CLUSTER_TOKEN required)", output.ToString(), StringComparison.Ordinal);
+                return Task.CompletedTask;
+            });
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("K8SNET_CLUSTER_TOKEN", null);
+        }
+    }
+
+    [Fact]
+    public async Task TlsAnonymous_SaysLoudlyThatAnyoneMayWrite()
+    {
+        await RunHostAsync(["--tls", "--anonymous"], (cluster, kubeconfig, output) =>
+        {
+            Assert.Null(cluster.Options.ApiServerToken);
+            Assert.Contains("(no authentication: anyone who can reach the port can read and write)", output.ToString(), StringComparison.Ordinal);
+            Assert.Contains("# This cluster checks no credentials", File.ReadAllText(kubeconfig), StringComparison.Ordinal); // the placeholder token says it is one
+            return Task.CompletedTask;
         });
     }
 
@@ -237,6 +308,8 @@ public class FakeClusterHostTests
     [InlineData("--ingress-port 70000", "--ingress-port '70000' is not a port (0-65535)")]
     [InlineData("--pod-shutdown soon", "--pod-shutdown needs seconds from 0 to 86400, or -1 (got 'soon')")]
     [InlineData("--kubeconfig", "--kubeconfig needs a value")]
+    [InlineData("--token-file /nonexistent/k8snet-token", "--token-file '/nonexistent/k8snet-token' cannot be read")]
+    [InlineData("--anonymous --token t", "--anonymous and a token (--token) contradict each other")]
     public async Task BadCommandLines_Exit2_NamingTheOption(string args, string message)
     {
         using var output = new StringWriter();
