@@ -204,6 +204,11 @@ internal sealed class ApiHandler(FakeCluster cluster, FakeApiServer server)
                 throw KubernetesStatusException.BadRequest("specifying resource version is not allowed when using continue");
             }
 
+            if (!IsContinueToken(token))
+            {
+                throw KubernetesStatusException.BadRequest("continue key is not valid: it is not a continue token this server issued (illegal base64 data or content)");
+            }
+
             ContinueState? state;
             lock (_gate)
             {
@@ -730,6 +735,8 @@ internal sealed class ApiHandler(FakeCluster cluster, FakeApiServer server)
                 throw KubernetesStatusException.BadRequest("the name and namespace of an object cannot be changed by a patch");
             }
 
+            CheckKind(route, patched); // a patch cannot make the object another kind
+
             FieldValidation.Check(context, route.Type, patched, findings);
             RecordUpdate(context, route, patched);
             try
@@ -1116,6 +1123,21 @@ internal sealed class ApiHandler(FakeCluster cluster, FakeApiServer server)
             };
             yield return new JsonObject { ["reason"] = reason, ["message"] = message, ["field"] = field };
         }
+    }
+
+    // What a token this server issued decodes to: the list's version and a sequence number.
+    private static bool IsContinueToken(string token)
+    {
+        var bytes = new byte[token.Length];
+        if (!Convert.TryFromBase64String(token, bytes, out var written))
+        {
+            return false;
+        }
+
+        var text = Encoding.UTF8.GetString(bytes, 0, written);
+        var dash = text.IndexOf('-', StringComparison.Ordinal);
+        return dash > 0 && long.TryParse(text[..dash], NumberStyles.None, CultureInfo.InvariantCulture, out _)
+            && long.TryParse(text[(dash + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out _);
     }
 
     private sealed record ContinueState(List<JsonObject> Items, long ResourceVersion, DateTimeOffset Expires);

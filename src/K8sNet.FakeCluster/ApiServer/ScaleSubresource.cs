@@ -49,6 +49,12 @@ internal static class ScaleSubresource
             throw KubernetesStatusException.BadRequest($"the body of the request is a {kind}, not a Scale");
         }
 
+        if (scale["spec"]?["replicas"] is JsonValue given && given.GetValueKind() != System.Text.Json.JsonValueKind.Number)
+        {
+            // The Scale does not decode: a 400, as the API server's decoder says it.
+            throw KubernetesStatusException.BadRequest($"json: cannot unmarshal {GoType(given.GetValueKind())} into Go struct field ScaleSpec.spec.replicas of type int32");
+        }
+
         if (Json.Num(scale["spec"]?["replicas"]) is not { } replicas || replicas < 0)
         {
             throw new KubernetesStatusException(422, "Invalid", $"Scale.autoscaling \"{Json.Name(current)}\" is invalid: spec.replicas: Invalid value: {scale["spec"]?["replicas"]?.ToJsonString() ?? "null"}: must be greater than or equal to 0");
@@ -61,6 +67,13 @@ internal static class ScaleSubresource
             : Json.Str(current["metadata"]?["resourceVersion"]);
         return updated;
     }
+
+    private static string GoType(System.Text.Json.JsonValueKind kind) => kind switch
+    {
+        System.Text.Json.JsonValueKind.String => "string",
+        System.Text.Json.JsonValueKind.True or System.Text.Json.JsonValueKind.False => "bool",
+        _ => "value",
+    };
 
     // The selector as a label-selector string, as the Scale's status.selector carries it.
     private static string Selector(JsonObject? selector)

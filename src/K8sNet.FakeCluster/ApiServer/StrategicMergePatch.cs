@@ -37,8 +37,62 @@ internal static class StrategicMergePatch
     // Lists of scalars that merge (union) rather than replace.
     internal static readonly HashSet<string> MergingScalarLists = new(StringComparer.Ordinal) { "finalizers" };
 
-    public static JsonObject Apply(JsonObject target, JsonObject patch, ResourceType type) =>
-        MergeObject((JsonObject)target.DeepClone(), patch, type, path: string.Empty);
+    public static JsonObject Apply(JsonObject target, JsonObject patch, ResourceType type)
+    {
+        CheckDirectives(patch);
+        return MergeObject((JsonObject)target.DeepClone(), patch, type, path: string.Empty);
+    }
+
+    // The directives' own rules, as the strategicpatch package checks them: $patch is replace, merge or delete (anything
+    // else fails the request, as a 500 from the API server: its error is not a Status); the lists the other directives
+    // name must be lists (400).
+    private static void CheckDirectives(JsonNode? node)
+    {
+        switch (node)
+        {
+            case JsonObject map:
+                foreach (var (key, value) in map)
+                {
+                    if (key == "$patch" && Json.Str(value) is not ("replace" or "merge" or "delete"))
+                    {
+                        throw new KubernetesStatusException(500, string.Empty, $"unknown patch type: {GoValue(value)} in map: {GoValue(map)}");
+                    }
+
+                    var badList = key switch
+                    {
+                        "$retainKeys" => "Invalid patch format of retainKeys",
+                        _ when key.StartsWith("$setElementOrder/", StringComparison.Ordinal) => "Invalid patch format of setElementOrder list",
+                        _ when key.StartsWith("$deleteFromPrimitiveList/", StringComparison.Ordinal) => "Invalid patch format of primitive list",
+                        _ => null,
+                    };
+                    if (badList is not null && value is not JsonArray)
+                    {
+                        throw KubernetesStatusException.BadRequest(badList);
+                    }
+
+                    CheckDirectives(value);
+                }
+
+                break;
+            case JsonArray list:
+                foreach (var item in list)
+                {
+                    CheckDirectives(item);
+                }
+
+                break;
+        }
+    }
+
+    // Go's %v of what a JSON document decodes to: map[k:v ...] with sorted keys, [a b], <nil>.
+    private static string GoValue(JsonNode? node) => node switch
+    {
+        null => "<nil>",
+        JsonObject map => $"map[{string.Join(" ", map.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}:{GoValue(p.Value)}"))}]",
+        JsonArray list => $"[{string.Join(" ", list.Select(GoValue))}]",
+        JsonValue v when v.GetValueKind() == System.Text.Json.JsonValueKind.String => v.GetValue<string>(),
+        _ => node.ToJsonString(),
+    };
 
     private static JsonObject MergeObject(JsonObject target, JsonObject patch, ResourceType type, string path)
     {

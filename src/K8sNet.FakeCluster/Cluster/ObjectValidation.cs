@@ -1,0 +1,281 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using K8sNet.Testing.Store;
+
+namespace K8sNet.Testing.Cluster;
+
+/// <summary>One field's problem, worded as apimachinery's <c>field.Error</c> words it.</summary>
+/// <param name="Field">The path, e.g. <c>spec.template.spec.containers[0].name</c>.</param>
+/// <param name="Type">The error type: <c>Invalid value</c>, <c>Required value</c>, <c>Duplicate value</c>, <c>Too long</c>.</param>
+/// <param name="Value">The value as Go's <c>%v</c>/<c>%q</c> prints it, or <see langword="null"/>.</param>
+/// <param name="Detail">The rule broken, or empty.</param>
+internal readonly record struct FieldError(string Field, string Type, string? Value, string Detail)
+{
+    public string Reason => Type switch
+    {
+        "Required value" => "FieldValueRequired",
+        "Duplicate value" => "FieldValueDuplicate",
+        "Too long" => "FieldValueTooLong",
+        _ => "FieldValueInvalid",
+    };
+
+    /// <summary>The text after the field: <c>Invalid value: -5: must be greater than or equal to 0</c>.</summary>
+    public string Body => string.Join(": ", new[] { Type, Value, Detail }.Where(p => !string.IsNullOrEmpty(p)));
+
+    public override string ToString() => $"{Field}: {Body}";
+}
+
+/// <summary>
+/// The validation kube-apiserver runs on the objects FakeCluster stores, with its rules and messages
+/// (k8s.io/apimachinery's validation and k8s.io/kubernetes' pkg/apis/core and apps validation): object metadata (label
+/// keys and values, annotation keys and size), workload replicas, selectors and pod templates, pods' containers and
+/// their ports. All problems are reported at once, as a 422 with a cause each.
+/// </summary>
+internal static partial class ObjectValidation
+{
+    private const string QualifiedNameFormat = "([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]";
+    private const string LabelValueFormat = "(" + QualifiedNameFormat + ")?";
+    private const int TotalAnnotationSizeLimit = 256 * 1024;
+
+    public static void Check(ResourceType type, JsonObject obj)
+    {
+        var errors = new List<FieldError>();
+        var meta = obj["metadata"] as JsonObject ?? [];
+        Labels(meta["labels"], "metadata.labels", errors);
+        Annotations(meta["annotations"], "metadata.annotations", errors);
+        var spec = obj["spec"] as JsonObject;
+        if (type == ResourceType.Deployment || type == ResourceType.ReplicaSet || type == ResourceType.StatefulSet)
+        {
+            Workload(spec ?? [], errors);
+        }
+        else if (type == ResourceType.Pod)
+        {
+            PodSpec(spec ?? [], "spec", errors);
+        }
+
+        if (errors.Count == 0)
+        {
+            return;
+        }
+
+        var name = Json.Name(obj);
+        var texts = errors.Select(e => e.ToString()).Distinct().ToList();
+        var aggregate = texts.Count == 1 ? texts[0] : $"[{string.Join(", ", texts)}]";
+        var kind = type.Group.Length == 0 ? type.Kind : $"{type.Kind}.{type.Group}";
+        throw new KubernetesStatusException(422, "Invalid", $"{kind} \"{name}\" is invalid: {aggregate}", type.Kind, name, type.Group)
+        {
+            Causes = [.. errors.DistinctBy(e => e.ToString()).Select(e => new JsonObject { ["reason"] = e.Reason, ["message"] = e.Body, ["field"] = e.Field })],
+        };
+    }
+
+    /// <summary>apimachinery's IsQualifiedName: an optional DNS subdomain prefix and '/', then a name of at most 63 characters.</summary>
+    public static IReadOnlyList<string> QualifiedName(string value)
+    {
+        var errors = new List<string>();
+        var parts = value.Split('/');
+        string name;
+        switch (parts.Length)
+        {
+            case 1:
+                name = parts[0];
+                break;
+            case 2:
+                name = parts[1];
+                if (parts[0].Length == 0)
+                {
+                    errors.Add("prefix part must be non-empty");
+                }
+                else
+                {
+                    errors.AddRange(KubernetesNames.ValidateDns1123Subdomain(parts[0]).Select(m => "prefix part " + m));
+                }
+
+                break;
+            default:
+                return ["a qualified name " + RegexError("must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character", QualifiedNameFormat, "MyName", "my.name", "123-abc")
+                    + " with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')"];
+        }
+
+        if (name.Length == 0)
+        {
+            errors.Add("name part must be non-empty");
+        }
+        else if (name.Length > 63)
+        {
+            errors.Add("name part must be no more than 63 characters");
+        }
+
+        if (!QualifiedNameRegex().IsMatch(name))
+        {
+            errors.Add("name part " + RegexError("must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character", QualifiedNameFormat, "MyName", "my.name", "123-abc"));
+        }
+
+        return errors;
+    }
+
+    /// <summary>apimachinery's IsValidLabelValue.</summary>
+    public static IReadOnlyList<string> LabelValue(string value)
+    {
+        var errors = new List<string>();
+        if (value.Length > 63)
+        {
+            errors.Add("must be no more than 63 characters");
+        }
+
+        if (!LabelValueRegex().IsMatch(value))
+        {
+            errors.Add(RegexError("a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character", LabelValueFormat, "MyValue", "my_value", "12345"));
+        }
+
+        return errors;
+    }
+
+    private static void Labels(JsonNode? labels, string path, List<FieldError> errors)
+    {
+        foreach (var (key, value) in labels as JsonObject ?? [])
+        {
+            errors.AddRange(QualifiedName(key).Select(m => new FieldError(path, "Invalid value", Quote(key), m)));
+            var text = Json.Str(value) ?? string.Empty;
+            errors.AddRange(LabelValue(text).Select(m => new FieldError(path, "Invalid value", Quote(text), m)));
+        }
+    }
+
+    private static void Annotations(JsonNode? annotations, string path, List<FieldError> errors)
+    {
+        var size = 0L;
+        foreach (var (key, value) in annotations as JsonObject ?? [])
+        {
+            errors.AddRange(QualifiedName(key.ToLowerInvariant()).Select(m => new FieldError(path, "Invalid value", Quote(key), m)));
+            size += key.Length + (Json.Str(value)?.Length ?? 0);
+        }
+
+        if (size > TotalAnnotationSizeLimit)
+        {
+            errors.Add(new FieldError(path, "Too long", null, $"must have at most {TotalAnnotationSizeLimit} bytes"));
+        }
+    }
+
+    private static void Workload(JsonObject spec, List<FieldError> errors)
+    {
+        if (Json.Num(spec["replicas"]) is { } replicas and < 0)
+        {
+            errors.Add(new FieldError("spec.replicas", "Invalid value", replicas.ToString(CultureInfo.InvariantCulture), "must be greater than or equal to 0"));
+        }
+
+        var template = spec["template"] as JsonObject;
+        var templateLabels = template?["metadata"]?["labels"] as JsonObject;
+        if (spec["selector"] is not JsonObject selector)
+        {
+            errors.Add(new FieldError("spec.selector", "Required value", null, string.Empty));
+        }
+        else if ((selector["matchLabels"] as JsonObject ?? []).Count == 0 && (selector["matchExpressions"] as JsonArray ?? []).Count == 0)
+        {
+            errors.Add(new FieldError("spec.selector", "Invalid value", "v1.LabelSelector{MatchLabels:map[string]string(nil), MatchExpressions:[]v1.LabelSelectorRequirement(nil)}", "empty selector is invalid for deployment"));
+        }
+        else if (!Matches(selector, templateLabels))
+        {
+            errors.Add(new FieldError("spec.template.metadata.labels", "Invalid value", GoMap(templateLabels), "`selector` does not match template `labels`"));
+        }
+
+        if (template is not null)
+        {
+            Labels(templateLabels, "spec.template.metadata.labels", errors);
+            PodSpec(template["spec"] as JsonObject ?? [], "spec.template.spec", errors);
+        }
+    }
+
+    private static void PodSpec(JsonObject spec, string path, List<FieldError> errors)
+    {
+        var containers = spec["containers"] as JsonArray ?? [];
+        if (containers.Count == 0)
+        {
+            errors.Add(new FieldError($"{path}.containers", "Required value", null, string.Empty));
+        }
+
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (list, field) in new[] { (spec["initContainers"] as JsonArray ?? [], "initContainers"), (containers, "containers") })
+        {
+            for (var i = 0; i < list.Count; i++)
+            {
+                var at = $"{path}.{field}[{i}]";
+                var container = list[i] as JsonObject ?? [];
+                var name = Json.Str(container["name"]) ?? string.Empty;
+                if (name.Length == 0)
+                {
+                    errors.Add(new FieldError($"{at}.name", "Required value", null, string.Empty));
+                }
+                else if (KubernetesNames.ValidateDns1123Label(name) is { Count: > 0 } nameErrors)
+                {
+                    errors.AddRange(nameErrors.Select(m => new FieldError($"{at}.name", "Invalid value", Quote(name), m)));
+                }
+                else if (!names.Add(name))
+                {
+                    errors.Add(new FieldError($"{at}.name", "Duplicate value", Quote(name), string.Empty));
+                }
+
+                var ports = container["ports"] as JsonArray ?? [];
+                for (var p = 0; p < ports.Count; p++)
+                {
+                    var port = Json.Num(ports[p]?["containerPort"]);
+                    if (port is null or 0)
+                    {
+                        errors.Add(new FieldError($"{at}.ports[{p}].containerPort", "Required value", null, string.Empty));
+                    }
+                    else if (port is < 1 or > 65535)
+                    {
+                        errors.Add(new FieldError($"{at}.ports[{p}].containerPort", "Invalid value", port.Value.ToString(CultureInfo.InvariantCulture), "must be between 1 and 65535, inclusive"));
+                    }
+                }
+            }
+        }
+    }
+
+    private static bool Matches(JsonObject selector, JsonObject? labels)
+    {
+        string? Label(string? key) => key is not null && labels?[key] is { } v ? Json.Str(v) ?? string.Empty : null;
+        foreach (var (key, value) in selector["matchLabels"] as JsonObject ?? [])
+        {
+            if (Label(key) != (Json.Str(value) ?? string.Empty))
+            {
+                return false;
+            }
+        }
+
+        foreach (var e in (selector["matchExpressions"] as JsonArray ?? []).OfType<JsonObject>())
+        {
+            var actual = Label(Json.Str(e["key"]));
+            var values = (e["values"] as JsonArray ?? []).Select(Json.Str).ToList();
+            var ok = Json.Str(e["operator"]) switch
+            {
+                "In" => actual is not null && values.Contains(actual),
+                "NotIn" => actual is null || !values.Contains(actual),
+                "Exists" => actual is not null,
+                "DoesNotExist" => actual is null,
+                _ => true, // an unknown operator is the selector's own error, not a mismatch
+            };
+            if (!ok)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    // apimachinery's RegexError: the message, then the examples and the regular expression.
+    private static string RegexError(string message, string format, params string[] examples) =>
+        $"{message} (e.g. {string.Concat(examples.Select((e, i) => (i > 0 ? " or " : string.Empty) + $"'{e}', "))}regex used for validation is '{format}')";
+
+    private static string Quote(string value) => Json.Quote(value);
+
+    // Go's %v of a map[string]string (keys sorted).
+    private static string GoMap(JsonObject? map) =>
+        map is null ? "map[string]string(nil)" : $"map[string]string{{{string.Join(", ", map.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => $"{Quote(kv.Key)}:{Quote(kv.Value is JsonValue v ? v.ToString() : kv.Value?.ToJsonString() ?? string.Empty)}"))}}}";
+
+    [GeneratedRegex("^" + QualifiedNameFormat + "$", RegexOptions.CultureInvariant)]
+    private static partial Regex QualifiedNameRegex();
+
+    [GeneratedRegex("^" + LabelValueFormat + "$", RegexOptions.CultureInvariant)]
+    private static partial Regex LabelValueRegex();
+}

@@ -1,0 +1,165 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json.Nodes;
+using k8s.Models;
+using K8sNet.Testing;
+using K8sNet.Testing.Cluster;
+using K8sNet.Testing.Store;
+
+namespace K8sNet.Testing.Tests.ApiServer;
+
+/// <summary>
+/// What kube-apiserver refuses, the fake refuses too, with upstream's code and words (issue 22, item 4: each of these
+/// was accepted, so a test passed here and failed against a cluster). Messages from apimachinery's validation
+/// (IsQualifiedName, IsValidLabelValue, ValidateNonnegativeField) and pkg/apis/core and apps validation.
+/// </summary>
+public sealed class RefusedWritesTests : IAsyncLifetime
+{
+    private const string Orders = "/apis/apps/v1/namespaces/shop/deployments/orders";
+    private readonly FakeCluster _cluster = new();
+    private HttpClient _http = null!;
+
+    public async Task InitializeAsync()
+    {
+        _cluster.Apply("""
+            apiVersion: v1
+            kind: Namespace
+            metadata: {name: shop}
+            ---
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata: {name: orders, namespace: shop}
+            spec:
+              replicas: 2
+              selector: {matchLabels: {app: orders}}
+              template:
+                metadata: {labels: {app: orders}}
+                spec: {containers: [{name: app, image: "orders:1"}]}
+            """);
+        await _cluster.WaitForIdleAsync();
+        var server = await _cluster.StartApiServerAsync();
+        _http = new HttpClient { BaseAddress = server.BaseAddress };
+    }
+
+    public async Task DisposeAsync()
+    {
+        Assert.Empty(_cluster.ApiServer!.UnhandledExceptions);
+        _http.Dispose();
+        await _cluster.DisposeAsync();
+    }
+
+    public static TheoryData<string, string, string, string, string, int, string> Refused => new()
+    {
+        {
+            "negative replicas", "PATCH", Orders, "application/merge-patch+json", """{"spec":{"replicas":-5}}""", 422,
+            "Deployment.apps \"orders\" is invalid: spec.replicas: Invalid value: -5: must be greater than or equal to 0"
+        },
+        {
+            "label value of 100 characters", "PATCH", Orders, "application/merge-patch+json", "{\"metadata\":{\"labels\":{\"team\":\"" + new string('a', 100) + "\"}}}", 422,
+            $"Deployment.apps \"orders\" is invalid: metadata.labels: Invalid value: \"{new string('a', 100)}\": must be no more than 63 characters"
+        },
+        {
+            "label key -bad-", "PATCH", Orders, "application/merge-patch+json", """{"metadata":{"labels":{"-bad-":"x"}}}""", 422,
+            "Deployment.apps \"orders\" is invalid: metadata.labels: Invalid value: \"-bad-\": name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')"
+        },
+        {
+            "container without a name", "PATCH", Orders, "application/merge-patch+json", """{"spec":{"template":{"spec":{"containers":[{"image":"x"}]}}}}""", 422,
+            "Deployment.apps \"orders\" is invalid: spec.template.spec.containers[0].name: Required value"
+        },
+        {
+            "selector that misses the template", "PATCH", Orders, "application/merge-patch+json", """{"spec":{"template":{"metadata":{"labels":{"app":"other"}}}}}""", 422,
+            "Deployment.apps \"orders\" is invalid: spec.template.metadata.labels: Invalid value: map[string]string{\"app\":\"other\"}: `selector` does not match template `labels`"
+        },
+        {
+            "two errors at once", "PATCH", Orders, "application/merge-patch+json", """{"spec":{"replicas":-1,"template":{"spec":{"containers":[{"image":"x"}]}}}}""", 422,
+            "Deployment.apps \"orders\" is invalid: [spec.replicas: Invalid value: -1: must be greater than or equal to 0, spec.template.spec.containers[0].name: Required value]"
+        },
+        {
+            "$patch: bogus", "PATCH", Orders, "application/strategic-merge-patch+json", """{"spec":{"$patch":"bogus"}}""", 500,
+            "unknown patch type: bogus in map: map[$patch:bogus]"
+        },
+        {
+            "$setElementOrder not a list", "PATCH", Orders, "application/strategic-merge-patch+json", """{"spec":{"template":{"spec":{"$setElementOrder/containers":"x"}}}}""", 400,
+            "Invalid patch format of setElementOrder list"
+        },
+        {
+            "a patch that changes kind", "PATCH", Orders, "application/merge-patch+json", """{"kind":"Pod"}""", 400,
+            "the API version in the data (apps/v1) and kind (Pod) do not match the expected apps/v1, Kind=Deployment"
+        },
+        {
+            "scale replicas as a string", "PATCH", Orders + "/scale", "application/merge-patch+json", """{"spec":{"replicas":"x"}}""", 400,
+            "json: cannot unmarshal string into Go struct field ScaleSpec.spec.replicas of type int32"
+        },
+        {
+            "continue=garbage", "GET", "/apis/apps/v1/namespaces/shop/deployments?limit=1&continue=garbage", "application/json", "", 400,
+            "continue key is not valid: it is not a continue token this server issued (illegal base64 data or content)"
+        },
+    };
+
+    [Theory]
+    [MemberData(nameof(Refused))]
+    public async Task Refused_AsUpstream_AndNothingChanges(string name, string method, string path, string contentType, string body, int code, string message)
+    {
+        var version = _cluster.Store.ResourceVersion;
+
+        var (status, answer) = await SendAsync(method, path, body, contentType);
+
+        Assert.True((int)status == code, $"{name}: {status} {answer}");
+        Assert.Equal(message, (string?)answer["message"]);
+        Assert.Equal(version, _cluster.Store.ResourceVersion);
+        Assert.Equal(2, _cluster.Get<V1Deployment>("orders", "shop")!.Spec.Replicas);
+    }
+
+    [Fact]
+    public async Task InvalidFields_NameEachCause()
+    {
+        var (_, answer) = await SendAsync("PATCH", Orders, """{"spec":{"replicas":-1,"template":{"spec":{"containers":[{"image":"x"}]}}}}""", "application/merge-patch+json");
+
+        Assert.Equal(
+            ["FieldValueInvalid spec.replicas Invalid value: -1: must be greater than or equal to 0", "FieldValueRequired spec.template.spec.containers[0].name Required value"],
+            answer["details"]!["causes"]!.AsArray().Select(c => $"{c!["reason"]} {c["field"]} {c["message"]}"));
+    }
+
+    [Fact]
+    public void InProcess_TheSameRulesHold()
+    {
+        var ex = Assert.Throws<KubernetesStatusException>(() => _cluster.Create(new V1Pod
+        {
+            Metadata = new V1ObjectMeta { Name = "p", NamespaceProperty = "shop", Labels = new Dictionary<string, string> { ["a/b/c"] = "x" } },
+            Spec = new V1PodSpec { Containers = [new V1Container { Name = "Bad_Name", Image = "x" }] },
+        }));
+
+        Assert.Equal(422, ex.Code);
+        Assert.StartsWith("Pod \"p\" is invalid: [metadata.labels: Invalid value: \"a/b/c\": a qualified name must consist of", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("spec.containers[0].name: Invalid value: \"Bad_Name\": a lowercase RFC 1123 label must consist of", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("app.kubernetes.io/name", true)]
+    [InlineData("example.com/MyName", true)]
+    [InlineData("my.name", true)]
+    [InlineData("123-abc", true)]
+    [InlineData("-bad-", false)]
+    [InlineData("/name", false)]
+    [InlineData("a/b/c", false)]
+    [InlineData("Example.com/name", false)]
+    [InlineData("a234567890123456789012345678901234567890123456789012345678901234", false)]
+    public void QualifiedNames_AsApimachinery(string key, bool valid)
+    {
+        Assert.Equal(valid, ObjectValidation.QualifiedName(key).Count == 0);
+    }
+
+    private async Task<(HttpStatusCode Code, JsonObject Body)> SendAsync(string method, string path, string body, string contentType)
+    {
+        using var request = new HttpRequestMessage(new HttpMethod(method), path);
+        if (method != "GET")
+        {
+            request.Content = new StringContent(body, Encoding.UTF8);
+            request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
+        }
+
+        using var response = await _http.SendAsync(request);
+        return (response.StatusCode, (JsonObject)JsonNode.Parse(await response.Content.ReadAsStringAsync())!);
+    }
+}
