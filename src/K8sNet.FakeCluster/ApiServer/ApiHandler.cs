@@ -1,3 +1,5 @@
+using k8s;
+using k8s.Models;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
@@ -570,6 +572,7 @@ internal sealed class ApiHandler(FakeCluster cluster, FakeApiServer server)
     private JsonObject Create(HttpContext context, ApiRoute route, JsonObject obj, BodyFindings findings)
     {
         var dryRun = DryRun(context, "CreateOptions");
+        BodyShape.Check(route.Type, obj);
         if (route.Subresource is not null)
         {
             throw MethodNotAllowed();
@@ -585,6 +588,7 @@ internal sealed class ApiHandler(FakeCluster cluster, FakeApiServer server)
     private JsonObject Update(HttpContext context, ApiRoute route, JsonObject obj, BodyFindings findings)
     {
         var dryRun = DryRun(context, "UpdateOptions");
+        BodyShape.Check(route.Type, obj);
         CheckKind(route, obj);
         PlaceInNamespace(route, obj);
         var bodyName = Json.Name(obj);
@@ -730,6 +734,7 @@ internal sealed class ApiHandler(FakeCluster cluster, FakeApiServer server)
                     $"the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml"),
             } as JsonObject ?? throw new KubernetesStatusException(422, "Invalid", "the patch did not produce an object");
 
+            BodyShape.Check(route.Type, patched);
             if (Json.Name(patched) != route.Name || (route.Type.Namespaced && Json.Namespace(patched) != route.Namespace))
             {
                 throw KubernetesStatusException.BadRequest("the name and namespace of an object cannot be changed by a patch");
@@ -779,6 +784,7 @@ internal sealed class ApiHandler(FakeCluster cluster, FakeApiServer server)
 
         FieldValidation.CheckApplyDuplicates(context, document.DuplicateKeys);
         var config = document.Object;
+        BodyShape.Check(route.Type, config);
 
         if (Json.Str(config["kind"]) is null || Json.Str(config["apiVersion"]) is null)
         {
@@ -888,8 +894,9 @@ internal sealed class ApiHandler(FakeCluster cluster, FakeApiServer server)
                 try
                 {
                     body = JsonBody.Parse(text, out _) as JsonObject ?? throw KubernetesStatusException.BadRequest("DeleteOptions must be a JSON object");
+                    _ = KubernetesJson.Deserialize<V1DeleteOptions>(body.ToJsonString()); // fields of the wrong type do not decode, as upstream's
                 }
-                catch (JsonException ex)
+                catch (Exception ex) when (ex is JsonException or FormatException or InvalidOperationException)
                 {
                     throw KubernetesStatusException.BadRequest($"couldn't decode DeleteOptions: {ex.Message}");
                 }

@@ -49,7 +49,17 @@ internal static class ScaleSubresource
             throw KubernetesStatusException.BadRequest($"the body of the request is a {kind}, not a Scale");
         }
 
-        if (scale["spec"]?["replicas"] is JsonValue given && given.GetValueKind() != System.Text.Json.JsonValueKind.Number)
+        if (scale["spec"] is JsonNode spec and not JsonObject)
+        {
+            throw KubernetesStatusException.BadRequest($"json: cannot unmarshal {GoType(spec.GetValueKind())} into Go struct field Scale.spec of type v1.ScaleSpec");
+        }
+
+        if (scale["metadata"] is JsonNode meta and not JsonObject)
+        {
+            throw KubernetesStatusException.BadRequest($"json: cannot unmarshal {GoType(meta.GetValueKind())} into Go struct field Scale.metadata of type v1.ObjectMeta");
+        }
+
+        if (scale["spec"]?["replicas"] is JsonNode given && given.GetValueKind() != System.Text.Json.JsonValueKind.Number)
         {
             // The Scale does not decode: a 400, as the API server's decoder says it.
             throw KubernetesStatusException.BadRequest($"json: cannot unmarshal {GoType(given.GetValueKind())} into Go struct field ScaleSpec.spec.replicas of type int32");
@@ -72,6 +82,9 @@ internal static class ScaleSubresource
     {
         System.Text.Json.JsonValueKind.String => "string",
         System.Text.Json.JsonValueKind.True or System.Text.Json.JsonValueKind.False => "bool",
+        System.Text.Json.JsonValueKind.Number => "number",
+        System.Text.Json.JsonValueKind.Array => "array",
+        System.Text.Json.JsonValueKind.Object => "object",
         _ => "value",
     };
 

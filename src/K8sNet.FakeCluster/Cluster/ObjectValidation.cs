@@ -23,7 +23,7 @@ internal readonly record struct FieldError(string Field, string Type, string? Va
     /// <summary>The text after the field: <c>Invalid value: -5: must be greater than or equal to 0</c>.</summary>
     public string Body => string.Join(": ", new[] { Type, Value, Detail }.Where(p => !string.IsNullOrEmpty(p)));
 
-    public override string ToString() => $"{Field}: {Body}";
+    public override string ToString() => $"{Field}: {Body}"; // an empty field too, as field.Error prints it
 }
 
 /// <summary>
@@ -52,6 +52,10 @@ internal static partial class ObjectValidation
         else if (type == ResourceType.Pod)
         {
             PodSpec(spec ?? [], "spec", errors);
+        }
+        else if (type == ResourceType.ConfigMap)
+        {
+            ConfigMap(obj, errors);
         }
 
         if (errors.Count == 0)
@@ -153,6 +157,34 @@ internal static partial class ObjectValidation
         if (size > TotalAnnotationSizeLimit)
         {
             errors.Add(new FieldError(path, "Too long", null, $"must have at most {TotalAnnotationSizeLimit} bytes"));
+        }
+    }
+
+    // pkg/apis/core/validation ValidateConfigMap: keys as IsConfigMapKey, data and binaryData together at most 1 MiB.
+    private static void ConfigMap(JsonObject obj, List<FieldError> errors)
+    {
+        var size = 0L;
+        var keys = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var field in new[] { "data", "binaryData" })
+        {
+            foreach (var (key, value) in obj[field] as JsonObject ?? [])
+            {
+                if (key.Length == 0 || key.Length > 253 || key is "." or ".." || key.StartsWith("..", StringComparison.Ordinal) || !ConfigMapKeyRegex().IsMatch(key))
+                {
+                    errors.Add(new FieldError($"{field}[{key}]", "Invalid value", Quote(key), RegexError("a valid config key must consist of alphanumeric characters, '-', '_' or '.'", "[-._a-zA-Z0-9]+", "key.name", "KEY_NAME", "key-name")));
+                }
+                else if (!keys.Add(key))
+                {
+                    errors.Add(new FieldError($"{field}[{key}]", "Invalid value", Quote(key), "duplicate of key present in data"));
+                }
+
+                size += System.Text.Encoding.UTF8.GetByteCount(Json.Str(value) ?? string.Empty);
+            }
+        }
+
+        if (size > 1024 * 1024)
+        {
+            errors.Add(new FieldError(string.Empty, "Too long", null, "must have at most 1048576 bytes"));
         }
     }
 
@@ -272,6 +304,9 @@ internal static partial class ObjectValidation
     // Go's %v of a map[string]string (keys sorted).
     private static string GoMap(JsonObject? map) =>
         map is null ? "map[string]string(nil)" : $"map[string]string{{{string.Join(", ", map.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => $"{Quote(kv.Key)}:{Quote(kv.Value is JsonValue v ? v.ToString() : kv.Value?.ToJsonString() ?? string.Empty)}"))}}}";
+
+    [GeneratedRegex("^[-._a-zA-Z0-9]+$", RegexOptions.CultureInvariant)]
+    private static partial Regex ConfigMapKeyRegex();
 
     [GeneratedRegex("^" + QualifiedNameFormat + "$", RegexOptions.CultureInvariant)]
     private static partial Regex QualifiedNameRegex();

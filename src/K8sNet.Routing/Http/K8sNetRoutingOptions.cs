@@ -66,6 +66,18 @@ public sealed class K8sNetRoutingOptions : IValidatableObject
     public bool RetryIdempotentAfterSend { get; set; } = true;
 
     /// <summary>
+    /// The largest response body the handler reads in full before handing the response over, for requests it may retry
+    /// after sending (idempotent, no body, <see cref="RetryIdempotentAfterSend"/>): a pod that dies after the response
+    /// headers but before the end of the body then fails the attempt inside the handler, and the request is retried on
+    /// another pod, instead of failing in the caller's read after the handler returned. 0 (the default): off, responses
+    /// stream as they come. A larger body (by Content-Length, or once more than this has arrived) is handed over as it
+    /// streams, the bytes already read first; a failure after that is the caller's, as Envoy's retries end once a
+    /// response has started. Costs a copy of each buffered body.
+    /// </summary>
+    [Range(0, 64 * 1024 * 1024)]
+    public int MaxBufferedResponseBytes { get; set; }
+
+    /// <summary>
     /// Whether a host shaped like a Service name that is not routed to pods fails instead of passing through: one that
     /// names an existing Service in a namespace this client may not call, or one that names no existing Service in an
     /// allowed namespace (the endpoint source having synced), fails with a <see cref="K8sNetRoutingException"/> saying

@@ -164,7 +164,7 @@ internal sealed partial class K8sNetServiceDiscoveryHandler : DelegatingHandler
             attempt = Task.FromException<HttpResponseMessage>(ex); // the loop treats it as an awaited failure would be
         }
 
-        if (attempt.IsCompletedSuccessfully)
+        if (attempt.IsCompletedSuccessfully && !Buffers(request, _client.Options))
         {
             lease.Complete((int)attempt.Result.StatusCode >= 500 ? EndpointOutcome.ServerError : EndpointOutcome.Success);
             Restore(request, original, setHost);
@@ -264,6 +264,29 @@ internal sealed partial class K8sNetServiceDiscoveryHandler : DelegatingHandler
                 {
                     lease.Complete(EndpointOutcome.Canceled);
                     throw;
+                }
+
+                if (Buffers(request, options))
+                {
+                    try
+                    {
+                        await ResponseBuffer.ReadAsync(response, options.MaxBufferedResponseBytes, cancellationToken).ConfigureAwait(false);
+                    }
+                    catch (Exception ex) when (ex is IOException or HttpRequestException && !cancellationToken.IsCancellationRequested)
+                    {
+                        // The pod went away after the headers: the attempt failed before the caller saw anything.
+                        response.Dispose();
+                        lease.Complete(EndpointOutcome.TransportFailure);
+                        if (attempt >= options.MaxRetries || set.Eligible.Length <= 1)
+                        {
+                            throw ex as HttpRequestException ?? new HttpRequestException(HttpRequestError.ResponseEnded, $"The response body from {endpoint.Key} ended early: {ex.Message}", ex);
+                        }
+
+                        (tried ??= []).Add(endpoint);
+                        _pool.Metrics.Retry(router);
+                        Log.Retrying(_logger, router.Service, endpoint.Key, EndpointOutcome.TransportFailure, attempt + 1, ex.Message);
+                        continue;
+                    }
                 }
 
                 lease.Complete((int)response.StatusCode >= 500 ? EndpointOutcome.ServerError : EndpointOutcome.Success);
@@ -422,6 +445,10 @@ internal sealed partial class K8sNetServiceDiscoveryHandler : DelegatingHandler
 
         return options.HashKeySelector?.Invoke(request) is { } key ? StableHash.Hash(key) : null;
     }
+
+    // Response buffering applies to the requests a failure after sending may retry.
+    private static bool Buffers(HttpRequestMessage request, K8sNetRoutingOptions options) =>
+        options.MaxBufferedResponseBytes > 0 && options.RetryIdempotentAfterSend && request.Content is null && IsIdempotent(request.Method);
 
     private static bool IsIdempotent(HttpMethod method) =>
         method == HttpMethod.Get || method == HttpMethod.Head || method == HttpMethod.Options || method == HttpMethod.Trace

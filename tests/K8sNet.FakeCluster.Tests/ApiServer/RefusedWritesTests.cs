@@ -92,6 +92,14 @@ public sealed class RefusedWritesTests : IAsyncLifetime
             "json: cannot unmarshal string into Go struct field ScaleSpec.spec.replicas of type int32"
         },
         {
+            "metadata that is not an object (found by the fuzz suite: a 500)", "PATCH", Orders, "application/merge-patch+json", """{"metadata":1}""", 400,
+            "json: cannot unmarshal number into Go struct field Deployment.metadata of type v1.ObjectMeta"
+        },
+        {
+            "a Scale whose spec is a number (found by the fuzz suite: a 500)", "PATCH", Orders + "/scale", "application/merge-patch+json", """{"spec":1.5}""", 400,
+            "json: cannot unmarshal number into Go struct field Scale.spec of type v1.ScaleSpec"
+        },
+        {
             "continue=garbage", "GET", "/apis/apps/v1/namespaces/shop/deployments?limit=1&continue=garbage", "application/json", "", 400,
             "continue key is not valid: it is not a continue token this server issued (illegal base64 data or content)"
         },
@@ -109,6 +117,20 @@ public sealed class RefusedWritesTests : IAsyncLifetime
         Assert.Equal(message, (string?)answer["message"]);
         Assert.Equal(version, _cluster.Store.ResourceVersion);
         Assert.Equal(2, _cluster.Get<V1Deployment>("orders", "shop")!.Spec.Replicas);
+    }
+
+    // Found by the fuzz suite: DeleteOptions with a field of the wrong type was a 500 and an unhandled exception.
+    [Theory]
+    [InlineData("""{"preconditions":1}""")]
+    [InlineData("""{"gracePeriodSeconds":"soon"}""")]
+    [InlineData("""{"dryRun":"All"}""")]
+    public async Task DeleteOptions_OfTheWrongShape_AreA400(string body)
+    {
+        var (status, answer) = await SendAsync("DELETE", Orders, body, "application/json");
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.StartsWith("couldn't decode DeleteOptions: ", (string?)answer["message"], StringComparison.Ordinal);
+        Assert.NotNull(_cluster.Get<V1Deployment>("orders", "shop"));
     }
 
     [Fact]
@@ -153,7 +175,7 @@ public sealed class RefusedWritesTests : IAsyncLifetime
     private async Task<(HttpStatusCode Code, JsonObject Body)> SendAsync(string method, string path, string body, string contentType)
     {
         using var request = new HttpRequestMessage(new HttpMethod(method), path);
-        if (method != "GET")
+        if (method != "GET" && body.Length > 0)
         {
             request.Content = new StringContent(body, Encoding.UTF8);
             request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
