@@ -1,3 +1,4 @@
+using System.Net;
 using System.Reflection;
 using System.Text.Json.Nodes;
 using k8s;
@@ -96,11 +97,17 @@ public sealed partial class FakeCluster : IAsyncDisposable
     /// <summary>
     /// The cluster's DNS, answering from the live state as CoreDNS's kubernetes plugin would (zone
     /// <see cref="FakeClusterOptions.ClusterDomain"/>, TTL <see cref="FakeClusterOptions.DnsTtl"/>, pod records insecure as kubeadm configures them, reverse
-    /// zones in-addr.arpa and ip6.arpa).
+    /// zones in-addr.arpa and ip6.arpa, the kube-dns address as the apex NS record's glue; more by <see cref="FakeClusterOptions.ConfigureDns"/>).
     /// </summary>
-    public K8sNet.Dns.ClusterDnsAnswerer Dns => field ??= new K8sNet.Dns.ClusterDnsAnswerer(
-        new FakeClusterDnsData(this),
-        new K8sNet.Dns.ClusterDnsOptions { Zone = Options.ClusterDomain, Ttl = Options.DnsTtl, PodRecords = K8sNet.Dns.PodRecordMode.Insecure });
+    public K8sNet.Dns.ClusterDnsAnswerer Dns => field ??= new K8sNet.Dns.ClusterDnsAnswerer(new FakeClusterDnsData(this), DnsOptions());
+
+    private K8sNet.Dns.ClusterDnsOptions DnsOptions()
+    {
+        var options = new K8sNet.Dns.ClusterDnsOptions { Zone = Options.ClusterDomain, Ttl = Options.DnsTtl, PodRecords = K8sNet.Dns.PodRecordMode.Insecure };
+        options.NameServerAddresses.Add(IPAddress.Parse(Options.ClusterDnsIP)); // what pods' resolv.conf names
+        Options.ConfigureDns?.Invoke(options);
+        return options;
+    }
 
     private readonly Lock _dnsServerGate = new();
 

@@ -70,6 +70,13 @@ public sealed class FakeClusterOptions
     /// <summary>The TTL, in seconds, of the cluster DNS's answers (CoreDNS's <c>ttl</c>, 0–3600). Default 5 (CoreDNS's).</summary>
     public int DnsTtl { get; set; } = 5;
 
+    /// <summary>
+    /// More of CoreDNS's kubernetes plugin options for the cluster DNS, applied after FakeCluster's (zone, TTL, pod
+    /// records insecure, the kube-dns address as the server's own): <c>o =&gt; o.IgnoreEmptyService = true</c>,
+    /// <c>EndpointPodNames</c>, <c>Namespaces</c>.
+    /// </summary>
+    public Action<K8sNet.Dns.ClusterDnsOptions>? ConfigureDns { get; set; }
+
     /// <summary>The first node port. Default 30000.</summary>
     public int NodePortMin { get; set; } = 30000;
 

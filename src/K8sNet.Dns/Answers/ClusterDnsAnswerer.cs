@@ -120,6 +120,10 @@ public sealed class ClusterDnsAnswerer
                 else if (name.QueryName.Length == _zone.Length && type == DnsRecordType.NS)
                 {
                     answer.Answer.Add(new NsRecord(answer.Owner, _options.Ttl, "ns.dns." + answer.Zone));
+                    foreach (var ip in _options.NameServerAddresses)
+                    {
+                        answer.Additional.Add(new AddressRecord("ns.dns." + answer.Zone, _options.Ttl, ip)); // the server's own address as glue
+                    }
                 }
 
                 return;
@@ -129,6 +133,10 @@ public sealed class ClusterDnsAnswerer
                     answer.Answer.Add(new TxtRecord(answer.Owner, DnsVersionTtl, DnsNames.SchemaVersion));
                 }
 
+                return;
+            case ClusterDnsNameKind.Invalid when _options.NameServerAddresses.Count > 0 && string.Equals(answer.Owner, "ns.dns." + answer.Zone, StringComparison.OrdinalIgnoreCase):
+                // ns.dns.<zone>: the name the apex NS record gives the server, answered with its addresses (CoreDNS's isDefaultNS).
+                answer.AddAddresses(answer.Owner, [.. _options.NameServerAddresses], type);
                 return;
             case ClusterDnsNameKind.Namespace:
                 if (!NamespaceServed(name.Namespace!))
@@ -194,6 +202,12 @@ public sealed class ClusterDnsAnswerer
 
         var headless = spec.ClusterIPs.IsEmpty || spec.ClusterIPs.All(ip => ip == "None");
         var endpoints = ReadyEndpoints(state).ToList();
+        if (_options.IgnoreEmptyService && !headless && !endpoints.Any(e => e.Addresses.Count > 0))
+        {
+            answer.NxDomain(); // ignore empty_service: no ready address, so as if the Service did not exist
+            return;
+        }
+
         switch (name.Kind)
         {
             case ClusterDnsNameKind.Endpoint:

@@ -147,6 +147,20 @@ public sealed class ClusterDnsOptions
     /// <summary>CoreDNS's <c>endpoint_pod_names</c>: endpoints without a hostname are named after their pod.</summary>
     public bool EndpointPodNames { get; set; }
 
+    /// <summary>
+    /// CoreDNS's <c>ignore empty_service</c>: a Service (not headless, not ExternalName) without a ready endpoint
+    /// address is NXDOMAIN, so that a resolver goes on down its search path. Default <see langword="false"/>: its
+    /// ClusterIP is answered.
+    /// </summary>
+    public bool IgnoreEmptyService { get; set; }
+
+    /// <summary>
+    /// The DNS server's own addresses: the apex NS answer (<c>ns.dns.&lt;zone&gt;</c>) carries them as glue, and an A or
+    /// AAAA query for <c>ns.dns.&lt;zone&gt;</c> answers them, as CoreDNS answers with its own address. Empty (the
+    /// default): the NS record comes without glue and <c>ns.dns.&lt;zone&gt;</c> is NXDOMAIN.
+    /// </summary>
+    public IList<IPAddress> NameServerAddresses { get; } = [];
+
     internal void Validate()
     {
         if (Ttl is < 0 or > 3600)

@@ -17,6 +17,8 @@ internal readonly record struct FieldError(string Field, string Type, string? Va
         "Required value" => "FieldValueRequired",
         "Duplicate value" => "FieldValueDuplicate",
         "Too long" => "FieldValueTooLong",
+        "Unsupported value" => "FieldValueNotSupported",
+        "Forbidden" => "FieldValueForbidden",
         _ => "FieldValueInvalid",
     };
 
@@ -47,7 +49,7 @@ internal static partial class ObjectValidation
         var spec = obj["spec"] as JsonObject;
         if (type == ResourceType.Deployment || type == ResourceType.ReplicaSet || type == ResourceType.StatefulSet)
         {
-            Workload(spec ?? [], errors);
+            Workload(type, spec ?? [], errors);
         }
         else if (type == ResourceType.Pod)
         {
@@ -188,11 +190,26 @@ internal static partial class ObjectValidation
         }
     }
 
-    private static void Workload(JsonObject spec, List<FieldError> errors)
+    private static void Workload(ResourceType type, JsonObject spec, List<FieldError> errors)
     {
-        if (Json.Num(spec["replicas"]) is { } replicas and < 0)
+        foreach (var field in new[] { "replicas", "minReadySeconds", "revisionHistoryLimit", "progressDeadlineSeconds" })
         {
-            errors.Add(new FieldError("spec.replicas", "Invalid value", replicas.ToString(CultureInfo.InvariantCulture), "must be greater than or equal to 0"));
+            NonNegative(spec, field, "spec", errors);
+        }
+
+        if (Json.Num(spec["progressDeadlineSeconds"]) is { } deadline && deadline >= 0 && deadline <= (Json.Num(spec["minReadySeconds"]) ?? 0))
+        {
+            errors.Add(new FieldError("spec.progressDeadlineSeconds", "Invalid value", deadline.ToString(CultureInfo.InvariantCulture), "must be greater than minReadySeconds"));
+        }
+
+        if (type == ResourceType.Deployment)
+        {
+            DeploymentStrategy(spec["strategy"] as JsonObject, errors);
+        }
+        else if (type == ResourceType.StatefulSet)
+        {
+            Supported(spec, "podManagementPolicy", "spec", ["OrderedReady", "Parallel"], errors);
+            Supported(spec["updateStrategy"] as JsonObject, "type", "spec.updateStrategy", ["OnDelete", "RollingUpdate"], errors);
         }
 
         var template = spec["template"] as JsonObject;
@@ -213,7 +230,93 @@ internal static partial class ObjectValidation
         if (template is not null)
         {
             Labels(templateLabels, "spec.template.metadata.labels", errors);
-            PodSpec(template["spec"] as JsonObject ?? [], "spec.template.spec", errors);
+            var podSpec = template["spec"] as JsonObject ?? [];
+            PodSpec(podSpec, "spec.template.spec", errors);
+            if (Json.Str(podSpec["restartPolicy"]) is { } restart and not "Always")
+            {
+                // A workload's pods run until replaced: only Always.
+                errors.Add(new FieldError("spec.template.spec.restartPolicy", "Unsupported value", Quote(restart), "supported values: \"Always\""));
+            }
+        }
+    }
+
+    // apps validation ValidateDeploymentStrategy and ValidateRollingUpdateDeployment.
+    private static void DeploymentStrategy(JsonObject? strategy, List<FieldError> errors)
+    {
+        if (strategy is null)
+        {
+            return;
+        }
+
+        Supported(strategy, "type", "spec.strategy", ["Recreate", "RollingUpdate"], errors);
+        if (strategy["rollingUpdate"] is not JsonObject rolling)
+        {
+            return;
+        }
+
+        if (Json.Str(strategy["type"]) == "Recreate")
+        {
+            errors.Add(new FieldError("spec.strategy.rollingUpdate", "Forbidden", null, "may not be specified when strategy `type` is 'Recreate'"));
+            return;
+        }
+
+        var surge = IntOrPercent(rolling, "maxSurge", "spec.strategy.rollingUpdate", errors);
+        var unavailable = IntOrPercent(rolling, "maxUnavailable", "spec.strategy.rollingUpdate", errors);
+        if (unavailable is { Percent: true, Value: > 100 })
+        {
+            errors.Add(new FieldError("spec.strategy.rollingUpdate.maxUnavailable", "Invalid value", Quote(Json.Str(rolling["maxUnavailable"]) ?? string.Empty), "must not be greater than 100%"));
+        }
+
+        if (surge is { Value: 0 } && unavailable is { Value: 0 })
+        {
+            errors.Add(new FieldError("spec.strategy.rollingUpdate.maxUnavailable", "Invalid value", rolling["maxUnavailable"] is JsonValue v && v.GetValueKind() == System.Text.Json.JsonValueKind.String ? Quote(v.GetValue<string>()) : "0", "may not be 0 when `maxSurge` is 0"));
+        }
+    }
+
+    private readonly record struct Amount(long Value, bool Percent);
+
+    // An IntOrString that is a non-negative integer or a percentage ("25%").
+    private static Amount? IntOrPercent(JsonObject parent, string field, string path, List<FieldError> errors)
+    {
+        switch (parent[field])
+        {
+            case null:
+                return null;
+            case JsonValue v when v.GetValueKind() == System.Text.Json.JsonValueKind.Number:
+                var number = Json.Num(v) ?? 0;
+                if (number < 0)
+                {
+                    errors.Add(new FieldError($"{path}.{field}", "Invalid value", number.ToString(CultureInfo.InvariantCulture), "must be greater than or equal to 0"));
+                }
+
+                return new Amount(number, false);
+            case JsonValue v when v.GetValueKind() == System.Text.Json.JsonValueKind.String:
+                var text = v.GetValue<string>();
+                if (text.EndsWith('%') && long.TryParse(text[..^1], NumberStyles.None, CultureInfo.InvariantCulture, out var percent))
+                {
+                    return new Amount(percent, true);
+                }
+
+                errors.Add(new FieldError($"{path}.{field}", "Invalid value", Quote(text), "a valid percent string must be a numeric string followed by an ending '%' (e.g. '1%',  or '93%', regex used for validation is '[0-9]+%')"));
+                return null;
+            default:
+                return null;
+        }
+    }
+
+    private static void NonNegative(JsonObject parent, string field, string path, List<FieldError> errors)
+    {
+        if (Json.Num(parent[field]) is { } value and < 0)
+        {
+            errors.Add(new FieldError($"{path}.{field}", "Invalid value", value.ToString(CultureInfo.InvariantCulture), "must be greater than or equal to 0"));
+        }
+    }
+
+    private static void Supported(JsonObject? parent, string field, string path, string[] values, List<FieldError> errors)
+    {
+        if (parent is not null && Json.Str(parent[field]) is { } value && !values.Contains(value, StringComparer.Ordinal))
+        {
+            errors.Add(new FieldError($"{path}.{field}", "Unsupported value", Quote(value), $"supported values: {string.Join(", ", values.Select(Quote))}"));
         }
     }
 
@@ -225,6 +328,9 @@ internal static partial class ObjectValidation
             errors.Add(new FieldError($"{path}.containers", "Required value", null, string.Empty));
         }
 
+        Supported(spec, "restartPolicy", path, ["Always", "Never", "OnFailure"], errors);
+        Supported(spec, "dnsPolicy", path, ["ClusterFirst", "ClusterFirstWithHostNet", "Default", "None"], errors);
+        NonNegative(spec, "terminationGracePeriodSeconds", path, errors);
         var names = new HashSet<string>(StringComparer.Ordinal);
         foreach (var (list, field) in new[] { (spec["initContainers"] as JsonArray ?? [], "initContainers"), (containers, "containers") })
         {
@@ -244,6 +350,11 @@ internal static partial class ObjectValidation
                 else if (!names.Add(name))
                 {
                     errors.Add(new FieldError($"{at}.name", "Duplicate value", Quote(name), string.Empty));
+                }
+
+                if (string.IsNullOrEmpty(Json.Str(container["image"])))
+                {
+                    errors.Add(new FieldError($"{at}.image", "Required value", null, string.Empty));
                 }
 
                 var ports = container["ports"] as JsonArray ?? [];

@@ -33,7 +33,8 @@ public sealed class FakeDnsServer : IAsyncDisposable
     public IPEndPoint EndPoint { get; }
 
     /// <summary>
-    /// A DNS server (UDP, then TCP when truncated) for names outside the cluster's zones, as CoreDNS's <c>forward</c>;
+    /// A DNS server for names outside the cluster's zones, as CoreDNS's <c>forward</c> (over the client's transport: a
+    /// truncated UDP answer is passed on with TC set, the client's TCP retry forwarded over TCP);
     /// <see langword="null"/> (the default) answers them REFUSED. Keep it on loopback in tests (another FakeCluster's
     /// server, say).
     /// </summary>
@@ -137,10 +138,11 @@ public sealed class FakeDnsServer : IAsyncDisposable
         if (!answer.IsAuthoritative && upstream is not null)
         {
             // Outside the cluster: forwarded, the upstream's answer relayed.
-            var forwarded = await ForwardAsync(upstream, question.Name, question.RecordType).ConfigureAwait(false);
+            var forwarded = await ForwardAsync(upstream, question.Name, question.RecordType, e.TransportProtocol, query.EDnsOptions).ConfigureAwait(false);
             response.ReturnCode = forwarded?.ReturnCode ?? ReturnCode.ServerFailure;
             if (forwarded is not null)
             {
+                response.IsTruncated = forwarded.IsTruncated; // as CoreDNS's forward: the client retries over TCP
                 response.AnswerRecords.AddRange(forwarded.AnswerRecords);
                 response.AuthorityRecords.AddRange(forwarded.AuthorityRecords);
                 response.AdditionalRecords.AddRange(forwarded.AdditionalRecords.Where(r => r.RecordType != RecordType.Opt));
@@ -155,26 +157,77 @@ public sealed class FakeDnsServer : IAsyncDisposable
         response.AuthorityRecords.AddRange(answer.Authority.Select(ToWire));
         response.AdditionalRecords.AddRange(answer.Additional.Select(ToWire));
         if (answer.UpstreamName is { } target && upstream is not null
-            && await ForwardAsync(upstream, DomainName.Parse(target), question.RecordType).ConfigureAwait(false) is { ReturnCode: ReturnCode.NoError } resolved)
+            && await ForwardAsync(upstream, DomainName.Parse(target), question.RecordType, e.TransportProtocol, query.EDnsOptions).ConfigureAwait(false) is { ReturnCode: ReturnCode.NoError } resolved)
         {
             response.AnswerRecords.AddRange(resolved.AnswerRecords); // an ExternalName's target, after its CNAME
+            response.IsTruncated |= resolved.IsTruncated;
         }
     }
 
-    private static async Task<DnsMessage?> ForwardAsync(IPEndPoint upstream, DomainName name, RecordType type)
+    // Over the client's own transport, as CoreDNS's forward: a truncated UDP answer is passed on truncated, and the
+    // client's retry over TCP is forwarded over TCP.
+    private static async Task<DnsMessage?> ForwardAsync(IPEndPoint upstream, DomainName name, RecordType type, ARSoft.Tools.Net.Dns.TransportProtocol protocol, OptRecord? edns)
     {
-        using var client = new ARSoft.Tools.Net.Dns.DnsClient(
-            [upstream.Address],
-            [new UdpClientTransport(upstream.Port), new TcpClientTransport(upstream.Port)],
-            true,
-            2000);
         try
         {
-            return await client.ResolveAsync(name, type, RecordClass.INet, new DnsQueryOptions { IsRecursionDesired = true }, CancellationToken.None).ConfigureAwait(false);
+            if (protocol != ARSoft.Tools.Net.Dns.TransportProtocol.Tcp)
+            {
+                return await ForwardUdpAsync(upstream, name, type, edns).ConfigureAwait(false);
+            }
+
+            using var client = new ARSoft.Tools.Net.Dns.DnsClient([upstream.Address], [new TcpClientTransport(upstream.Port)], true, 2000);
+            var options = new DnsQueryOptions { IsRecursionDesired = true };
+            if (edns is not null)
+            {
+                options.EDnsOptions = new OptRecord { UdpPayloadSize = edns.UdpPayloadSize };
+            }
+
+            return await client.ResolveAsync(name, type, RecordClass.INet, options, CancellationToken.None).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is SocketException or TimeoutException or OperationCanceledException or IOException)
+        catch (Exception ex) when (ex is SocketException or TimeoutException or OperationCanceledException or IOException or ArgumentException)
         {
             return null;
+        }
+    }
+
+    // One UDP exchange, the answer kept as it comes (truncated or not): ARSoft's client drops a truncated answer when it
+    // has no TCP transport to retry on. The client's EDNS buffer size goes along, as CoreDNS's forward sends it.
+    private static async Task<DnsMessage?> ForwardUdpAsync(IPEndPoint upstream, DomainName name, RecordType type, OptRecord? edns)
+    {
+        var id = (ushort)Random.Shared.Next(ushort.MaxValue + 1);
+        var query = new List<byte> { (byte)(id >> 8), (byte)id, 0x01, 0x00, 0, 1, 0, 0, 0, 0, 0, (byte)(edns is null ? 0 : 1) };
+        foreach (var label in name.Labels)
+        {
+            var bytes = System.Text.Encoding.ASCII.GetBytes(label);
+            query.Add((byte)bytes.Length);
+            query.AddRange(bytes);
+        }
+
+        query.AddRange([0, (byte)((ushort)type >> 8), (byte)type, 0, 1]);
+        if (edns is not null)
+        {
+            query.AddRange([0, 0, 41, (byte)(edns.UdpPayloadSize >> 8), (byte)edns.UdpPayloadSize, 0, 0, 0, 0, 0, 0]);
+        }
+
+        using var udp = new UdpClient(upstream.AddressFamily);
+        await udp.SendAsync(query.ToArray(), upstream).ConfigureAwait(false);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+        while (true)
+        {
+            var received = await udp.ReceiveAsync(timeout.Token).ConfigureAwait(false);
+            if (received.RemoteEndPoint.Equals(upstream) && received.Buffer.Length >= 2 && ((received.Buffer[0] << 8) | received.Buffer[1]) == id)
+            {
+                try
+                {
+                    return DnsMessage.Parse(received.Buffer);
+                }
+#pragma warning disable CA1031 // an upstream's unreadable answer is a failed forward (SERVFAIL), whatever the parser throws
+                catch (Exception)
+#pragma warning restore CA1031
+                {
+                    return null;
+                }
+            }
         }
     }
 

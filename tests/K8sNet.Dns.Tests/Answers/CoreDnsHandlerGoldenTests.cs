@@ -169,6 +169,48 @@ public class CoreDnsHandlerGoldenTests
         Assert.Equal(DnsResponseCode.NoError, Answerer(data).Answer("svc1.testns.svc.cluster.local.", DnsRecordType.A).ResponseCode);
     }
 
+    // handler_test.go TestServeDNSEmptyService (ignore empty_service): svcempty has no ready address, so it is NXDOMAIN;
+    // Services with addresses, headless and ExternalName Services answer as without the option.
+    [Theory]
+    [InlineData("svcempty.testns.svc.cluster.local.", DnsRecordType.A, DnsResponseCode.NameError)]
+    [InlineData("svcempty.testns.svc.cluster.local.", DnsRecordType.SRV, DnsResponseCode.NameError)]
+    [InlineData("_http._tcp.svcempty.testns.svc.cluster.local.", DnsRecordType.SRV, DnsResponseCode.NameError)]
+    [InlineData("svc6.testns.svc.cluster.local.", DnsRecordType.AAAA, DnsResponseCode.NameError)]
+    [InlineData("svc1.testns.svc.cluster.local.", DnsRecordType.A, DnsResponseCode.NoError)]
+    [InlineData("hdls1.testns.svc.cluster.local.", DnsRecordType.A, DnsResponseCode.NoError)]
+    [InlineData("external.testns.svc.cluster.local.", DnsRecordType.A, DnsResponseCode.NoError)]
+    public void IgnoreEmptyService_ServicesWithoutReadyAddressesAreNxDomain(string qname, DnsRecordType qtype, DnsResponseCode rcode)
+    {
+        var options = new ClusterDnsOptions { IgnoreEmptyService = true };
+        options.Namespaces.Add("testns");
+
+        var result = new ClusterDnsAnswerer(Fixture(), options).Answer(qname, qtype);
+
+        Assert.Equal(rcode, result.ResponseCode);
+        if (rcode == DnsResponseCode.NameError)
+        {
+            Assert.Equal(Normalize([Soa]), Normalize(result.Authority.Select(r => r.ToString())));
+        }
+    }
+
+    // handler_test.go nsTestCases: ns.dns.<zone> answers the server's own address; the apex NS names it, with it as glue.
+    [Fact]
+    public void ApexNs_NamesNsDns_WithTheServersAddressAsGlue()
+    {
+        var options = new ClusterDnsOptions();
+        options.NameServerAddresses.Add(System.Net.IPAddress.Parse("10.0.0.10"));
+        var answerer = new ClusterDnsAnswerer(Fixture(), options);
+
+        var ns = answerer.Answer("cluster.local.", DnsRecordType.NS);
+        var a = answerer.Answer("ns.dns.cluster.local.", DnsRecordType.A);
+
+        Assert.Equal(["cluster.local. 5 IN NS ns.dns.cluster.local."], Normalize(ns.Answer.Select(r => r.ToString())));
+        Assert.Equal(["ns.dns.cluster.local. 5 IN A 10.0.0.10"], Normalize(ns.Additional.Select(r => r.ToString())));
+        Assert.Equal(DnsResponseCode.NoError, a.ResponseCode);
+        Assert.Equal(["ns.dns.cluster.local. 5 IN A 10.0.0.10"], Normalize(a.Answer.Select(r => r.ToString())));
+        Assert.Equal(DnsResponseCode.NameError, new ClusterDnsAnswerer(Fixture()).Answer("ns.dns.cluster.local.", DnsRecordType.A).ResponseCode); // without the option
+    }
+
     [Fact]
     public void EndpointNameOnAClusterIpService_AnswersTheEndpoint()
     {

@@ -226,6 +226,44 @@ public sealed class DnsServerTests : IAsyncLifetime
         Assert.Equal(DnsHeaderResponseCode.NotExistentDomain, missing.Header.ResponseCode);
     }
 
+    // As CoreDNS's forward: the upstream is asked over the client's transport with the client's EDNS size, and its
+    // truncated UDP answer is passed on with TC set; the client's TCP retry is forwarded over TCP.
+    [Fact]
+    public async Task Forwarded_TruncatedAnswer_IsPassedOnWithTc_TheTcpRetryGetsAll()
+    {
+        await using var front = new FakeCluster(o => o.ClusterDomain = "front.local");
+        var server = front.StartDnsServer();
+        server.Upstream = _server.EndPoint; // this cluster's 40-address headless Service is outside front.local
+
+        var udp = await SendUdpAsync(Query("db.default.svc.cluster.local", 1, id: 12), server.EndPoint);
+        var big = new LookupClient(new LookupClientOptions(new NameServer(server.EndPoint)) { UseCache = false, Retries = 0, UseTcpFallback = false, ExtendedDnsBufferSize = 4096 });
+        var tcp = new LookupClient(new LookupClientOptions(new NameServer(server.EndPoint)) { UseCache = false, Retries = 0, UseTcpOnly = true });
+
+        Assert.NotNull(udp);
+        Assert.True((udp![2] & 0x02) != 0, $"TC set: the upstream's 512-byte UDP answer was truncated; got rcode {udp[3] & 0x0F}, {(udp[6] << 8) | udp[7]} answers, {udp.Length} bytes");
+        Assert.Equal(40, (await big.QueryAsync("db.default.svc.cluster.local", QueryType.A)).Answers.ARecords().Count()); // 4096 bytes asked upstream too
+        Assert.Equal(40, (await tcp.QueryAsync("db.default.svc.cluster.local", QueryType.A)).Answers.ARecords().Count());
+    }
+
+    // CoreDNS's ignore empty_service and the apex NS glue, over the wire.
+    [Fact]
+    public async Task IgnoreEmptyService_AndApexNsGlue()
+    {
+        await using var cluster = new FakeCluster(o => o.ConfigureDns = d => d.IgnoreEmptyService = true);
+        cluster.Create(Service("empty"));
+        await cluster.WaitForIdleAsync();
+        var server = cluster.StartDnsServer();
+        var client = new LookupClient(new LookupClientOptions(new NameServer(server.EndPoint)) { UseCache = false, Retries = 0 });
+
+        var empty = await client.QueryAsync("empty.default.svc.cluster.local", QueryType.A);
+        var ns = await client.QueryAsync("cluster.local", QueryType.NS);
+
+        Assert.Equal(DnsHeaderResponseCode.NotExistentDomain, empty.Header.ResponseCode);
+        Assert.Equal("ns.dns.cluster.local.", Assert.Single(ns.Answers.NsRecords()).NSDName.Value);
+        Assert.Equal(cluster.Options.ClusterDnsIP, Assert.Single(ns.Additionals.ARecords()).Address.ToString());
+        Assert.Equal(DnsHeaderResponseCode.NoError, (await _client.QueryAsync("web.default.svc.cluster.local", QueryType.A)).Header.ResponseCode); // the default answers
+    }
+
     [SkippableFact]
     public async Task Dig_GetsTheSameAnswers()
     {
@@ -272,10 +310,12 @@ public sealed class DnsServerTests : IAsyncLifetime
         return [.. bytes];
     }
 
-    private async Task<byte[]?> SendUdpAsync(byte[] packet, TimeSpan? wait = null)
+    private Task<byte[]?> SendUdpAsync(byte[] packet, TimeSpan? wait = null) => SendUdpAsync(packet, _server.EndPoint, wait);
+
+    private static async Task<byte[]?> SendUdpAsync(byte[] packet, IPEndPoint server, TimeSpan? wait = null)
     {
         using var udp = new UdpClient(AddressFamily.InterNetwork);
-        await udp.SendAsync(packet, _server.EndPoint);
+        await udp.SendAsync(packet, server);
         using var cts = new CancellationTokenSource(wait ?? TimeSpan.FromSeconds(2));
         try
         {
