@@ -76,6 +76,26 @@ public sealed class RefusedWritesTests : IAsyncLifetime
             "Deployment.apps \"orders\" is invalid: [spec.replicas: Invalid value: -1: must be greater than or equal to 0, spec.template.spec.containers[0].name: Required value]"
         },
         {
+            "maxUnavailable over 100%", "PATCH", Orders, "application/merge-patch+json", """{"spec":{"strategy":{"rollingUpdate":{"maxUnavailable":"120%"}}}}""", 422,
+            "Deployment.apps \"orders\" is invalid: spec.strategy.rollingUpdate.maxUnavailable: Invalid value: \"120%\": must not be greater than 100%"
+        },
+        {
+            "an unknown strategy", "PATCH", Orders, "application/merge-patch+json", """{"spec":{"strategy":{"type":"Bogus","rollingUpdate":null}}}""", 422,
+            "Deployment.apps \"orders\" is invalid: spec.strategy.type: Unsupported value: \"Bogus\": supported values: \"Recreate\", \"RollingUpdate\""
+        },
+        {
+            "a workload's pods that do not restart", "PATCH", Orders, "application/merge-patch+json", """{"spec":{"template":{"spec":{"restartPolicy":"Never"}}}}""", 422,
+            "Deployment.apps \"orders\" is invalid: spec.template.spec.restartPolicy: Unsupported value: \"Never\": supported values: \"Always\""
+        },
+        {
+            "progressDeadlineSeconds not over minReadySeconds", "PATCH", Orders, "application/merge-patch+json", """{"spec":{"progressDeadlineSeconds":0}}""", 422,
+            "Deployment.apps \"orders\" is invalid: spec.progressDeadlineSeconds: Invalid value: 0: must be greater than minReadySeconds"
+        },
+        {
+            "a container without an image", "PATCH", Orders, "application/merge-patch+json", """{"spec":{"template":{"spec":{"containers":[{"name":"app"}]}}}}""", 422,
+            "Deployment.apps \"orders\" is invalid: spec.template.spec.containers[0].image: Required value"
+        },
+        {
             "$patch: bogus", "PATCH", Orders, "application/strategic-merge-patch+json", """{"spec":{"$patch":"bogus"}}""", 500,
             "unknown patch type: bogus in map: map[$patch:bogus]"
         },
