@@ -336,8 +336,17 @@ public sealed partial class FakeCluster : IAsyncDisposable
         });
 
     /// <summary>
-    /// Creates or replaces every object of a multi-document YAML manifest (kinds with or without a model), in order.
-    /// Objects without a namespace go to <c>default</c>.
+    /// The warnings <see cref="Apply(string)"/> raised with <see cref="FakeClusterOptions.ApplyValidation"/> Warn, in
+    /// the API server's words (<c>unknown field "spec.foo"</c>), oldest first.
+    /// </summary>
+    public IReadOnlyCollection<string> Warnings => _warnings;
+
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _warnings = new();
+
+    /// <summary>
+    /// Creates or replaces every object of a multi-document YAML manifest (kinds with or without a model), in order,
+    /// validated as the API server validates a write (<see cref="FakeClusterOptions.ApplyValidation"/>: unknown and
+    /// duplicate fields refused by default). Objects without a namespace go to <c>default</c>.
     /// </summary>
     /// <param name="yaml">The manifests.</param>
     /// <returns>The stored objects.</returns>
@@ -346,14 +355,18 @@ public sealed partial class FakeCluster : IAsyncDisposable
     public IReadOnlyList<JsonObject> Apply(string yaml)
     {
         var result = new List<JsonObject>();
-        foreach (var doc in YamlManifest.Parse(yaml))
+        foreach (var document in YamlManifest.Read(yaml))
         {
+            var doc = document.Object;
             var apiVersion = Json.Str(doc["apiVersion"]);
             var kind = Json.Str(doc["kind"]);
             if (!ResourceType.TryFind(apiVersion, kind, out var type))
             {
                 throw new K8sNetFormatException($"{apiVersion}/{kind}", "manifest kind", "is not a kind FakeCluster serves");
             }
+
+            // Strict by default, as kubectl apply asks the API server: a manifest that works here works against a cluster.
+            K8sNet.Testing.ApiServer.FieldValidation.Check(Options.ApplyValidation.ToString(), type, doc, new K8sNet.Testing.ApiServer.BodyFindings([], document.DuplicateKeys, OfPatch: false), _warnings.Enqueue);
 
             var meta = ObjectStore.Metadata(doc);
             var name = Json.Str(meta["name"]);

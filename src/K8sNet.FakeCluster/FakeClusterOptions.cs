@@ -67,6 +67,14 @@ public sealed class FakeClusterOptions
     /// </summary>
     public string? ApiServerToken { get; set; }
 
+    /// <summary>
+    /// How <see cref="FakeCluster.Apply(string)"/> treats unknown fields and fields a document sets twice, as the API
+    /// server's <c>fieldValidation</c>: <see cref="FieldValidationMode.Strict"/> (the default, as <c>kubectl apply</c>
+    /// asks) refuses the document with the server's words (<c>strict decoding error: unknown field
+    /// "spec.ports[0].targetPortt"</c>), so a manifest that works here works with kubectl against a cluster.
+    /// </summary>
+    public FieldValidationMode ApplyValidation { get; set; } = FieldValidationMode.Strict;
+
     /// <summary>The TTL, in seconds, of the cluster DNS's answers (CoreDNS's <c>ttl</c>, 0–3600). Default 5 (CoreDNS's).</summary>
     public int DnsTtl { get; set; } = 5;
 
@@ -112,4 +120,17 @@ public sealed class FakeClusterOptions
     /// <see langword="false"/>; the standalone server turns it on.
     /// </summary>
     public bool ExposeGatewayListeners { get; set; }
+}
+
+/// <summary>The API server's <c>fieldValidation</c> levels.</summary>
+public enum FieldValidationMode
+{
+    /// <summary>Unknown and duplicate fields fail the write (400).</summary>
+    Strict,
+
+    /// <summary>Unknown fields are dropped and each problem is reported as a warning (<see cref="FakeCluster.Warnings"/> in process).</summary>
+    Warn,
+
+    /// <summary>Unknown fields are dropped silently; the last of a duplicate field is kept.</summary>
+    Ignore,
 }

@@ -708,6 +708,13 @@ internal sealed class ApiHandler(FakeCluster cluster, FakeApiServer server)
             return ServerSideApply(context, route, body, dryRun);
         }
 
+        if (mediaType == "application/strategic-merge-patch+json" && route.Type.IsCustomResource)
+        {
+            // As the API server for custom resources: no strategic merge patch (it needs a Go type's patch strategies).
+            throw new KubernetesStatusException(415, "UnsupportedMediaType",
+                "the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml");
+        }
+
         var patch = ParsePatch(body, out var duplicates);
         var findings = new BodyFindings(duplicates, [], OfPatch: true)
         {

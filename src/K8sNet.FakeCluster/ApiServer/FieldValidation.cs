@@ -64,10 +64,12 @@ internal static class FieldValidation
         }
     }
 
-    public static void Check(HttpContext context, ResourceType type, JsonObject obj, BodyFindings? findings = null)
+    public static void Check(HttpContext context, ResourceType type, JsonObject obj, BodyFindings? findings = null) =>
+        Check(Mode(context), type, obj, findings ?? BodyFindings.None, text => Warn(context, text));
+
+    /// <summary>The check itself: <paramref name="mode"/> Ignore, Warn (each problem to <paramref name="warn"/>) or Strict.</summary>
+    public static void Check(string mode, ResourceType type, JsonObject obj, BodyFindings findings, Action<string> warn)
     {
-        var mode = Mode(context);
-        findings ??= BodyFindings.None;
         if (mode == "Ignore" && !GatewayApiKinds.TryGetModelType(type.ApiVersion, type.Kind, out _))
         {
             return;
@@ -122,7 +124,7 @@ internal static class FieldValidation
 
         foreach (var warning in findings.YamlDuplicates.Select(d => d.ToString()).Concat(problems))
         {
-            Warn(context, warning);
+            warn(warning);
         }
     }
 

@@ -15,6 +15,9 @@ internal sealed record ResourceType(string Group, string Version, string Kind, s
     /// <summary>The <c>apiVersion</c> value: <c>v1</c> or <c>group/version</c>.</summary>
     public string ApiVersion => Group.Length == 0 ? Version : $"{Group}/{Version}";
 
+    /// <summary>Whether the kind is a custom resource upstream (the Gateway API's CRDs): JSON only, no strategic merge patch.</summary>
+    public bool IsCustomResource => Group == "gateway.networking.k8s.io";
+
     /// <summary>The list kind, e.g. <c>PodList</c>.</summary>
     public string ListKind => Kind + "List";
 

@@ -85,6 +85,34 @@ public static class EndpointGen
         from zone in Gen.Elements([.. Zones, (string?)null])
         select new ClientTopology(node, zone);
 
+    /// <summary>
+    /// The endpoint set a client sees for the port <c>http</c> of Service <c>default/orders</c>: generated slices (up to
+    /// <paramref name="maxSlices"/>, each up to <paramref name="maxEndpoints"/> endpoints of any conditions, nodes, zones
+    /// and hints), a generated Service spec and client topology, through K8sNet.Routing's <see cref="K8sNet.Routing.EndpointSetBuilder"/>
+    /// (kube-proxy's rules: ready, then serving-terminating, topology hints, traffic policy). Empty sets, with their
+    /// status, occur too.
+    /// </summary>
+    /// <param name="maxSlices">The most slices.</param>
+    /// <param name="maxEndpoints">The most endpoints per slice.</param>
+    /// <returns>The generator.</returns>
+    public static Gen<EndpointSet> EndpointSet(int maxSlices = 3, int maxEndpoints = 8) =>
+        from spec in Spec()
+        from count in Gen.Choose(1, maxSlices)
+        from slices in Gen.ArrayOf(Slice(null, maxEndpoints), count)
+        from client in Topology()
+        select Build(spec, slices, client);
+
+    private static EndpointSet Build(ServiceSpecInfo spec, EndpointSliceInfo[] slices, ClientTopology client)
+    {
+        var service = new ServiceName("default", "orders");
+        var named = slices.Select((s, i) => s with { Name = $"orders-{i}" });
+        var state = ServiceState.Initial(service).WithAll(spec, named);
+        var port = new ServicePortKey("http", TransportProtocol.Tcp);
+        return new K8sNet.Routing.EndpointSetBuilder(service, client).Update(state).TryGetValue(port, out var set)
+            ? set
+            : K8sNet.EndpointSet.Empty(service, port, state.Version, EndpointSetStatus.NoEndpoints);
+    }
+
     /// <summary>Sets of 1 to <paramref name="max"/> distinct ready IPv4 endpoints for balancer properties, in key order (as sets hold them).</summary>
     /// <param name="max">The most endpoints.</param>
     /// <returns>The generator.</returns>

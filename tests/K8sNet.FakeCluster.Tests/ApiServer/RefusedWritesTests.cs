@@ -177,6 +177,59 @@ public sealed class RefusedWritesTests : IAsyncLifetime
         Assert.Contains("spec.containers[0].name: Invalid value: \"Bad_Name\": a lowercase RFC 1123 label must consist of", ex.Message, StringComparison.Ordinal);
     }
 
+    // Issue 24: in-process Apply accepted "targetPortt", which kubectl against the same cluster refuses.
+    [Fact]
+    public void InProcessApply_IsStrictByDefault_AsKubectlApply()
+    {
+        const string manifest = """
+            apiVersion: v1
+            kind: Service
+            metadata: {name: typo, namespace: shop}
+            spec:
+              ports:
+              - port: 80
+                targetPortt: 8080
+            """;
+
+        var ex = Assert.Throws<KubernetesStatusException>(() => _cluster.Apply(manifest));
+
+        Assert.Equal(400, ex.Code);
+        Assert.Equal("Service in version \"v1\" cannot be handled as a Service: strict decoding error: unknown field \"spec.ports[0].targetPortt\"", ex.Message);
+        Assert.Null(_cluster.Get<V1Service>("typo", "shop"));
+    }
+
+    [Theory]
+    [InlineData(FieldValidationMode.Warn, true)]
+    [InlineData(FieldValidationMode.Ignore, false)]
+    public async Task InProcessApply_WarnOrIgnore_DropsTheField(FieldValidationMode mode, bool warns)
+    {
+        await using var cluster = new FakeCluster(o => o.ApplyValidation = mode);
+
+        cluster.Apply("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata: {a: b}\ndta: {a: b}\nmetadata: {name: c}\n");
+
+        Assert.NotNull(cluster.Get<V1ConfigMap>("c"));
+        Assert.Equal(warns ? ["line 6: key \"metadata\" already set in map", "unknown field \"dta\""] : [], cluster.Warnings);
+    }
+
+    // As the API server for custom resources (the Gateway API's are CRDs upstream): no strategic merge patch.
+    [Fact]
+    public async Task StrategicMergePatch_OfACustomResource_Is415()
+    {
+        _cluster.Apply("""
+            apiVersion: gateway.networking.k8s.io/v1
+            kind: HTTPRoute
+            metadata: {name: r, namespace: shop}
+            spec: {rules: [{backendRefs: [{name: orders, port: 80}]}]}
+            """);
+
+        var (status, answer) = await SendAsync("PATCH", "/apis/gateway.networking.k8s.io/v1/namespaces/shop/httproutes/r", """{"metadata":{"labels":{"a":"b"}}}""", "application/strategic-merge-patch+json");
+        var (merged, _) = await SendAsync("PATCH", "/apis/gateway.networking.k8s.io/v1/namespaces/shop/httproutes/r", """{"metadata":{"labels":{"a":"b"}}}""", "application/merge-patch+json");
+
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, status);
+        Assert.Equal("the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml", (string?)answer["message"]);
+        Assert.Equal(HttpStatusCode.OK, merged);
+    }
+
     [Theory]
     [InlineData("app.kubernetes.io/name", true)]
     [InlineData("example.com/MyName", true)]
