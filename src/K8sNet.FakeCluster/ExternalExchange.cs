@@ -2,7 +2,7 @@ using K8sNet.Gateway;
 
 namespace K8sNet.Testing;
 
-/// <summary>What <see cref="FakeCluster.SendExternalAsync"/> returns: the response, the hops, and the decision of the Ingress controller or Gateway.</summary>
+/// <summary>What <see cref="FakeCluster.SendExternalAsync(HttpRequestMessage, CancellationToken)"/> returns: the response, the hops, and the decision of the Ingress controller or Gateway.</summary>
 /// <param name="Response">The response (the backend's, or the controller's or gateway's own).</param>
 /// <param name="Hops">The journey, in order.</param>
 /// <param name="Decision">The Ingress rule that decided, when the ingress controller took the request.</param>

@@ -7,6 +7,7 @@ using K8sNet.Gateway;
 using K8sNet.Gateway.GatewayApi;
 using K8sNet.Testing.Controllers;
 using K8sNet.Testing.Network;
+using K8sNet.Testing.Sources;
 using K8sNet.Testing.Store;
 
 namespace K8sNet.Testing;
@@ -53,7 +54,7 @@ public sealed partial class FakeCluster
     /// <summary>
     /// The cluster's Gateway controller's route table now: the Gateways whose GatewayClass names
     /// <see cref="GatewayControllerName"/>, their routes, ReferenceGrants, Services and Namespaces, evaluated by
-    /// <see cref="GatewayRouter"/>. Decide requests with it in tests; <see cref="SendExternalAsync"/> uses the same.
+    /// <see cref="GatewayRouter"/>. Decide requests with it in tests; <see cref="SendExternalAsync(HttpRequestMessage, CancellationToken)"/> uses the same.
     /// </summary>
     /// <returns>The router.</returns>
     /// <exception cref="K8sNetFormatException">An object in the cluster breaks a Gateway API rule its CRD enforces (the fake API server does not run CEL).</exception>
@@ -402,11 +403,31 @@ public sealed partial class FakeCluster
         return catchAll;
     }
 
-    // router: the table to decide with, when the caller has just built it from the current state.
+    // The Gateway whose load balancer has this address, if any.
+    private (string Namespace, string Name)? GatewayAt(IPAddress address)
+    {
+        foreach (var gateway in Store.Peek(GatewayType("Gateway"), null))
+        {
+            var ns = Json.Namespace(gateway);
+            var name = Json.Name(gateway);
+            var service = Store.PeekOne(ResourceType.Service, ns, $"{name}-{Json.Str(gateway["spec"]?["gatewayClassName"])}");
+            foreach (var ingress in service?["status"]?["loadBalancer"]?["ingress"] as JsonArray ?? [])
+            {
+                if (IPAddress.TryParse(Json.Str(ingress?["ip"]), out var ip) && ip.Equals(address))
+                {
+                    return (ns, name);
+                }
+            }
+        }
+
+        return null;
+    }
+
+    // router: the table to decide with, when the caller has just built it from the current state.    // router: the table to decide with, when the caller has just built it from the current state.
     private async Task<ExternalExchange> SendThroughGatewayAsync(string @namespace, string name, int port, string scheme, HttpRequestMessage request, List<ExternalHop> hops, GatewayRouter? router, CancellationToken cancellationToken)
     {
         var uri = request.RequestUri!;
-        var host = request.Headers.Host ?? uri.Authority;
+        var host = string.IsNullOrEmpty(request.Headers.Host) ? uri.Authority : request.Headers.Host; // no Host: the address it was sent to, so a redirect is absolute
         var gateway = Get<V1Gateway>(name, @namespace) ?? throw new HttpRequestException(HttpRequestError.NameResolutionError, $"Gateway {@namespace}/{name} does not exist.");
         await WaitForIdleAsync(cancellationToken).ConfigureAwait(false);
         var serviceName = $"{name}-{gateway.Spec.GatewayClassName}";
@@ -483,11 +504,26 @@ public sealed partial class FakeCluster
         return new ExternalExchange(response, hops, null) { GatewayDecision = decision };
     }
 
-    // The request the gateway pod sends upstream: the rewritten path and Host, the modified headers, X-Forwarded-*
+    // Where the gateway pod sends a backend's traffic: the Service's name and port (its cluster IP, through kube-proxy),
+    // except for a headless Service, which has none: then an endpoint on its own port, as Gateway implementations send
+    // to endpoints (the Service port 8080 may be the pods' 3000).
+    private string BackendAuthority(string service, string @namespace, int port)
+    {
+        if (Store.PeekOne(ResourceType.Service, @namespace, service) is { } stored && StoredModels.Spec(stored) is { IsHeadless: true } spec
+            && spec.Ports.FirstOrDefault(p => p.Port == port) is { } servicePort
+            && KubeProxy.PickEndpoint(new ServiceName(@namespace, service), servicePort) is { } endpoint)
+        {
+            return endpoint.ToString();
+        }
+
+        return $"{service}.{@namespace}.svc.{Options.ClusterDomain}:{port.ToString(CultureInfo.InvariantCulture)}";
+    }
+
+    // The request the gateway pod sends upstream    // The request the gateway pod sends upstream: the rewritten path and Host, the modified headers, X-Forwarded-*
     // (a mirror's copy goes without the body).
     private HttpRequestMessage Forwarded(HttpRequestMessage request, GatewayDecision decision, string service, string @namespace, int port, string scheme, bool withBody)
     {
-        var target = new Uri($"http://{service}.{@namespace}.svc.{Options.ClusterDomain}:{port.ToString(CultureInfo.InvariantCulture)}{decision.ForwardedPathAndQuery}");
+        var target = new Uri($"http://{BackendAuthority(service, @namespace, port)}{decision.ForwardedPathAndQuery}");
         var forwarded = new HttpRequestMessage(request.Method, target) { Content = withBody ? request.Content : null, Version = request.Version };
         foreach (var (key, value) in decision.ForwardedHeaders)
         {

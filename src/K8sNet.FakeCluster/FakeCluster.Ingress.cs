@@ -10,7 +10,7 @@ namespace K8sNet.Testing;
 /// <summary>The external journey: a public name, the ingress controller's load balancer, an Ingress rule, a Service, a pod.</summary>
 public sealed partial class FakeCluster
 {
-    /// <summary>The namespace of the ingress controller <see cref="SendExternalAsync"/> installs.</summary>
+    /// <summary>The namespace of the ingress controller <see cref="SendExternalAsync(HttpRequestMessage, CancellationToken)"/> installs.</summary>
     public const string IngressControllerNamespace = "ingress-nginx";
 
     /// <summary>The name of its Deployment and LoadBalancer Service.</summary>
@@ -118,6 +118,26 @@ public sealed partial class FakeCluster
         request.Options.TryGetValue(ClientAddressOption, out var address) ? address : OutsideClientAddress;
 
     /// <summary>
+    /// Sends a request from outside the cluster to one Gateway by name, as a client that resolved its address would: to
+    /// its load balancer on the URI's port (the listener port), with the request's Host header (else the URI's host) for
+    /// the listener and route matching. No other Gateway is considered, whatever routes it has for that Host.
+    /// </summary>
+    /// <param name="request">The request.</param>
+    /// <param name="gatewayNamespace">The Gateway's namespace.</param>
+    /// <param name="gatewayName">The Gateway's name.</param>
+    /// <param name="cancellationToken">Cancels it.</param>
+    /// <returns>The response and the hops it took.</returns>
+    /// <exception cref="HttpRequestException">The Gateway does not exist or has no address yet.</exception>
+    public Task<ExternalExchange> SendExternalAsync(HttpRequestMessage request, string gatewayNamespace, string gatewayName, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentException.ThrowIfNullOrEmpty(gatewayNamespace);
+        ArgumentException.ThrowIfNullOrEmpty(gatewayName);
+        var uri = request.RequestUri is { IsAbsoluteUri: true } absolute ? absolute : throw new ArgumentException("The request needs an absolute URI (http://shop.example.com/...).", nameof(request));
+        return SendThroughGatewayAsync(gatewayNamespace, gatewayName, uri.Port, uri.Scheme, request, [], null, cancellationToken);
+    }
+
+    /// <summary>
     /// Sends a request from outside the cluster to a public name, as a browser would reach <c>shop.example.com</c>: the
     /// name resolves to the ingress controller's load-balancer address (public DNS points every name at it here);
     /// kube-proxy takes the connection to a controller pod; the controller picks the Ingress rule (the cluster's
@@ -126,7 +146,9 @@ public sealed partial class FakeCluster
     /// from the controller. The API server is never on the way. The ingress controller is installed at the first call
     /// (<see cref="EnsureIngressControllerAsync"/>).
     /// </summary>
-    /// <param name="request">The request; its URI's host is the public name.</param>
+    /// <param name="request">
+    /// The request; its URI's host is the public name (a Gateway's load-balancer address sends it to that Gateway).
+    /// </param>
     /// <param name="cancellationToken">Cancels it.</param>
     /// <returns>The response and the hops it took.</returns>
     public async Task<ExternalExchange> SendExternalAsync(HttpRequestMessage request, CancellationToken cancellationToken = default)
@@ -134,6 +156,12 @@ public sealed partial class FakeCluster
         ArgumentNullException.ThrowIfNull(request);
         var uri = request.RequestUri is { IsAbsoluteUri: true } absolute ? absolute : throw new ArgumentException("The request needs an absolute URI (http://shop.example.com/...).", nameof(request));
         var hops = new List<ExternalHop>();
+        if (IPAddress.TryParse(uri.Host, out var targeted) && GatewayAt(targeted) is { } addressed)
+        {
+            // Sent to a Gateway's own load-balancer address: that Gateway, whichever others have routes for its Host.
+            return await SendThroughGatewayAsync(addressed.Namespace, addressed.Name, uri.Port, uri.Scheme, request, hops, null, cancellationToken).ConfigureAwait(false);
+        }
+
         var address = await EnsureIngressControllerAsync(cancellationToken).ConfigureAwait(false);
         var host = request.Headers.Host ?? uri.Authority;
         if (GatewayFor(request, uri, host) is { } gateway)

@@ -86,6 +86,28 @@ public sealed partial class FakeCluster
     }
 
     /// <summary>
+    /// The requests pods of echo images answered (the Gateway API conformance backend and the like), oldest first, the
+    /// last 10,000: a test asserts what reached a backend — a mirrored copy, a header a filter set — without parsing hops.
+    /// </summary>
+    public IReadOnlyList<EchoedRequest> EchoedRequests => [.. _echoed];
+
+    private readonly System.Collections.Concurrent.ConcurrentQueue<EchoedRequest> _echoed = new();
+
+    internal void RecordEcho(PodRequest request)
+    {
+        var message = request.Message;
+        var headers = (message.Content is { } content ? message.Headers.NonValidated.Concat(content.Headers.NonValidated) : message.Headers.NonValidated)
+            .GroupBy(h => h.Key, StringComparer.OrdinalIgnoreCase)
+            .ToDictionary(g => g.Key, g => (IReadOnlyList<string>)[.. g.SelectMany(h => h.Value)], StringComparer.OrdinalIgnoreCase);
+        var uri = message.RequestUri!;
+        _echoed.Enqueue(new EchoedRequest(request.Pod.Namespace, request.Pod.Name, message.Method.Method, uri.IsAbsoluteUri ? uri.PathAndQuery : uri.OriginalString,
+            message.Headers.Host ?? (uri.IsAbsoluteUri ? uri.Authority : null), headers, TimeProvider.GetUtcNow()));
+        while (_echoed.Count > 10_000 && _echoed.TryDequeue(out _))
+        {
+        }
+    }
+
+    /// <summary>
     /// An HttpClient as an app in <paramref name="fromPod"/> has one (or, when <see langword="null"/>, a client outside
     /// the cluster): host names resolve through the pod's DNS search path (<see cref="ResolveFromPod"/>; outside: cluster
     /// FQDNs only); each new connection goes through kube-proxy (<see cref="KubeProxy"/>) from the pod's node and IP to

@@ -13,7 +13,7 @@ namespace K8sNet.Gateway;
 /// host together: <c>Exact</c> (the whole path, case-sensitive), <c>Prefix</c> (element by element on '/', a trailing
 /// slash ignored on both sides), <c>ImplementationSpecific</c> (<see cref="IngressRouterOptions.ImplementationSpecificAs"/>);
 /// the longest path as written wins, <c>Exact</c> before <c>Prefix</c> at equal length, then the first-created Ingress
-/// (creationTimestamp, then namespace/name). No path: the Ingress's <c>defaultBackend</c> for that host, else the first
+/// (creationTimestamp, then namespace/name as the controller orders ties: <see cref="IngressRouterOptions.TieOrder"/>). No path: the Ingress's <c>defaultBackend</c> for that host, else the first
 /// Ingress's with one, else 404. Ingresses of other classes are left out (<see cref="Ignored"/> says which and why).
 /// </summary>
 /// <remarks>Build once (or again on change); <see cref="Route(string?, string)"/> allocates nothing.</remarks>
@@ -79,11 +79,14 @@ public sealed class IngressRouter
             }
         }
 
-        // First-created first: creationTimestamp, then namespace/name (manifests rarely carry a timestamp).
+        // First-created first: creationTimestamp, then namespace/name in the controller's order (manifests rarely carry a
+        // timestamp; ingress-nginx puts the later name first).
+        var descending = (options.TieOrder ?? ((classes ?? []).Any(c => c.Metadata?.Name == options.ClassName && c.Spec?.Controller == "k8s.io/ingress-nginx")
+            ? IngressTieOrder.NameDescending : IngressTieOrder.NameAscending)) == IngressTieOrder.NameDescending;
         served.Sort((a, b) =>
         {
             var byTime = Nullable.Compare(a.Metadata.CreationTimestamp, b.Metadata.CreationTimestamp);
-            return byTime != 0 ? byTime : string.CompareOrdinal(Id(a), Id(b));
+            return byTime != 0 ? byTime : descending ? string.CompareOrdinal(Id(b), Id(a)) : string.CompareOrdinal(Id(a), Id(b));
         });
 
         var hosts = new Dictionary<string, Bucket>(StringComparer.OrdinalIgnoreCase);

@@ -22,6 +22,24 @@ public sealed class IngressRouterOptions
     /// as ingress-nginx treats a plain path; Exact is the other choice.
     /// </summary>
     public IngressPathType ImplementationSpecificAs { get; set; } = IngressPathType.Prefix;
+
+    /// <summary>
+    /// Which of two Ingresses created in the same second comes first (the spec leaves it to the controller).
+    /// <see langword="null"/> (the default): as the controller of the <see cref="ClassName"/> IngressClass given to the
+    /// router does it — <c>k8s.io/ingress-nginx</c> by namespace/name descending (its store's <c>sortIngressSlice</c>),
+    /// any other (or none given) ascending.
+    /// </summary>
+    public IngressTieOrder? TieOrder { get; set; }
+}
+
+/// <summary>The order of Ingresses with the same creationTimestamp.</summary>
+public enum IngressTieOrder
+{
+    /// <summary>By <c>namespace/name</c>, ascending.</summary>
+    NameAscending,
+
+    /// <summary>By <c>namespace/name</c>, descending (ingress-nginx).</summary>
+    NameDescending,
 }
 
 /// <summary>An Ingress path type.</summary>

@@ -9,7 +9,7 @@ namespace K8sNet.Testing.Network;
 /// <summary>
 /// The ingress controller (or a Gateway's listener port) exposed on a loopback port, as a cloud load balancer exposes it
 /// to the internet: each HTTP request arriving there (any Host header) makes the external journey of
-/// <see cref="FakeCluster.SendExternalAsync"/> (through that Gateway port), and its response goes back. So
+/// <see cref="FakeCluster.SendExternalAsync(HttpRequestMessage, CancellationToken)"/> (through that Gateway port), and its response goes back. So
 /// <c>curl -H 'Host: shop.example.com' http://127.0.0.1:PORT/api</c> lands where the cluster's Ingresses or routes
 /// send it. Started by <see cref="FakeCluster.ExposeIngressAsync"/> and <see cref="FakeCluster.ExposeGatewayAsync"/>.
 /// </summary>
@@ -55,7 +55,7 @@ public sealed class IngressListener : IAsyncDisposable
     private async Task HandleAsync(HttpContext context)
     {
         var incoming = context.Request;
-        var host = incoming.Host.HasValue ? incoming.Host.Value : $"127.0.0.1:{Port}";
+        var host = incoming.Host.HasValue && incoming.Host.Value.Length > 0 ? incoming.Host.Value : $"127.0.0.1:{Port}"; // no Host: the address it reached
         using var request = new HttpRequestMessage(new HttpMethod(incoming.Method), $"http://{host}{incoming.PathBase}{incoming.Path}{incoming.QueryString}");
         if (incoming.ContentLength > 0 || incoming.Headers.TransferEncoding.Count > 0)
         {

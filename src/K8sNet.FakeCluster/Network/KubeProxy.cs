@@ -186,6 +186,17 @@ public sealed class KubeProxy
         return new KubeProxyRoute(KubeProxyOutcome.Backend, destination, service, port, node, external, chosen.EndPoint, chosen.Source.TargetRef, chosen.NodeName, affinity);
     }
 
+    /// <summary>
+    /// An eligible endpoint of a Service port, at random: what a proxy that sends to endpoints (a Gateway
+    /// implementation) dials, on the endpoint's own port. <see langword="null"/> when none is eligible.
+    /// </summary>
+    internal IPEndPoint? PickEndpoint(ServiceName service, ServicePortInfo port)
+    {
+        var state = _cluster.EndpointSource.Snapshot(service, out _);
+        var sets = new EndpointSetBuilder(service, ClientTopology.Unknown).Update(state);
+        return sets.TryGetValue(port.Key, out var set) && set.Eligible.Length > 0 ? set.Eligible[Next(set.Eligible.Length)].EndPoint : null;
+    }
+
     private static System.Collections.Immutable.ImmutableArray<ServiceEndpoint> Endpoints(ServiceState state, ServicePortInfo port, ClientTopology topology)
     {
         var builder = new EndpointSetBuilder(state.Service, topology);

@@ -30,7 +30,11 @@ internal sealed class PodNetwork : IAsyncDisposable
     public PodNetwork(FakeCluster cluster)
     {
         _cluster = cluster;
-        _echo = new Registration(this, string.Empty, LabelSelector.Everything, null, EchoBackend.AnswerAsync, PodHttpProtocol.Http1, null);
+        _echo = new Registration(this, string.Empty, LabelSelector.Everything, null, (request, ct) =>
+        {
+            cluster.RecordEcho(request);
+            return EchoBackend.AnswerAsync(request, ct);
+        }, PodHttpProtocol.Http1, null);
         _random = new Random(cluster.Options.Seed + 1);
         _listeners = cluster.Options.NetworkMode == PodNetworkMode.Loopback ? new PodListeners(this) : null;
     }
