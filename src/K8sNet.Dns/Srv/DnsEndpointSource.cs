@@ -204,6 +204,9 @@ public sealed partial class DnsEndpointSource : IEndpointSource, IEndpointSource
             : new(EndpointSourceHealthStatus.Healthy, $"{entries.Count} Service(s) answered", data);
     }
 
+    /// <summary>Raised when a Service's refresh loop has started waiting for its TTL to run out (for tests on a fake clock).</summary>
+    internal event Action<ServiceName>? RefreshParked;
+
     private sealed class Entry(DnsEndpointSource owner, ServiceName service)
     {
         private readonly Lock _gate = new();
@@ -287,7 +290,9 @@ public sealed partial class DnsEndpointSource : IEndpointSource, IEndpointSource
                     var wait = owner._time.GetElapsedTime(owner._time.GetTimestamp(), ExpiresAt);
                     if (wait > TimeSpan.Zero)
                     {
-                        await Task.Delay(wait, owner._time, cancellationToken).ConfigureAwait(false);
+                        var delay = Task.Delay(wait, owner._time, cancellationToken);
+                        owner.RefreshParked?.Invoke(Service); // its timer exists now: a test's clock may move on
+                        await delay.ConfigureAwait(false);
                     }
 
                     await RefreshAsync().WaitAsync(cancellationToken).ConfigureAwait(false);

@@ -70,6 +70,14 @@ public sealed class DnsEndpointSourceTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _cluster.DisposeAsync();
 
+    // Released each time a refresh loop starts waiting on the fake clock (DnsEndpointSource.RefreshParked).
+    private static SemaphoreSlim Parking(DnsEndpointSource source)
+    {
+        var parked = new SemaphoreSlim(0);
+        source.RefreshParked += _ => parked.Release();
+        return parked;
+    }
+
     private DnsEndpointOptions Options(Action<DnsEndpointOptions>? configure = null)
     {
         var o = new DnsEndpointOptions { Servers = { _server.EndPoint }, MinTtl = TimeSpan.FromMilliseconds(50), MaxFailureTtl = TimeSpan.FromMilliseconds(200) };
@@ -232,10 +240,11 @@ public sealed class DnsEndpointSourceTests : IAsyncLifetime
         var server = cluster.StartDnsServer();
         var time = new FakeTimeProvider();
         await using var source = new DnsEndpointSource(new DnsEndpointOptions { Servers = { server.EndPoint }, MaxTtl = TimeSpan.FromSeconds(10) }, time);
+        var parked = Parking(source);
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
         await using var watch = source.WatchAsync(Db, cts.Token).GetAsyncEnumerator(cts.Token);
         Assert.True(await watch.MoveNextAsync());
-        await Task.Delay(300); // the refresh loop parks on its TTL delay first: advancing before it does would push the delay out
+        Assert.True(await parked.WaitAsync(TimeSpan.FromSeconds(20))); // the refresh loop waits on its TTL: the clock may move
         var perRound = server.Queries; // SRV, A, AAAA and a SRV per port name
         Assert.True(perRound >= 3, $"one round asks at least 3 queries, saw {perRound}");
 
@@ -256,12 +265,13 @@ public sealed class DnsEndpointSourceTests : IAsyncLifetime
         var server = cluster.StartDnsServer();
         var time = new FakeTimeProvider();
         await using var source = new DnsEndpointSource(new DnsEndpointOptions { Servers = { server.EndPoint }, MinTtl = TimeSpan.FromSeconds(3) }, time);
+        var parked = Parking(source);
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
         await using var watch = source.WatchAsync(Db, cts.Token).GetAsyncEnumerator(cts.Token);
         Assert.True(await watch.MoveNextAsync());
         var perRound = server.Queries;
 
-        await Task.Delay(300);
+        Assert.True(await parked.WaitAsync(TimeSpan.FromSeconds(20)));
         time.Advance(TimeSpan.FromSeconds(2.9));
         await Task.Delay(300);
         Assert.Equal(perRound, server.Queries);
