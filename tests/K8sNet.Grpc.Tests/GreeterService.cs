@@ -10,6 +10,7 @@ public sealed class GreeterService : Greeter.GreeterBase
     {
         if (request.DelayMs > 0)
         {
+            await context.WriteResponseHeadersAsync([]); // the caller sees which pod took it while it is still in flight
             await Task.Delay(request.DelayMs, context.CancellationToken);
         }
 

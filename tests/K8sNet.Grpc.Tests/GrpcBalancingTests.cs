@@ -168,10 +168,11 @@ public sealed class GrpcBalancingTests : IAsyncLifetime
             }
         })));
 
-        await Task.Delay(200);
+        await UntilAsync(() => Volatile.Read(ref calls) >= 40); // the load is running
         _cluster.KillPod(_cluster.List<V1Pod>("default", "app=greeter")[0].Name());
         await _cluster.WaitForIdleAsync();
-        await Task.Delay(300);
+        var atKillCalls = Volatile.Read(ref calls);
+        await UntilAsync(() => Volatile.Read(ref calls) >= atKillCalls + 40); // the calls the kill cut short are done with
         List<string> atKill;
         lock (failures)
         {
@@ -180,7 +181,7 @@ public sealed class GrpcBalancingTests : IAsyncLifetime
         }
 
         var before = Volatile.Read(ref calls);
-        await Task.Delay(700);
+        await UntilAsync(() => Volatile.Read(ref calls) - before > 150);
         await stop.CancelAsync();
         await load;
 
@@ -214,12 +215,12 @@ public sealed class GrpcBalancingTests : IAsyncLifetime
         var client = provider.GetRequiredService<Greeter.GreeterClient>();
         await CallAsync(client, 30);
         using var inFlight = client.SayHelloAsync(new HelloRequest { Name = "long", DelayMs = 1500 });
-        await Task.Delay(200);
-        var target = (await WhichPodAsync(inFlight)) ?? throw new InvalidOperationException("no pod");
+        var target = (await WhichPodAsync(inFlight)) ?? throw new InvalidOperationException("no pod"); // its headers: it is in flight
 
         _cluster.Delete<V1Pod>(_cluster.List<V1Pod>("default", "app=greeter").Single(p => p.Status.PodIP == target).Name(), gracePeriodSeconds: 5);
         await _cluster.WaitForIdleAsync();
-        await Task.Delay(200);
+        var pool = provider.GetRequiredService<ServiceRouterPool>();
+        await UntilAsync(() => !pool.Routers.Any(r => r.Sets.Values.Any(set => set.Eligible.Any(e => e.EndPoint.Address.ToString() == target)))); // the core dropped it
         var served = await CallAsync(client, 40);
         var reply = await inFlight;
 
@@ -258,6 +259,16 @@ public sealed class GrpcBalancingTests : IAsyncLifetime
         Assert.Contains("default/nope", missing.Status.Detail, StringComparison.Ordinal);
         Assert.Equal(StatusCode.InvalidArgument, port.StatusCode);
         Assert.Contains("grpc", port.Status.Detail, StringComparison.Ordinal);
+    }
+
+    // Until the condition holds (a signal of the system under test), within a generous bound.
+    private static async Task UntilAsync(Func<bool> condition)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (!condition())
+        {
+            await Task.Delay(10, timeout.Token);
+        }
     }
 
     // The pod a unary call went to, from its response headers (FakeCluster names the pod).

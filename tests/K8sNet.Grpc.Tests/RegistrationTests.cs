@@ -117,12 +117,14 @@ public sealed class RegistrationTests
             o.HashKeyMetadata = "x-user";
         });
         var client = provider.GetRequiredService<Greeter.GreeterClient>();
-        for (var i = 0; i < 30; i++)
+        var answered = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < 300 && answered.Count < 3; i++)
         {
-            await client.SayHelloAsync(new HelloRequest { Name = "warm-up" }, new CallOptions().WithWaitForReady()); // connect to every pod
+            // Until every pod has answered: each connection is ready, so the ring no longer changes under the keys.
+            answered.Add((await client.SayHelloAsync(new HelloRequest { Name = "warm-up" }, new CallOptions().WithWaitForReady())).PodIp);
         }
 
-        await Task.Delay(200);
+        Assert.Equal(3, answered.Count);
 
         var byUser = new Dictionary<string, HashSet<string>>();
         for (var i = 0; i < 120; i++)

@@ -8,6 +8,16 @@ namespace K8sNet.Testing.Tests.Sources;
 
 public class UseFakeClusterTests
 {
+    // Until no router offers the address any more (the endpoint source's change applied), bounded.
+    private static async Task LeftAsync(K8sNet.Routing.ServiceRouterPool pool, string address)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        while (pool.Routers.Any(r => r.Sets.Values.Any(s => s.Eligible.Any(e => e.EndPoint.Address.ToString() == address))))
+        {
+            await Task.Delay(10, timeout.Token);
+        }
+    }
+
     [Fact]
     public async Task AppWithServiceDiscovery_RoutesToTheClustersPods_AndFollowsThem()
     {
@@ -37,7 +47,7 @@ public class UseFakeClusterTests
         var leaving = cluster.Get<V1Pod>("web-1")!.Status.PodIP;
         cluster.SetPodReady("web-1", "default", false);
         await cluster.WaitForIdleAsync();
-        await Task.Delay(100);
+        await LeftAsync(provider.GetRequiredService<K8sNet.Routing.ServiceRouterPool>(), leaving); // the router applied the change
         transport.Hosts.Clear();
         for (var i = 0; i < 20; i++)
         {
