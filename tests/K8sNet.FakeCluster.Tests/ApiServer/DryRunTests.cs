@@ -13,41 +13,8 @@ namespace K8sNet.Testing.Tests.ApiServer;
 /// hears of it and nothing the write would allocate stays taken (issue 22: a dry-run delete deleted, a dry-run scale
 /// scaled, a dry-run create stored).
 /// </summary>
-public sealed class DryRunTests : IAsyncLifetime
+public sealed class DryRunTests : ShopApiTests
 {
-    private const string Deployments = "/apis/apps/v1/namespaces/shop/deployments";
-    private readonly FakeCluster _cluster = new();
-    private HttpClient _http = null!;
-
-    public async Task InitializeAsync()
-    {
-        _cluster.Apply("""
-            apiVersion: v1
-            kind: Namespace
-            metadata: {name: shop}
-            ---
-            apiVersion: apps/v1
-            kind: Deployment
-            metadata: {name: orders, namespace: shop}
-            spec:
-              replicas: 2
-              selector: {matchLabels: {app: orders}}
-              template:
-                metadata: {labels: {app: orders}}
-                spec: {containers: [{name: app, image: "orders:1"}]}
-            """);
-        await _cluster.WaitForIdleAsync();
-        var server = await _cluster.StartApiServerAsync();
-        _http = new HttpClient { BaseAddress = server.BaseAddress };
-    }
-
-    public async Task DisposeAsync()
-    {
-        Assert.Empty(_cluster.ApiServer!.UnhandledExceptions);
-        _http.Dispose();
-        await _cluster.DisposeAsync();
-    }
-
     public static TheoryData<string, string, string, string?, HttpStatusCode> Writes => new()
     {
         { "create", "POST", Deployments, """{"metadata":{"name":"new"},"spec":{"selector":{"matchLabels":{"app":"new"}},"template":{"metadata":{"labels":{"app":"new"}},"spec":{"containers":[{"name":"a","image":"a"}]}}}}""", HttpStatusCode.Created },
@@ -68,25 +35,25 @@ public sealed class DryRunTests : IAsyncLifetime
     {
         if (body is null && method == "PUT")
         {
-            var current = _cluster.Store.Get(ResourceType.Deployment, "shop", "orders")!;
+            var current = Cluster.Store.Get(ResourceType.Deployment, "shop", "orders")!;
             current["spec"]!["replicas"] = 7;
             Json(current, "status")["replicas"] = 7;
             body = current.ToJsonString();
         }
 
-        var version = _cluster.Store.ResourceVersion;
+        var version = Cluster.Store.ResourceVersion;
         var events = new List<string>();
-        using var watch = _cluster.Store.Subscribe(e => events.Add($"{e.Type} {e.Resource.Kind}"));
+        using var watch = Cluster.Store.Subscribe(e => events.Add($"{e.Type} {e.Resource.Kind}"));
         var separator = path.Contains('?', StringComparison.Ordinal) ? '&' : '?';
 
         var (code, answer) = await SendAsync(method, $"{path}{separator}dryRun=All", body, name == "apply" ? "application/apply-patch+yaml" : method == "PATCH" ? "application/merge-patch+json" : "application/json");
 
         Assert.True(code == expected, $"{name}: {code} {answer}");
-        Assert.Equal(version, _cluster.Store.ResourceVersion);
+        Assert.Equal(version, Cluster.Store.ResourceVersion);
         Assert.Empty(events);
-        Assert.Equal(2, _cluster.Get<V1Deployment>("orders", "shop")!.Spec.Replicas);
-        Assert.Null(_cluster.Store.Get(ResourceType.Deployment, "shop", "new"));
-        Assert.Null(_cluster.Store.Get(ResourceType.Namespace, null, "dry"));
+        Assert.Equal(2, Cluster.Get<V1Deployment>("orders", "shop")!.Spec.Replicas);
+        Assert.Null(Cluster.Store.Get(ResourceType.Deployment, "shop", "new"));
+        Assert.Null(Cluster.Store.Get(ResourceType.Namespace, null, "dry"));
         if (name is "merge patch" or "apply")
         {
             Assert.Equal(7, (int?)answer["spec"]!["replicas"]);
@@ -122,7 +89,7 @@ public sealed class DryRunTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.UnprocessableEntity, code);
         Assert.Equal($"{options}.meta.k8s.io \"\" is invalid: dryRun: Unsupported value: []string{{\"Bogus\"}}: supported values: \"All\"", (string?)status["message"]);
-        Assert.NotNull(_cluster.Get<V1Deployment>("orders", "shop"));
+        Assert.NotNull(Cluster.Get<V1Deployment>("orders", "shop"));
     }
 
     // The issue's reproduction, with kubectl.
@@ -132,7 +99,7 @@ public sealed class DryRunTests : IAsyncLifetime
         Skip.If(KubectlTests.Which("kubectl") is null, "kubectl is not on PATH (https://kubernetes.io/docs/tasks/tools/); the same requests are made over HTTP in DryRunAll_AnswersAsTheWrite_AndChangesNothing.");
         var kubeconfig = Path.Combine(Path.GetTempPath(), $"k8snet-{Guid.NewGuid():N}.kubeconfig");
         var cache = Path.Combine(Path.GetTempPath(), $"k8snet-kubectl-cache-{Guid.NewGuid():N}");
-        _cluster.WriteKubeconfig(kubeconfig);
+        Cluster.WriteKubeconfig(kubeconfig);
         try
         {
             var (deleteCode, deleted) = await KubectlTests.RunKubectlAsync(kubeconfig, cache, "delete", "deploy", "orders", "-n", "shop", "--dry-run=server");
@@ -147,8 +114,8 @@ public sealed class DryRunTests : IAsyncLifetime
             Assert.True(scaleCode == 0, scaled);
             Assert.Contains("(server dry run)", scaled, StringComparison.Ordinal);
             Assert.True(createCode == 0, created);
-            Assert.Equal(2, _cluster.Get<V1Deployment>("orders", "shop")!.Spec.Replicas);
-            Assert.Null(_cluster.Get<V1ConfigMap>("c", "shop"));
+            Assert.Equal(2, Cluster.Get<V1Deployment>("orders", "shop")!.Spec.Replicas);
+            Assert.Null(Cluster.Get<V1ConfigMap>("c", "shop"));
         }
         finally
         {
@@ -161,17 +128,4 @@ public sealed class DryRunTests : IAsyncLifetime
     }
 
     private static JsonObject Json(JsonObject parent, string key) => parent[key] as JsonObject ?? (JsonObject)(parent[key] = new JsonObject());
-
-    private async Task<(HttpStatusCode Code, JsonObject Body)> SendAsync(string method, string path, string? body, string contentType)
-    {
-        using var request = new HttpRequestMessage(new HttpMethod(method), path);
-        if (body is not null)
-        {
-            request.Content = new StringContent(body, Encoding.UTF8);
-            request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
-        }
-
-        using var response = await _http.SendAsync(request);
-        return (response.StatusCode, (JsonObject)JsonNode.Parse(await response.Content.ReadAsStringAsync())!);
-    }
 }

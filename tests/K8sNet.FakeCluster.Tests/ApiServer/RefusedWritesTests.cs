@@ -14,41 +14,8 @@ namespace K8sNet.Testing.Tests.ApiServer;
 /// was accepted, so a test passed here and failed against a cluster). Messages from apimachinery's validation
 /// (IsQualifiedName, IsValidLabelValue, ValidateNonnegativeField) and pkg/apis/core and apps validation.
 /// </summary>
-public sealed class RefusedWritesTests : IAsyncLifetime
+public sealed class RefusedWritesTests : ShopApiTests
 {
-    private const string Orders = "/apis/apps/v1/namespaces/shop/deployments/orders";
-    private readonly FakeCluster _cluster = new();
-    private HttpClient _http = null!;
-
-    public async Task InitializeAsync()
-    {
-        _cluster.Apply("""
-            apiVersion: v1
-            kind: Namespace
-            metadata: {name: shop}
-            ---
-            apiVersion: apps/v1
-            kind: Deployment
-            metadata: {name: orders, namespace: shop}
-            spec:
-              replicas: 2
-              selector: {matchLabels: {app: orders}}
-              template:
-                metadata: {labels: {app: orders}}
-                spec: {containers: [{name: app, image: "orders:1"}]}
-            """);
-        await _cluster.WaitForIdleAsync();
-        var server = await _cluster.StartApiServerAsync();
-        _http = new HttpClient { BaseAddress = server.BaseAddress };
-    }
-
-    public async Task DisposeAsync()
-    {
-        Assert.Empty(_cluster.ApiServer!.UnhandledExceptions);
-        _http.Dispose();
-        await _cluster.DisposeAsync();
-    }
-
     public static TheoryData<string, string, string, string, string, int, string> Refused => new()
     {
         {
@@ -129,14 +96,14 @@ public sealed class RefusedWritesTests : IAsyncLifetime
     [MemberData(nameof(Refused))]
     public async Task Refused_AsUpstream_AndNothingChanges(string name, string method, string path, string contentType, string body, int code, string message)
     {
-        var version = _cluster.Store.ResourceVersion;
+        var version = Cluster.Store.ResourceVersion;
 
         var (status, answer) = await SendAsync(method, path, body, contentType);
 
         Assert.True((int)status == code, $"{name}: {status} {answer}");
         Assert.Equal(message, (string?)answer["message"]);
-        Assert.Equal(version, _cluster.Store.ResourceVersion);
-        Assert.Equal(2, _cluster.Get<V1Deployment>("orders", "shop")!.Spec.Replicas);
+        Assert.Equal(version, Cluster.Store.ResourceVersion);
+        Assert.Equal(2, Cluster.Get<V1Deployment>("orders", "shop")!.Spec.Replicas);
     }
 
     // Found by the fuzz suite: DeleteOptions with a field of the wrong type was a 500 and an unhandled exception.
@@ -150,7 +117,7 @@ public sealed class RefusedWritesTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.BadRequest, status);
         Assert.StartsWith("couldn't decode DeleteOptions: ", (string?)answer["message"], StringComparison.Ordinal);
-        Assert.NotNull(_cluster.Get<V1Deployment>("orders", "shop"));
+        Assert.NotNull(Cluster.Get<V1Deployment>("orders", "shop"));
     }
 
     [Fact]
@@ -166,7 +133,7 @@ public sealed class RefusedWritesTests : IAsyncLifetime
     [Fact]
     public void InProcess_TheSameRulesHold()
     {
-        var ex = Assert.Throws<KubernetesStatusException>(() => _cluster.Create(new V1Pod
+        var ex = Assert.Throws<KubernetesStatusException>(() => Cluster.Create(new V1Pod
         {
             Metadata = new V1ObjectMeta { Name = "p", NamespaceProperty = "shop", Labels = new Dictionary<string, string> { ["a/b/c"] = "x" } },
             Spec = new V1PodSpec { Containers = [new V1Container { Name = "Bad_Name", Image = "x" }] },
@@ -191,11 +158,11 @@ public sealed class RefusedWritesTests : IAsyncLifetime
                 targetPortt: 8080
             """;
 
-        var ex = Assert.Throws<KubernetesStatusException>(() => _cluster.Apply(manifest));
+        var ex = Assert.Throws<KubernetesStatusException>(() => Cluster.Apply(manifest));
 
         Assert.Equal(400, ex.Code);
         Assert.Equal("Service in version \"v1\" cannot be handled as a Service: strict decoding error: unknown field \"spec.ports[0].targetPortt\"", ex.Message);
-        Assert.Null(_cluster.Get<V1Service>("typo", "shop"));
+        Assert.Null(Cluster.Get<V1Service>("typo", "shop"));
     }
 
     [Theory]
@@ -215,7 +182,7 @@ public sealed class RefusedWritesTests : IAsyncLifetime
     [Fact]
     public async Task StrategicMergePatch_OfACustomResource_Is415()
     {
-        _cluster.Apply("""
+        Cluster.Apply("""
             apiVersion: gateway.networking.k8s.io/v1
             kind: HTTPRoute
             metadata: {name: r, namespace: shop}
@@ -243,18 +210,5 @@ public sealed class RefusedWritesTests : IAsyncLifetime
     public void QualifiedNames_AsApimachinery(string key, bool valid)
     {
         Assert.Equal(valid, ObjectValidation.QualifiedName(key).Count == 0);
-    }
-
-    private async Task<(HttpStatusCode Code, JsonObject Body)> SendAsync(string method, string path, string body, string contentType)
-    {
-        using var request = new HttpRequestMessage(new HttpMethod(method), path);
-        if (method != "GET" && body.Length > 0)
-        {
-            request.Content = new StringContent(body, Encoding.UTF8);
-            request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
-        }
-
-        using var response = await _http.SendAsync(request);
-        return (response.StatusCode, (JsonObject)JsonNode.Parse(await response.Content.ReadAsStringAsync())!);
     }
 }
