@@ -183,7 +183,9 @@ internal sealed class ApiHandler(FakeCluster cluster, FakeApiServer server)
     private static KubernetesStatusException MethodNotAllowed() =>
         new(405, "MethodNotAllowed", "the server does not allow this method on the requested resource");
 
-    private static bool IsTrue(string? value) => value is "true" or "1";
+    // apimachinery's Convert_Slice_string_To_bool for query parameters: absent, "false" (any case) and "0" are false;
+    // any other value, the empty one included, is true.
+    private static bool IsTrue(string? value) => value is not null && !value.Equals("false", StringComparison.OrdinalIgnoreCase) && value != "0";
 
     // ---------------------------------------------------------------- list
 
@@ -778,7 +780,7 @@ internal sealed class ApiHandler(FakeCluster cluster, FakeApiServer server)
 
         manager = FieldManager.Manager(manager, null);
         var forceText = context.Request.Query["force"].FirstOrDefault();
-        var force = forceText is null or "" ? false : bool.TryParse(forceText, out var f) ? f : throw KubernetesStatusException.BadRequest($"invalid force: {forceText}");
+        var force = IsTrue(forceText);
         ManifestDocument document;
         try
         {

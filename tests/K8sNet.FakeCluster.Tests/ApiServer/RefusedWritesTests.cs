@@ -120,6 +120,23 @@ public sealed class RefusedWritesTests : ShopApiTests
         Assert.NotNull(Cluster.Get<V1Deployment>("orders", "shop"));
     }
 
+    // apimachinery reads a query boolean as true unless it is absent, "false" or "0": watch=yes is a watch, not a list.
+    [Theory]
+    [InlineData("watch=yes", true)]
+    [InlineData("watch=", true)]
+    [InlineData("watch=False", false)]
+    [InlineData("watch=0", false)]
+    public async Task QueryBooleans_AsApimachineryReadsThem(string query, bool watch)
+    {
+        using var response = await Http.GetAsync($"{Deployments}?{query}", HttpCompletionOption.ResponseHeadersRead);
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
+
+        var first = await reader.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(watch, first!.StartsWith("{\"type\":\"ADDED\"", StringComparison.Ordinal));
+    }
+
     [Fact]
     public async Task InvalidFields_NameEachCause()
     {
