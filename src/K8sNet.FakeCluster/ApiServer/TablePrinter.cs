@@ -7,8 +7,8 @@ namespace K8sNet.Testing.ApiServer;
 /// <summary>
 /// Server-side printing: the <c>meta.k8s.io/v1</c> Table a client asks for with <c>Accept: application/json;as=Table</c>
 /// (kubectl's default for <c>get</c>), with the columns kube-apiserver's printers give each kind (pods, Services,
-/// Deployments, ReplicaSets, StatefulSets, nodes, namespaces, EndpointSlices, Endpoints, ConfigMaps; other kinds get the
-/// default Name and Created At), priority-1 columns being kubectl's <c>-o wide</c> ones. Ages are on the cluster's clock,
+/// Deployments, ReplicaSets, StatefulSets, nodes, namespaces, EndpointSlices, Endpoints, ConfigMaps; the Gateway API
+/// kinds their CRDs' printer columns; other kinds the default Name and Created At), priority-1 columns being kubectl's <c>-o wide</c> ones. Ages are on the cluster's clock,
 /// spelled as apimachinery's HumanDuration spells them. Rows carry the object's metadata (PartialObjectMetadata), the
 /// whole object with <c>includeObject=Object</c>, or nothing with <c>includeObject=None</c>.
 /// </summary>
@@ -319,9 +319,41 @@ internal static class TablePrinter
                 (o, now) => [Json.Name(o), ((o["data"] as JsonObject)?.Count ?? 0) + ((o["binaryData"] as JsonObject)?.Count ?? 0), Age(o, now)]);
         }
 
+        if (type.IsCustomResource)
+        {
+            return CustomResource(type, Age);
+        }
+
         return (
             [NameColumn, new("Created At", "date", string.Empty, "CreationTimestamp is a timestamp representing the server time when this object was created.")],
             (o, _) => [Json.Name(o), Json.Str(o["metadata"]?["creationTimestamp"])]);
+    }
+
+    // The Gateway API CRDs' additionalPrinterColumns (config/crd/standard), as the CRD table convertor fills them: the
+    // first value a JSONPath finds, a list as JSON; a CRD without columns gets Name and Age.
+    private static (Column[] Columns, Func<JsonObject, DateTimeOffset, JsonNode?[]> Cells) CustomResource(ResourceType type, Func<JsonObject, DateTimeOffset, string> age)
+    {
+        static string? Condition(JsonObject o, string conditionType) =>
+            (o["status"]?["conditions"] as JsonArray ?? []).OfType<JsonObject>().Where(c => Json.Str(c["type"]) == conditionType).Select(c => Json.Str(c["status"])).FirstOrDefault();
+        static string? Hostnames(JsonObject o) => o["spec"]?["hostnames"] is JsonArray { Count: > 0 } list ? list.ToJsonString() : null;
+
+        switch (type.Kind)
+        {
+            case "GatewayClass":
+                return (
+                    [NameColumn, new("Controller", "string", string.Empty, string.Empty), new("Accepted", "string", string.Empty, string.Empty), AgeColumn, new("Description", "string", string.Empty, string.Empty, 1)],
+                    (o, now) => [Json.Name(o), Json.Str(o["spec"]?["controllerName"]), Condition(o, "Accepted"), age(o, now), Json.Str(o["spec"]?["description"])]);
+            case "Gateway":
+                return (
+                    [NameColumn, new("Class", "string", string.Empty, string.Empty), new("Address", "string", string.Empty, string.Empty), new("Programmed", "string", string.Empty, string.Empty), AgeColumn],
+                    (o, now) => [Json.Name(o), Json.Str(o["spec"]?["gatewayClassName"]), (o["status"]?["addresses"] as JsonArray ?? []).Select(a => Json.Str(a?["value"])).FirstOrDefault(v => v is not null), Condition(o, "Programmed"), age(o, now)]);
+            case "HTTPRoute" or "GRPCRoute":
+                return (
+                    [NameColumn, new("Hostnames", "string", string.Empty, string.Empty), AgeColumn],
+                    (o, now) => [Json.Name(o), Hostnames(o), age(o, now)]);
+            default:
+                return ([NameColumn, AgeColumn], (o, now) => [Json.Name(o), age(o, now)]);
+        }
     }
 
     // kubectl's formatting of long lists in a cell: the first three, then "+ N more...".

@@ -42,12 +42,16 @@ internal sealed class DeploymentController(FakeCluster cluster)
     }
 
 
-    /// <summary>The pod-template-hash of a template: FNV-32a of its JSON, safely encoded (no vowels, no look-alikes).</summary>
+    /// <summary>
+    /// The pod-template-hash of a template: FNV-32a of its JSON, safely encoded (no vowels, no look-alikes). A null is
+    /// the same as no value, as upstream hashes the decoded object: <c>kubectl rollout undo</c> sends the old
+    /// ReplicaSet's template with <c>creationTimestamp: null</c>, and it must find that ReplicaSet again.
+    /// </summary>
     internal static string TemplateHash(JsonNode? template)
     {
         const string alphabet = "bcdfghjklmnpqrstvwxz2456789";
         var hash = 2166136261u;
-        foreach (var b in Encoding.UTF8.GetBytes(template?.ToJsonString() ?? "{}"))
+        foreach (var b in Encoding.UTF8.GetBytes(WithoutNulls(template)?.ToJsonString() ?? "{}"))
         {
             hash = (hash ^ b) * 16777619u;
         }
@@ -60,6 +64,28 @@ internal sealed class DeploymentController(FakeCluster cluster)
         }
 
         return sb.ToString();
+    }
+
+    private static JsonNode? WithoutNulls(JsonNode? node)
+    {
+        switch (node)
+        {
+            case JsonObject obj:
+                var copy = new JsonObject();
+                foreach (var (key, value) in obj)
+                {
+                    if (value is not null)
+                    {
+                        copy[key] = WithoutNulls(value);
+                    }
+                }
+
+                return copy;
+            case JsonArray array:
+                return new JsonArray([.. array.Select(WithoutNulls)]);
+            default:
+                return node?.DeepClone();
+        }
     }
 
     private void Sync(string ns, string name)

@@ -103,6 +103,47 @@ public sealed class TableTests : IAsyncLifetime
         Assert.Equal(["Name", "Created At"], classes["columnDefinitions"]!.AsArray().Select(c => (string)c!["name"]!));
     }
 
+    // The Gateway API CRDs' additionalPrinterColumns (issue 23: only NAME and CREATED AT were shown).
+    [Fact]
+    public async Task GatewayApiKinds_WithTheirCrdsPrinterColumns()
+    {
+        _cluster.EnsureGatewayClass();
+        _cluster.Apply("""
+            apiVersion: gateway.networking.k8s.io/v1
+            kind: Gateway
+            metadata: {name: web, namespace: default}
+            spec:
+              gatewayClassName: k8snet
+              listeners: [{name: http, port: 80, protocol: HTTP}]
+            ---
+            apiVersion: gateway.networking.k8s.io/v1
+            kind: HTTPRoute
+            metadata: {name: site, namespace: default}
+            spec:
+              parentRefs: [{name: web}]
+              hostnames: [shop.example.com]
+              rules: [{backendRefs: [{name: web, port: 80}]}]
+            """);
+        await _cluster.WaitForIdleAsync();
+
+        var classes = await TableAsync("apis/gateway.networking.k8s.io/v1/gatewayclasses");
+        var gateways = await TableAsync("apis/gateway.networking.k8s.io/v1/namespaces/default/gateways");
+        var routes = await TableAsync("apis/gateway.networking.k8s.io/v1/namespaces/default/httproutes");
+        var grants = await TableAsync("apis/gateway.networking.k8s.io/v1/namespaces/default/referencegrants");
+
+        static List<string> Names(JsonObject table) => [.. table["columnDefinitions"]!.AsArray().Select(c => (string)c!["name"]!)];
+        static List<string?> Cells(JsonObject table) => [.. table["rows"]![0]!["cells"]!.AsArray().Select(c => c?.ToString())];
+        Assert.Equal(["Name", "Controller", "Accepted", "Age", "Description"], Names(classes));
+        Assert.Equal(["k8snet", FakeCluster.GatewayControllerName, "True"], Cells(classes).Take(3));
+        Assert.Equal(["Name", "Class", "Address", "Programmed", "Age"], Names(gateways));
+        var gateway = Cells(gateways);
+        Assert.Equal(("web", "k8snet", "True"), (gateway[0], gateway[1], gateway[3]));
+        Assert.Equal(_cluster.Get<k8s.Models.V1Service>("web-k8snet")!.Status.LoadBalancer.Ingress[0].Ip, gateway[2]);
+        Assert.Equal(["Name", "Hostnames", "Age"], Names(routes));
+        Assert.Equal(["site", "[\"shop.example.com\"]"], Cells(routes).Take(2));
+        Assert.Equal(["Name", "Age"], Names(grants));
+    }
+
     [Fact]
     public async Task Ingresses_AsKubeApiserverPrintsThem()
     {

@@ -173,6 +173,32 @@ public class WorkloadControllerTests
         Assert.Equal(["1", "2"], sets.Select(s => s.Annotations()["deployment.kubernetes.io/revision"]));
     }
 
+    // kubectl rollout undo patches the Deployment with the old ReplicaSet's template, pod-template-hash label removed,
+    // as Go serializes it: with "creationTimestamp": null. Issue 23: that made a third ReplicaSet (revisions 1, 2, 3
+    // where a cluster shows 2, 3).
+    [Fact]
+    public async Task RolloutUndo_TheOldTemplateWithNullCreationTimestamp_ReusesItsReplicaSet()
+    {
+        await using var cluster = new FakeCluster();
+        cluster.Create(Deployment("web", 2));
+        await cluster.WaitForIdleAsync();
+        var first = Assert.Single(cluster.List<V1ReplicaSet>("default"));
+        cluster.Update(WithImage(cluster.Get<V1Deployment>("web")!, "example/web:2.0"));
+        await cluster.WaitForIdleAsync();
+
+        var template = (System.Text.Json.Nodes.JsonObject)System.Text.Json.Nodes.JsonNode.Parse(k8s.KubernetesJson.Serialize(first.Spec.Template))!;
+        template["metadata"]!["labels"]!.AsObject().Remove("pod-template-hash");
+        template["metadata"]!["creationTimestamp"] = null;
+        var stored = cluster.Store.Get(Testing.Store.ResourceType.Deployment, "default", "web")!;
+        stored["spec"]!["template"] = template;
+        cluster.Store.Update(Testing.Store.ResourceType.Deployment, stored);
+        await cluster.WaitForIdleAsync();
+
+        var sets = cluster.List<V1ReplicaSet>("default", "app=web");
+        Assert.Equal(2, sets.Count);
+        Assert.Equal("3", sets.Single(s => s.Name() == first.Name()).Annotations()["deployment.kubernetes.io/revision"]);
+    }
+
     [Fact]
     public async Task Rollback_ReusesTheEarlierReplicaSet_AsTheNewestRevision()
     {
