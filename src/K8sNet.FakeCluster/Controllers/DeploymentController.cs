@@ -43,9 +43,10 @@ internal sealed class DeploymentController(FakeCluster cluster)
 
 
     /// <summary>
-    /// The pod-template-hash of a template: FNV-32a of its JSON, safely encoded (no vowels, no look-alikes). A null is
-    /// the same as no value, as upstream hashes the decoded object: <c>kubectl rollout undo</c> sends the old
-    /// ReplicaSet's template with <c>creationTimestamp: null</c>, and it must find that ReplicaSet again.
+    /// The pod-template-hash of a template: FNV-32a of its JSON, safely encoded (no vowels, no look-alikes). A null, an
+    /// empty object and an empty list are the same as no value, as upstream hashes the stored, decoded object:
+    /// <c>kubectl rollout undo</c> sends the old ReplicaSet's template as Go writes it (<c>creationTimestamp: null</c>,
+    /// <c>resources: {}</c>), and it must find that ReplicaSet again.
     /// </summary>
     internal static string TemplateHash(JsonNode? template)
     {
@@ -66,6 +67,8 @@ internal sealed class DeploymentController(FakeCluster cluster)
         return sb.ToString();
     }
 
+    // The template as upstream hashes it once stored and decoded: null, {} and [] are all no value (storage omits empty
+    // maps and lists; an empty struct decodes like an absent one).
     private static JsonNode? WithoutNulls(JsonNode? node)
     {
         switch (node)
@@ -74,9 +77,9 @@ internal sealed class DeploymentController(FakeCluster cluster)
                 var copy = new JsonObject();
                 foreach (var (key, value) in obj)
                 {
-                    if (value is not null)
+                    if (WithoutNulls(value) is { } kept && kept is not (JsonObject { Count: 0 } or JsonArray { Count: 0 }))
                     {
-                        copy[key] = WithoutNulls(value);
+                        copy[key] = kept;
                     }
                 }
 
@@ -322,9 +325,19 @@ internal sealed class DeploymentController(FakeCluster cluster)
                     complete ? "NewReplicaSetAvailable" : "ReplicaSetUpdated",
                     complete ? $"ReplicaSet \"{rsName}\" has successfully progressed." : $"ReplicaSet \"{rsName}\" is progressing.")),
         };
-        if (status.ToJsonString() == deployment["status"]?.ToJsonString())
+        // The Deployment carries its current revision too (deployment.kubernetes.io/revision), as upstream's controller
+        // writes it: kubectl rollout undo's JSON patch replaces /metadata/annotations and needs it there.
+        var revision = Revision(current).ToString(CultureInfo.InvariantCulture);
+        var annotations = deployment["metadata"]?["annotations"] as JsonObject;
+        var revisionChanged = Json.Str(annotations?[WellKnownAnnotations.DeploymentRevision]) != revision;
+        if (status.ToJsonString() == deployment["status"]?.ToJsonString() && !revisionChanged)
         {
             return;
+        }
+
+        if (revisionChanged)
+        {
+            Json.Obj(Json.Obj(deployment, "metadata"), "annotations")[WellKnownAnnotations.DeploymentRevision] = revision;
         }
 
         deployment["status"] = status;

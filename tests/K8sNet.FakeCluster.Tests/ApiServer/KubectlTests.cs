@@ -335,6 +335,27 @@ public sealed class KubectlTests : IAsyncLifetime
         Assert.Empty(before.Intersect(printed));
     }
 
+    // Issue 23: undo made a third ReplicaSet (history 1, 2, 3); a cluster reuses the first (history 2, 3).
+    [SkippableFact]
+    public async Task RolloutUndo_ReusesTheEarlierReplicaSet_HistoryAsOnACluster()
+    {
+        Skip.If(Which("kubectl") is null, "kubectl is not on PATH (https://kubernetes.io/docs/tasks/tools/); the same patch is tested in process in WorkloadControllerTests.");
+        var (imageCode, image) = await KubectlAsync("set", "image", "deployment/web", "app=web:2");
+        Assert.True(imageCode == 0, image);
+        await _cluster.WaitForIdleAsync();
+
+        var (undoCode, undo) = await KubectlAsync("rollout", "undo", "deployment/web");
+        await _cluster.WaitForIdleAsync();
+        var (historyCode, history) = await KubectlAsync("rollout", "history", "deployment/web");
+
+        Assert.True(undoCode == 0, undo);
+        Assert.Contains("deployment.apps/web rolled back", undo, StringComparison.Ordinal);
+        Assert.True(historyCode == 0, history);
+        Assert.Equal(["2", "3"], System.Text.RegularExpressions.Regex.Matches(history, @"(?m)^(\d+)\s").Select(m => m.Groups[1].Value));
+        Assert.Equal(2, _cluster.List<V1ReplicaSet>("default", "app=web").Count);
+        Assert.All(_cluster.List<V1Pod>("default", "app=web").Where(p => p.Metadata.DeletionTimestamp is null), p => Assert.Equal("web:1", p.Spec.Containers[0].Image));
+    }
+
     [SkippableFact]
     public async Task GetWatch_PrintsLaterChangesAsTableRows()
     {
