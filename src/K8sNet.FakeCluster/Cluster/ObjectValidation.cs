@@ -19,6 +19,7 @@ internal readonly record struct FieldError(string Field, string Type, string? Va
         "Too long" => "FieldValueTooLong",
         "Unsupported value" => "FieldValueNotSupported",
         "Forbidden" => "FieldValueForbidden",
+        "Not found" => "FieldValueNotFound",
         _ => "FieldValueInvalid",
     };
 
@@ -32,7 +33,7 @@ internal readonly record struct FieldError(string Field, string Type, string? Va
 /// The validation kube-apiserver runs on the objects FakeCluster stores, with its rules and messages
 /// (k8s.io/apimachinery's validation and k8s.io/kubernetes' pkg/apis/core and apps validation): object metadata (label
 /// keys and values, annotation keys and size), workload replicas, selectors and pod templates, pods' containers and
-/// their ports. All problems are reported at once, as a 422 with a cause each.
+/// their ports, env names, volume mounts and probes, volumes. All problems are reported at once, as a 422 with a cause each.
 /// </summary>
 internal static partial class ObjectValidation
 {
@@ -331,6 +332,7 @@ internal static partial class ObjectValidation
         Supported(spec, "restartPolicy", path, ["Always", "Never", "OnFailure"], errors);
         Supported(spec, "dnsPolicy", path, ["ClusterFirst", "ClusterFirstWithHostNet", "Default", "None"], errors);
         NonNegative(spec, "terminationGracePeriodSeconds", path, errors);
+        var volumes = Volumes(spec["volumes"] as JsonArray ?? [], $"{path}.volumes", errors);
         var names = new HashSet<string>(StringComparer.Ordinal);
         foreach (var (list, field) in new[] { (spec["initContainers"] as JsonArray ?? [], "initContainers"), (containers, "containers") })
         {
@@ -355,6 +357,34 @@ internal static partial class ObjectValidation
                 if (string.IsNullOrEmpty(Json.Str(container["image"])))
                 {
                     errors.Add(new FieldError($"{at}.image", "Required value", null, string.Empty));
+                }
+
+                Env(container["env"] as JsonArray ?? [], $"{at}.env", errors);
+                var mounts = container["volumeMounts"] as JsonArray ?? [];
+                for (var m = 0; m < mounts.Count; m++)
+                {
+                    var mount = Json.Str(mounts[m]?["name"]) ?? string.Empty;
+                    if (mount.Length == 0)
+                    {
+                        errors.Add(new FieldError($"{at}.volumeMounts[{m}].name", "Required value", null, string.Empty));
+                    }
+                    else if (!volumes.Contains(mount))
+                    {
+                        errors.Add(new FieldError($"{at}.volumeMounts[{m}].name", "Not found", Quote(mount), string.Empty));
+                    }
+
+                    if (string.IsNullOrEmpty(Json.Str(mounts[m]?["mountPath"])))
+                    {
+                        errors.Add(new FieldError($"{at}.volumeMounts[{m}].mountPath", "Required value", null, string.Empty));
+                    }
+                }
+
+                foreach (var probe in new[] { "livenessProbe", "readinessProbe", "startupProbe" })
+                {
+                    if (container[probe] is JsonObject handlerless && !handlerless.Any(kv => kv.Key is "exec" or "httpGet" or "tcpSocket" or "grpc" && kv.Value is not null))
+                    {
+                        errors.Add(new FieldError($"{at}.{probe}", "Required value", null, "must specify a handler type"));
+                    }
                 }
 
                 var ports = container["ports"] as JsonArray ?? [];
@@ -404,6 +434,59 @@ internal static partial class ObjectValidation
         }
 
         return true;
+    }
+
+    // core validation's ValidateVolumes: a DNS-label name, unique, and exactly one source. Returns the names.
+    private static HashSet<string> Volumes(JsonArray volumes, string path, List<FieldError> errors)
+    {
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < volumes.Count; i++)
+        {
+            var volume = volumes[i] as JsonObject ?? [];
+            var name = Json.Str(volume["name"]) ?? string.Empty;
+            if (name.Length == 0)
+            {
+                errors.Add(new FieldError($"{path}[{i}].name", "Required value", null, string.Empty));
+            }
+            else if (KubernetesNames.ValidateDns1123Label(name) is { Count: > 0 } nameErrors)
+            {
+                errors.AddRange(nameErrors.Select(m => new FieldError($"{path}[{i}].name", "Invalid value", Quote(name), m)));
+            }
+            else if (!names.Add(name))
+            {
+                errors.Add(new FieldError($"{path}[{i}].name", "Duplicate value", Quote(name), string.Empty));
+            }
+
+            var sources = volume.Count(kv => kv.Key != "name" && kv.Value is not null);
+            if (sources == 0)
+            {
+                errors.Add(new FieldError($"{path}[{i}]", "Required value", null, "must specify a volume type"));
+            }
+            else if (sources > 1)
+            {
+                errors.Add(new FieldError($"{path}[{i}]", "Forbidden", null, "may not specify more than 1 volume type"));
+            }
+        }
+
+        return names;
+    }
+
+    // core validation's ValidateEnv with RelaxedEnvironmentVariableValidation (on by default from 1.32): a name of
+    // printable ASCII other than '='.
+    private static void Env(JsonArray env, string path, List<FieldError> errors)
+    {
+        for (var i = 0; i < env.Count; i++)
+        {
+            var name = Json.Str(env[i]?["name"]) ?? string.Empty;
+            if (name.Length == 0)
+            {
+                errors.Add(new FieldError($"{path}[{i}].name", "Required value", null, string.Empty));
+            }
+            else if (name.Any(c => c is < ' ' or > '~' or '='))
+            {
+                errors.Add(new FieldError($"{path}[{i}].name", "Invalid value", Quote(name), "a valid environment variable name must consist only of printable ASCII characters other than '='"));
+            }
+        }
     }
 
     // apimachinery's RegexError: the message, then the examples and the regular expression.

@@ -63,6 +63,19 @@ public sealed class RefusedWritesTests : ShopApiTests
             "Deployment.apps \"orders\" is invalid: spec.template.spec.containers[0].image: Required value"
         },
         {
+            "an env name with '='", "PATCH", Orders, "application/merge-patch+json", """{"spec":{"template":{"spec":{"containers":[{"name":"app","image":"x","env":[{"name":"a=b","value":"1"}]}]}}}}""", 422,
+            "Deployment.apps \"orders\" is invalid: spec.template.spec.containers[0].env[0].name: Invalid value: \"a=b\": a valid environment variable name must consist only of printable ASCII characters other than '='"
+        },
+        {
+            "volumes: no source, a duplicate, a mount of neither", "PATCH", Orders, "application/merge-patch+json",
+            """{"spec":{"template":{"spec":{"volumes":[{"name":"data"},{"name":"data","emptyDir":{}}],"containers":[{"name":"app","image":"x","volumeMounts":[{"name":"cache","mountPath":"/c"}]}]}}}}""", 422,
+            "Deployment.apps \"orders\" is invalid: [spec.template.spec.volumes[0]: Required value: must specify a volume type, spec.template.spec.volumes[1].name: Duplicate value: \"data\", spec.template.spec.containers[0].volumeMounts[0].name: Not found: \"cache\"]"
+        },
+        {
+            "a probe without a handler", "PATCH", Orders, "application/merge-patch+json", """{"spec":{"template":{"spec":{"containers":[{"name":"app","image":"x","readinessProbe":{"periodSeconds":5}}]}}}}""", 422,
+            "Deployment.apps \"orders\" is invalid: spec.template.spec.containers[0].readinessProbe: Required value: must specify a handler type"
+        },
+        {
             "$patch: bogus", "PATCH", Orders, "application/strategic-merge-patch+json", """{"spec":{"$patch":"bogus"}}""", 500,
             "unknown patch type: bogus in map: map[$patch:bogus]"
         },
