@@ -35,6 +35,9 @@ internal static class FakeClusterHost
                                 the cluster's Ingresses send them by their Host header (pods of echo images echo)
                                 Gateways of class k8snet (installed) are always exposed: each listener port is
                                 served on a loopback port, printed as the Gateway appears (kubectl apply works)
+          --network MODE        simulated (default: pod IPs 10.244.x.x answered in process, for kubectl and the API)
+                                or loopback (each pod on its own 127.x.y.z address, reachable by any process on
+                                this machine: an app using the kubeconfig's endpoints dials pods that answer)
           --pod-shutdown S      seconds a pod's containers take to exit on SIGTERM (default 1; -1: never,
                                 so a deleted pod stays Terminating for its whole grace period)
           --help                this text
@@ -91,6 +94,7 @@ internal static class FakeClusterHost
             o.ApiServerToken = settings.Token;
             o.PodShutdownTime = settings.PodShutdown;
             o.ExposeGatewayListeners = true;
+            o.NetworkMode = settings.Network;
             if (settings.Zones is { } zones)
             {
                 o.Zones.Clear();
@@ -138,6 +142,9 @@ internal static class FakeClusterHost
             _ => $" (bearer token from {settings.TokenSource} required)",
         };
         await output.WriteLineAsync($"API server   {api.BaseAddress}{(settings.Tls ? " (TLS, CA in the kubeconfig)" : string.Empty)}{auth}").ConfigureAwait(false);
+        await output.WriteLineAsync(settings.Network == PodNetworkMode.Loopback
+            ? "pod network  loopback: each pod listens on its own 127.x.y.z address (its pod IP), reachable from this machine"
+            : "pod network  simulated: pod IPs (10.244.x.x) are answered in process; --network loopback puts pods on this machine's loopback").ConfigureAwait(false);
         if (settings.TokenSource == "--token")
         {
             await output.WriteLineAsync($"warning: --token shows the token to anyone who can list processes; use --token-file or {TokenVariable}").ConfigureAwait(false);
@@ -183,6 +190,8 @@ internal static class FakeClusterHost
         public string? TokenSource { get; init; }
 
         public bool Anonymous { get; init; }
+
+        public PodNetworkMode Network { get; init; } = PodNetworkMode.Simulated;
 
         public TimeSpan? PodShutdown { get; init; } = TimeSpan.FromSeconds(1);
 
@@ -232,6 +241,15 @@ internal static class FakeClusterHost
                 "--token" => settings with { Token = Value().Length > 0 ? args[i] : throw new FormatException("--token needs a value"), TokenSource = "--token" },
                 "--token-file" => settings with { Token = ReadTokenFile(Value()), TokenSource = "--token-file" },
                 "--anonymous" => settings with { Anonymous = true },
+                "--network" => settings with
+                {
+                    Network = Value() switch
+                    {
+                        "loopback" => PodNetworkMode.Loopback,
+                        "simulated" => PodNetworkMode.Simulated,
+                        var other => throw new FormatException($"--network '{other}' is not a network mode (loopback or simulated)"),
+                    },
+                },
                 _ => throw new FormatException($"unknown option '{arg}'"),
             };
         }

@@ -300,7 +300,27 @@ public class FakeClusterHostTests
         });
     }
 
+    // Issue 23: with the simulated network an app using the kubeconfig's endpoints dialled 10.244.x.x, which nothing
+    // answers; --network loopback puts each pod on its own loopback address.
+    [Fact]
+    public async Task NetworkLoopback_PodsAnswerOnTheirOwnAddresses()
+    {
+        await RunHostAsync(["--network", "loopback", "--demo"], async (cluster, kubeconfig, output) =>
+        {
+            Assert.Equal(PodNetworkMode.Loopback, cluster.Options.NetworkMode);
+            Assert.Contains("pod network  loopback", output.ToString(), StringComparison.Ordinal);
+            using var client = new k8s.Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(kubeconfig));
+            var slice = (await client.DiscoveryV1.ListNamespacedEndpointSliceAsync("shop", labelSelector: "kubernetes.io/service-name=orders")).Items.Single();
+            var address = slice.Endpoints[0].Addresses[0];
+            Assert.StartsWith("127.", address, StringComparison.Ordinal);
+            using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+            var echo = await http.GetStringAsync($"http://{address}:{slice.Ports[0].Port}/hello"); // a plain socket, as any process would
+            Assert.Contains("\"path\":\"/hello\"", echo, StringComparison.Ordinal);
+        });
+    }
+
     [Theory]
+    [InlineData("--network wifi", "--network 'wifi' is not a network mode (loopback or simulated)")]
     [InlineData("--port abc", "--port 'abc' is not a port (0-65535)")]
     [InlineData("--nodes 0", "--nodes '0' is not a node count (1-1000)")]
     [InlineData("--token", "--token needs a value")]
