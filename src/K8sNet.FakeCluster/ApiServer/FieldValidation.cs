@@ -70,13 +70,14 @@ internal static class FieldValidation
     /// <summary>The check itself: <paramref name="mode"/> Ignore, Warn (each problem to <paramref name="warn"/>) or Strict.</summary>
     public static void Check(string mode, ResourceType type, JsonObject obj, BodyFindings findings, Action<string> warn)
     {
-        if (mode == "Ignore" && !GatewayApiKinds.TryGetModelType(type.ApiVersion, type.Kind, out _))
+        var hasModel = GatewayApiKinds.TryGetModelType(type.ApiVersion, type.Kind, out var model);
+        if (mode == "Ignore" && !hasModel)
         {
-            return;
+            return; // nothing to drop, nothing to say
         }
 
         var problems = new List<string>(findings.Leading);
-        if (!GatewayApiKinds.TryGetModelType(type.ApiVersion, type.Kind, out var model))
+        if (!hasModel || model is null)
         {
             problems.AddRange(findings.JsonDuplicates.Select(d => $"duplicate field \"{d.Path}\""));
         }
