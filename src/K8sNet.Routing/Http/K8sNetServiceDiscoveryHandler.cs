@@ -248,9 +248,7 @@ internal sealed partial class K8sNetServiceDiscoveryHandler : DelegatingHandler
                     var connect = ex.HttpRequestError == HttpRequestError.ConnectionError;
                     var outcome = connect ? EndpointOutcome.ConnectFailure : EndpointOutcome.TransportFailure;
                     lease.Complete(outcome);
-                    var retry = attempt < options.MaxRetries && set.Eligible.Length > 1
-                        && (connect || (options.RetryIdempotentAfterSend && request.Content is null && IsIdempotent(request.Method)));
-                    if (!retry)
+                    if (!RetryRule.MayRetry(outcome, attempt, options.MaxRetries, set.Eligible.Length, request.Content is null && IsIdempotent(request.Method), options.RetryIdempotentAfterSend))
                     {
                         throw;
                     }
@@ -277,7 +275,7 @@ internal sealed partial class K8sNetServiceDiscoveryHandler : DelegatingHandler
                         // The pod went away after the headers: the attempt failed before the caller saw anything.
                         response.Dispose();
                         lease.Complete(EndpointOutcome.TransportFailure);
-                        if (attempt >= options.MaxRetries || set.Eligible.Length <= 1)
+                        if (!RetryRule.MayRetry(EndpointOutcome.TransportFailure, attempt, options.MaxRetries, set.Eligible.Length, idempotentWithoutBody: true, retryIdempotentAfterSend: true)) // Buffers: both hold
                         {
                             throw ex as HttpRequestException ?? new HttpRequestException(HttpRequestError.ResponseEnded, $"The response body from {endpoint.Key} ended early: {ex.Message}", ex);
                         }

@@ -9,23 +9,30 @@ public static class K8sNetLoadBalancers
     /// <param name="peakEwma">PeakEwma's options; defaults when <see langword="null"/>.</param>
     /// <param name="consistentHash">ConsistentHash's options; defaults when <see langword="null"/>.</param>
     /// <param name="stickinessTimeout">When set, wraps the policy in stickiness by hash key for this long.</param>
-    /// <returns>The balancer (thread-safe; share it across requests of one Service).</returns>
+    /// <param name="random">
+    /// Where every random draw of the policy comes from: a seeded one makes its picks repeat exactly (simulations, the
+    /// policy lab, tests); not thread-safe unless the <see cref="Random"/> is, so use it from one thread. When
+    /// <see langword="null"/> (the default, for production), a fast per-thread generator, and
+    /// <see cref="LoadBalancingPolicy.LeastRequest"/> starts each scan in turn instead of at random.
+    /// </param>
+    /// <returns>The balancer (thread-safe when <paramref name="random"/> is <see langword="null"/>; share it across requests of one Service).</returns>
     public static ILoadBalancer Create(
         LoadBalancingPolicy policy,
         TimeProvider? timeProvider = null,
         PeakEwmaOptions? peakEwma = null,
         ConsistentHashOptions? consistentHash = null,
-        TimeSpan? stickinessTimeout = null)
+        TimeSpan? stickinessTimeout = null,
+        Random? random = null)
     {
         var time = timeProvider ?? TimeProvider.System;
         ILoadBalancer balancer = policy switch
         {
             LoadBalancingPolicy.RoundRobin => new RoundRobinBalancer(),
-            LoadBalancingPolicy.Random => new RandomBalancer(),
-            LoadBalancingPolicy.LeastRequest => new LeastRequestBalancer(),
-            LoadBalancingPolicy.PeakEwma => new PeakEwmaBalancer(time, peakEwma ?? new PeakEwmaOptions()),
-            LoadBalancingPolicy.ConsistentHash => new MaglevBalancer(consistentHash ?? new ConsistentHashOptions()),
-            LoadBalancingPolicy.PowerOfTwoChoices => new PowerOfTwoChoicesBalancer(),
+            LoadBalancingPolicy.Random => new RandomBalancer(random),
+            LoadBalancingPolicy.LeastRequest => new LeastRequestBalancer(random),
+            LoadBalancingPolicy.PeakEwma => new PeakEwmaBalancer(time, peakEwma ?? new PeakEwmaOptions(), random),
+            LoadBalancingPolicy.ConsistentHash => new MaglevBalancer(consistentHash ?? new ConsistentHashOptions(), random),
+            LoadBalancingPolicy.PowerOfTwoChoices => new PowerOfTwoChoicesBalancer(random),
             _ => throw new ArgumentOutOfRangeException(nameof(policy), policy, "Not a K8sNet load-balancing policy."),
         };
         return stickinessTimeout is { } timeout ? new StickyBalancer(balancer, time, timeout) : balancer;
