@@ -140,6 +140,55 @@ internal sealed class LabSimulation
         return (int)((z ^ (z >> 31)) & int.MaxValue);
     }
 
+    /// <summary>What <see cref="PolicyLab.KeysMoved"/> measures: each key picked once before and once after the change.</summary>
+    internal static double KeysMoved(LabPolicy policy, int endpoints, int added, int keys, int seed)
+    {
+        var latency = LatencyModel.Constant(TimeSpan.FromMilliseconds(1));
+        var before = Enumerable.Range(0, endpoints).Select(i => new LabEndpoint($"pod-{i}", latency)).ToList();
+        var changes = added >= 0
+            ? Enumerable.Range(endpoints, added).Select(i => LabChange.Add(TimeSpan.FromSeconds(1), new LabEndpoint($"pod-{i}", latency)))
+            : Enumerable.Range(endpoints + added, -added).Select(i => LabChange.Remove(TimeSpan.FromSeconds(1), $"pod-{i}"));
+        var scenario = new LabScenario("keys-moved", before, LabLoad.ClosedLoop(1, 1)) { Changes = [.. changes] };
+        var simulation = new LabSimulation(scenario, policy, seed, null);
+        var policyRandom = new Random(Stream(seed, 1));
+        using var pool = new ServiceRouterPool([simulation._source], ClientTopology.Unknown, simulation._clock);
+        var profile = new RoutingProfile("lab:" + policy.Name, time => policy.Create(time, policyRandom), new OutlierDetectionOptions { Enabled = false });
+        foreach (var e in before)
+        {
+            simulation.AddBackend(e);
+        }
+
+        var version = simulation.Publish();
+        simulation._router = pool.GetRouter(Service, profile);
+        simulation.WaitApplied(version);
+        var names = Enumerable.Range(0, keys).Select(k => "key-" + k.ToString(CultureInfo.InvariantCulture)).ToArray();
+        var first = new string[keys];
+        for (var k = 0; k < keys; k++)
+        {
+            first[k] = simulation.PickName(names[k]);
+        }
+
+        foreach (var c in scenario.Changes)
+        {
+            simulation.OnChange(c);
+        }
+
+        var moved = 0;
+        for (var k = 0; k < keys; k++)
+        {
+            moved += simulation.PickName(names[k]) == first[k] ? 0 : 1;
+        }
+
+        return moved / (double)keys;
+    }
+
+    private string PickName(string key)
+    {
+        var lease = _router.Pick(_set, key);
+        lease.Complete(EndpointOutcome.Success);
+        return _backends[_byEndpoint[lease.Endpoint!]].Spec.Name;
+    }
+
     private void ScheduleLoad()
     {
         var load = _scenario.Load;

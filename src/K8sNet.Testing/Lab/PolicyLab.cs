@@ -64,6 +64,27 @@ public static class PolicyLab
         return new LabComparison(scenario, results);
     }
 
+    /// <summary>
+    /// The share of keys that go to another endpoint when <paramref name="added"/> endpoints join
+    /// <paramref name="endpoints"/> (negative: leave), through the routing core with <paramref name="policy"/>: about
+    /// <c>added / (endpoints + added)</c> for consistent hashing, nearly all for a policy that ignores keys.
+    /// </summary>
+    /// <param name="policy">The policy.</param>
+    /// <param name="endpoints">The endpoints before.</param>
+    /// <param name="added">How many join (or, negative, leave: the last ones).</param>
+    /// <param name="keys">How many distinct keys are looked up.</param>
+    /// <param name="seed">The seed of the policy's random draws.</param>
+    /// <returns>The share moved, from 0 to 1.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">A count is out of range (at least one endpoint before and after, one key).</exception>
+    public static double KeysMoved(LabPolicy policy, int endpoints, int added = 1, int keys = 10_000, int seed = 1)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        ArgumentOutOfRangeException.ThrowIfLessThan(endpoints, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(endpoints + added, 1, nameof(added));
+        ArgumentOutOfRangeException.ThrowIfLessThan(keys, 1);
+        return LabSimulation.KeysMoved(policy, endpoints, added, keys, seed);
+    }
+
     // Reports synchronously (System.Progress posts to the thread pool, out of order).
     private sealed class Progress(Action<double> report) : IProgress<double>
     {
