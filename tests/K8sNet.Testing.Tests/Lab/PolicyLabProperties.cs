@@ -77,6 +77,26 @@ public sealed class PolicyLabProperties
         return (moved <= 2.0 / n && moved >= 0.5 / (n + 1)).Label($"{moved:P2} of keys moved when pod {n + 1} joined {n} (bound {2.0 / n:P2})");
     }
 
+    // Zone-aware routing (opt-in) with the client's zone holding its fair share: every attempt stays in the zone; without
+    // it, every policy but consistent hashing (no keys here) reaches the other zones too.
+    [Property(Arbitrary = [typeof(Arbitraries)], MaxTest = 60)]
+    public Property Zones_ZoneAwareRouting_KeepsEveryRequestInTheClientsZone(ZoneScenario s, LabPolicy policy)
+    {
+        var zoneOf = s.Scenario.Endpoints.ToDictionary(e => e.Name, e => e.Zone);
+
+        var r = PolicyLab.Run(s.Scenario, policy, s.Seed);
+
+        var local = r.Records().Count(x => zoneOf[x.Endpoint!] == s.Scenario.ClientZone) / (double)r.Requests;
+        var aware = s.Scenario.EndpointOptions.ZoneAware.Enabled;
+        return (aware ? local == 1 : local < 1 || policy == LabPolicy.ConsistentHash).Label($"{policy}, zone-aware {aware}: {local:P2} of requests in {s.Scenario.ClientZone}");
+    }
+
+    /// <summary>A generated zone scenario and a seed.</summary>
+    public sealed record ZoneScenario(LabScenario Scenario, int Seed)
+    {
+        public override string ToString() => $"{Scenario} seed {Seed}";
+    }
+
     /// <summary>A generated slow-pod scenario and a seed.</summary>
     public sealed record SlowPodScenario(LabScenario Scenario, int Seed)
     {
@@ -106,6 +126,9 @@ public sealed class PolicyLabProperties
 
         public static Arbitrary<AnyScenario> Any() =>
             Arb.From(from s in LabGen.Scenario() from seed in Gen.Choose(1, 1_000_000) select new AnyScenario(s, seed));
+
+        public static Arbitrary<ZoneScenario> ZoneScenarios() =>
+            Arb.From(from s in LabGen.Zones() from seed in Gen.Choose(1, 1_000_000) select new ZoneScenario(s, seed));
 
         public static Arbitrary<LabPolicy> Policies() => Arb.From(LabGen.Policy());
     }
