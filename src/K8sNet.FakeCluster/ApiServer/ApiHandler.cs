@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using K8sNet.Gateway.Yaml;
+using K8sNet.Testing.ApiServer.Protobuf;
 using K8sNet.Testing.Selectors;
 using K8sNet.Testing.Store;
 using Microsoft.AspNetCore.Http;
@@ -81,6 +82,13 @@ internal sealed class ApiHandler(FakeCluster cluster, FakeApiServer server)
         return accept.Length == 0 || accept.Split(',').Select(a => a.Split(';')[0].Trim()).Any(a => a is "*/*" or "application/*" or "application/json");
     }
 
+    // An Accept of protobuf alone (with parameters or not).
+    private static bool OnlyProtobuf(HttpContext context)
+    {
+        var accept = context.Request.Headers.Accept.ToString();
+        return accept.Length > 0 && accept.Split(',').All(a => a.Split(';')[0].Trim().Equals(KubeProtobuf.MediaType, StringComparison.OrdinalIgnoreCase));
+    }
+
     private async Task RouteAsync(HttpContext context)
     {
         var path = context.Request.Path.Value ?? "/";
@@ -115,6 +123,11 @@ internal sealed class ApiHandler(FakeCluster cluster, FakeApiServer server)
         if (!ApiPath.TryParse(path, out var route))
         {
             throw new KubernetesStatusException(404, "NotFound", "the server could not find the requested resource");
+        }
+
+        if (OnlyProtobuf(context) && !KubeProtobuf.Supports(route.Type.ApiVersion, route.Type.Kind))
+        {
+            throw new KubernetesStatusException(406, "NotAcceptable", "only the following media types are accepted: application/json, application/yaml"); // custom resources: no protobuf
         }
 
         if (route.Subresource is { } sub
@@ -158,11 +171,11 @@ internal sealed class ApiHandler(FakeCluster cluster, FakeApiServer server)
                         : one).ConfigureAwait(false);
                 break;
             case "POST" when route.Name is null:
-                var (toCreate, createFindings) = await ReadObjectAsync(context).ConfigureAwait(false);
+                var (toCreate, createFindings) = await ReadObjectAsync(context, route).ConfigureAwait(false);
                 await WriteJsonAsync(context, 201, Create(context, route, toCreate, createFindings)).ConfigureAwait(false);
                 break;
             case "PUT" when route.Name is not null:
-                var (toUpdate, updateFindings) = await ReadObjectAsync(context).ConfigureAwait(false);
+                var (toUpdate, updateFindings) = await ReadObjectAsync(context, route).ConfigureAwait(false);
                 await WriteJsonAsync(context, 200, Update(context, route, toUpdate, updateFindings)).ConfigureAwait(false);
                 break;
             case "PATCH" when route.Name is not null:
@@ -269,6 +282,14 @@ internal sealed class ApiHandler(FakeCluster cluster, FakeApiServer server)
     // The list streamed: each item's cached bytes, flushed every 64 KiB, no copy of the stored objects.
     private static async Task WriteListAsync(HttpContext context, ApiRoute route, (JsonObject Metadata, List<JsonObject> Items) list)
     {
+        if (Negotiated(context, route.Type.ApiVersion, route.Type.ListKind) && ProtoBytes.TryList(route.Type.ApiVersion, route.Type.ListKind, route.Type.Kind, list.Metadata, list.Items) is { } proto)
+        {
+            context.Response.StatusCode = 200;
+            context.Response.ContentType = KubeProtobuf.MediaType;
+            await context.Response.Body.WriteAsync(proto, context.RequestAborted).ConfigureAwait(false);
+            return;
+        }
+
         context.Response.StatusCode = 200;
         context.Response.ContentType = "application/json";
         var body = context.Response.Body;
@@ -375,6 +396,10 @@ internal sealed class ApiHandler(FakeCluster cluster, FakeApiServer server)
         var match = (string?)q["resourceVersionMatch"];
         var bookmarks = IsTrue(q["allowWatchBookmarks"]);
         var asTable = TablePrinter.Wanted(context.Request.Headers.Accept); // kubectl get -w: each event's object a Table
+        if (!asTable && Negotiated(context, route.Type.ApiVersion, route.Type.Kind))
+        {
+            context.Items[ProtoWatch] = true; // frames of protobuf WatchEvents
+        }
         var initialEvents = q["sendInitialEvents"] is { Count: > 0 } sie ? IsTrue(sie) : (bool?)null;
         if (initialEvents is not null && match != "NotOlderThan")
         {
@@ -525,10 +550,14 @@ internal sealed class ApiHandler(FakeCluster cluster, FakeApiServer server)
         _ => "ERROR",
     };
 
+    private const string ProtoWatch = "k8snet.protobuf-watch";
+
+    private static bool IsProtoWatch(HttpContext context) => context.Items.ContainsKey(ProtoWatch);
+
     private static async Task StartStreamAsync(HttpContext context)
     {
         context.Response.StatusCode = 200;
-        context.Response.ContentType = "application/json";
+        context.Response.ContentType = IsProtoWatch(context) ? KubeProtobuf.MediaType + ";stream=watch" : "application/json";
         await context.Response.StartAsync(context.RequestAborted).ConfigureAwait(false);
         await context.Response.Body.FlushAsync(context.RequestAborted).ConfigureAwait(false);
     }
@@ -548,8 +577,15 @@ internal sealed class ApiHandler(FakeCluster cluster, FakeApiServer server)
             StoreEventType.Deleted => Deleted,
             _ => null,
         };
-        if (head is null)
+        if (head is null || IsProtoWatch(context))
         {
+            if (IsProtoWatch(context) && ProtoBytes.Enveloped(e.Object) is { } proto)
+            {
+                await context.Response.Body.WriteAsync(KubeProtobuf.WatchFrame(EventType(e.Type), proto), context.RequestAborted).ConfigureAwait(false);
+                await context.Response.Body.FlushAsync(context.RequestAborted).ConfigureAwait(false);
+                return;
+            }
+
             await WriteLineAsync(context, new JsonObject { ["type"] = EventType(e.Type), ["object"] = e.Object.DeepClone() }).ConfigureAwait(false);
             return;
         }
@@ -564,6 +600,13 @@ internal sealed class ApiHandler(FakeCluster cluster, FakeApiServer server)
     private static async Task WriteLineAsync(HttpContext context, JsonObject line)
     {
         var body = context.Response.Body;
+        if (IsProtoWatch(context) && line["object"] is JsonObject lineObject && TryProtobuf(lineObject) is { } proto)
+        {
+            await body.WriteAsync(KubeProtobuf.WatchFrame(Json.Str(line["type"]) ?? "ERROR", proto), context.RequestAborted).ConfigureAwait(false);
+            await body.FlushAsync(context.RequestAborted).ConfigureAwait(false);
+            return;
+        }
+
         await body.WriteAsync(JsonSerializer.SerializeToUtf8Bytes(line, Wire), context.RequestAborted).ConfigureAwait(false);
         await body.WriteAsync(NewLine, context.RequestAborted).ConfigureAwait(false);
         await body.FlushAsync(context.RequestAborted).ConfigureAwait(false);
@@ -677,7 +720,7 @@ internal sealed class ApiHandler(FakeCluster cluster, FakeApiServer server)
                 await WriteJsonAsync(context, 200, ScaleSubresource.ToScale(current)).ConfigureAwait(false);
                 return;
             case "PUT":
-                (scale, _) = await ReadObjectAsync(context).ConfigureAwait(false);
+                (scale, _) = await ReadObjectAsync(context, route).ConfigureAwait(false);
                 break;
             case "PATCH":
                 var mediaType = MediaType(context.Request.ContentType);
@@ -897,8 +940,20 @@ internal sealed class ApiHandler(FakeCluster cluster, FakeApiServer server)
         JsonObject body = [];
         if (context.Request.ContentLength is > 0 || context.Request.Headers.TransferEncoding.Count > 0)
         {
-            var text = await ReadBodyAsync(context).ConfigureAwait(false);
-            if (text.Length > 0)
+            var bytes = await ReadBytesAsync(context).ConfigureAwait(false);
+            var text = MediaType(context.Request.ContentType) == KubeProtobuf.MediaType ? null : Encoding.UTF8.GetString(bytes);
+            if (text is null)
+            {
+                try
+                {
+                    body = KubeProtobuf.DecodeObject(bytes);
+                }
+                catch (ProtoFormatException ex)
+                {
+                    throw KubernetesStatusException.BadRequest($"couldn't decode DeleteOptions: {ex.Message}");
+                }
+            }
+            else if (text.Length > 0)
             {
                 try
                 {
@@ -968,9 +1023,22 @@ internal sealed class ApiHandler(FakeCluster cluster, FakeApiServer server)
         meta["namespace"] = route.Namespace;
     }
 
-    private static async Task<(JsonObject Object, BodyFindings Findings)> ReadObjectAsync(HttpContext context)
+    private static async Task<(JsonObject Object, BodyFindings Findings)> ReadObjectAsync(HttpContext context, ApiRoute route)
     {
         var mediaType = MediaType(context.Request.ContentType);
+        if (mediaType == KubeProtobuf.MediaType && !route.Type.IsCustomResource)
+        {
+            var bytes = await ReadBytesAsync(context).ConfigureAwait(false);
+            try
+            {
+                return (KubeProtobuf.DecodeObject(bytes), new BodyFindings([], [], OfPatch: false));
+            }
+            catch (ProtoFormatException ex)
+            {
+                throw KubernetesStatusException.BadRequest(ex.Message);
+            }
+        }
+
         var text = await ReadBodyAsync(context).ConfigureAwait(false);
         JsonNode? node;
         BodyFindings findings;
@@ -1005,7 +1073,9 @@ internal sealed class ApiHandler(FakeCluster cluster, FakeApiServer server)
         else
         {
             throw new KubernetesStatusException(415, "UnsupportedMediaType",
-                $"the body of the request was in an unknown format - accepted media types include: application/json, application/yaml");
+                route.Type.IsCustomResource
+                    ? "the body of the request was in an unknown format - accepted media types include: application/json, application/yaml"
+                    : "the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf");
         }
 
         return (node as JsonObject ?? throw KubernetesStatusException.BadRequest("the request body must be a JSON object"), findings);
@@ -1025,6 +1095,12 @@ internal sealed class ApiHandler(FakeCluster cluster, FakeApiServer server)
 
     private static async Task<string> ReadBodyAsync(HttpContext context)
     {
+        var bytes = await ReadBytesAsync(context).ConfigureAwait(false);
+        return Encoding.UTF8.GetString(bytes);
+    }
+
+    private static async Task<byte[]> ReadBytesAsync(HttpContext context)
+    {
         if (context.Request.ContentLength > MaxBodyBytes)
         {
             throw TooLarge();
@@ -1042,7 +1118,7 @@ internal sealed class ApiHandler(FakeCluster cluster, FakeApiServer server)
             }
         }
 
-        return Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
+        return buffer.ToArray();
     }
 
     private static KubernetesStatusException TooLarge() =>
@@ -1055,9 +1131,70 @@ internal sealed class ApiHandler(FakeCluster cluster, FakeApiServer server)
 
     // ---------------------------------------------------------------- responses
 
+    // The media type the answer takes, as upstream negotiates it: the first range of Accept that the server can give
+    // for this kind, in order (client-go's typed clients send "application/vnd.kubernetes.protobuf, */*"; kubectl's
+    // tables and the dynamic client ask for JSON first). Protobuf only for built-in kinds; none of the ranges it can give:
+    // 406, as upstream, for a request that asks for protobuf alone of a kind that has none.
+    private static bool Negotiated(HttpContext context, string? apiVersion, string? kind)
+    {
+        var accept = context.Request.Headers.Accept.ToString();
+        if (accept.Length == 0)
+        {
+            return false;
+        }
+
+        foreach (var range in accept.Split(','))
+        {
+            var parts = range.Split(';');
+            var type = parts[0].Trim().ToLowerInvariant();
+            if (parts.Skip(1).Any(p => p.Trim() is "q=0" or "q=0.0"))
+            {
+                continue;
+            }
+
+            if (type == KubeProtobuf.MediaType)
+            {
+                if (KubeProtobuf.Supports(apiVersion, kind))
+                {
+                    return true;
+                }
+
+                continue;
+            }
+
+            if (type is "application/json" or "*/*" or "application/*" or "application/yaml")
+            {
+                return false;
+            }
+        }
+
+        return false;
+    }
+
+    // An answer in protobuf, when every field of the object has its protobuf form (else JSON, which every client that
+    // asks for protobuf also accepts).
+    private static byte[]? TryProtobuf(JsonObject obj)
+    {
+        try
+        {
+            return KubeProtobuf.EncodeObject(obj);
+        }
+        catch (ProtoFormatException)
+        {
+            return null;
+        }
+    }
+
     internal static async Task WriteJsonAsync(HttpContext context, int status, JsonNode body)
     {
         context.Response.StatusCode = status;
+        if (body is JsonObject obj && Negotiated(context, Json.Str(obj["apiVersion"]), Json.Str(obj["kind"])) && TryProtobuf(obj) is { } proto)
+        {
+            context.Response.ContentType = KubeProtobuf.MediaType;
+            await context.Response.Body.WriteAsync(proto, context.RequestAborted).ConfigureAwait(false);
+            return;
+        }
+
         context.Response.ContentType = "application/json";
         await context.Response.Body.WriteAsync(JsonSerializer.SerializeToUtf8Bytes(body, Wire), context.RequestAborted).ConfigureAwait(false);
     }

@@ -390,6 +390,51 @@ public sealed class KubectlTests : IAsyncLifetime
         }
     }
 
+    [SkippableFact]
+    public async Task CreateCommands_SendProtobuf_AndCreateWhatTheySay()
+    {
+        Skip.If(Which("kubectl") is null, "kubectl is not on PATH (https://kubernetes.io/docs/tasks/tools/); protobuf bodies are sent through HTTP in ProtobufTests.");
+
+        // kubectl's typed clients send application/vnd.kubernetes.protobuf for built-in kinds (issue 23).
+        var (ns, nsText) = await KubectlAsync("create", "namespace", "t1", "-v=8");
+        Assert.True(ns == 0, nsText);
+        Assert.Contains("namespace/t1 created", nsText, StringComparison.Ordinal);
+        Assert.Contains("Accept: application/vnd.kubernetes.protobuf,application/json", nsText, StringComparison.Ordinal);
+        Assert.Equal(2, nsText.Split("Content-Type: application/vnd.kubernetes.protobuf").Length - 1); // what kubectl sent, and its answer
+        Assert.NotNull(_cluster.Get<V1Namespace>("t1"));
+
+        var (deploy, deployText) = await KubectlAsync("create", "deployment", "api", "-n", "t1", "--image=api:1", "--replicas=2", "--port=8080");
+        Assert.True(deploy == 0, deployText);
+        Assert.Contains("deployment.apps/api created", deployText, StringComparison.Ordinal);
+        var created = _cluster.Get<V1Deployment>("api", "t1")!;
+        Assert.Equal(2, created.Spec.Replicas);
+        Assert.Equal("api", created.Spec.Selector.MatchLabels["app"]);
+        Assert.Equal(8080, created.Spec.Template.Spec.Containers.Single().Ports.Single().ContainerPort);
+
+        var (svc, svcText) = await KubectlAsync("create", "service", "clusterip", "api", "-n", "t1", "--tcp=80:8080");
+        Assert.True(svc == 0, svcText);
+        var service = _cluster.Get<V1Service>("api", "t1")!;
+        Assert.Equal(80, service.Spec.Ports.Single().Port);
+        Assert.Equal("8080", service.Spec.Ports.Single().TargetPort.Value);
+        Assert.StartsWith("10.96.", service.Spec.ClusterIP, StringComparison.Ordinal);
+
+        var (cm, cmText) = await KubectlAsync("create", "configmap", "settings", "-n", "t1", "--from-literal=mode=fast");
+        Assert.True(cm == 0, cmText);
+        Assert.Equal("fast", _cluster.Get<V1ConfigMap>("settings", "t1")!.Data["mode"]);
+
+        var (run, runText) = await KubectlAsync("run", "probe", "-n", "t1", "--image=busybox:1", "--labels=app=probe", "--port=9000");
+        Assert.True(run == 0, runText);
+        Assert.Contains("pod/probe created", runText, StringComparison.Ordinal);
+        var (expose, exposeText) = await KubectlAsync("expose", "pod", "probe", "-n", "t1", "--port=90", "--target-port=9000");
+        Assert.True(expose == 0, exposeText);
+        Assert.Equal("probe", _cluster.Get<V1Service>("probe", "t1")!.Spec.Selector["app"]);
+
+        await _cluster.WaitForIdleAsync();
+        var (get, getText) = await KubectlAsync("get", "deploy,svc,pods", "-n", "t1");
+        Assert.True(get == 0, getText);
+        Assert.Matches(@"deployment\.apps/api\s+2/2", getText);
+    }
+
     internal static string? Which(string program) =>
         (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(Path.PathSeparator).Select(d => Path.Combine(d, program)).FirstOrDefault(File.Exists);
 
