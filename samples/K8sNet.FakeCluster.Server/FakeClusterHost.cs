@@ -35,9 +35,9 @@ internal static class FakeClusterHost
                                 the cluster's Ingresses send them by their Host header (pods of echo images echo)
                                 Gateways of class k8snet (installed) are always exposed: each listener port is
                                 served on a loopback port, printed as the Gateway appears (kubectl apply works)
-          --network MODE        simulated (default: pod IPs 10.244.x.x answered in process, for kubectl and the API)
-                                or loopback (each pod on its own 127.x.y.z address, reachable by any process on
-                                this machine: an app using the kubeconfig's endpoints dials pods that answer)
+          --network MODE        loopback (default: each pod on its own 127.x.y.z address, its pod IP, reachable
+                                by any process on this machine: an app using the kubeconfig's endpoints dials pods
+                                that answer) or simulated (pod IPs 10.244.x.x, answered only inside this process)
           --pod-shutdown S      seconds a pod's containers take to exit on SIGTERM (default 1; -1: never,
                                 so a deleted pod stays Terminating for its whole grace period)
           --help                this text
@@ -144,7 +144,7 @@ internal static class FakeClusterHost
         await output.WriteLineAsync($"API server   {api.BaseAddress}{(settings.Tls ? " (TLS, CA in the kubeconfig)" : string.Empty)}{auth}").ConfigureAwait(false);
         await output.WriteLineAsync(settings.Network == PodNetworkMode.Loopback
             ? "pod network  loopback: each pod listens on its own 127.x.y.z address (its pod IP), reachable from this machine"
-            : "pod network  simulated: pod IPs (10.244.x.x) are answered in process; --network loopback puts pods on this machine's loopback").ConfigureAwait(false);
+            : "pod network  simulated: pod IPs (10.244.x.x) are answered only in this process; apps elsewhere cannot dial them (--network loopback, the default, puts pods on this machine's loopback)").ConfigureAwait(false);
         if (settings.TokenSource == "--token")
         {
             await output.WriteLineAsync($"warning: --token shows the token to anyone who can list processes; use --token-file or {TokenVariable}").ConfigureAwait(false);
@@ -191,7 +191,7 @@ internal static class FakeClusterHost
 
         public bool Anonymous { get; init; }
 
-        public PodNetworkMode Network { get; init; } = PodNetworkMode.Simulated;
+        public PodNetworkMode Network { get; init; } = PodNetworkMode.Loopback;
 
         public TimeSpan? PodShutdown { get; init; } = TimeSpan.FromSeconds(1);
 

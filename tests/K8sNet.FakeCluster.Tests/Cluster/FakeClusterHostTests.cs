@@ -301,11 +301,11 @@ public class FakeClusterHostTests
     }
 
     // Issue 23: with the simulated network an app using the kubeconfig's endpoints dialled 10.244.x.x, which nothing
-    // answers; --network loopback puts each pod on its own loopback address.
+    // answers; the loopback network, the standalone server's default, puts each pod on its own loopback address.
     [Fact]
-    public async Task NetworkLoopback_PodsAnswerOnTheirOwnAddresses()
+    public async Task NetworkLoopback_IsTheDefault_AndPodsAnswerOnTheirOwnAddresses()
     {
-        await RunHostAsync(["--network", "loopback", "--demo"], async (cluster, kubeconfig, output) =>
+        await RunHostAsync(["--demo"], async (cluster, kubeconfig, output) =>
         {
             Assert.Equal(PodNetworkMode.Loopback, cluster.Options.NetworkMode);
             Assert.Contains("pod network  loopback", output.ToString(), StringComparison.Ordinal);
@@ -316,6 +316,17 @@ public class FakeClusterHostTests
             using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
             var echo = await http.GetStringAsync($"http://{address}:{slice.Ports[0].Port}/hello"); // a plain socket, as any process would
             Assert.Contains("\"path\":\"/hello\"", echo, StringComparison.Ordinal);
+        });
+    }
+
+    [Fact]
+    public async Task NetworkSimulated_SaysPodsAreReachableOnlyInProcess()
+    {
+        await RunHostAsync(["--network", "simulated"], (cluster, _, output) =>
+        {
+            Assert.Equal(PodNetworkMode.Simulated, cluster.Options.NetworkMode);
+            Assert.Contains("pod network  simulated: pod IPs (10.244.x.x) are answered only in this process", output.ToString(), StringComparison.Ordinal);
+            return Task.CompletedTask;
         });
     }
 
