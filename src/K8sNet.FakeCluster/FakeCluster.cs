@@ -165,6 +165,9 @@ public sealed partial class FakeCluster : IAsyncDisposable
     /// <summary>The object store (JSON), for kinds without a model and for watches.</summary>
     internal ObjectStore Store { get; }
 
+    /// <summary>The kinds this cluster serves: the built-in ones and those its CustomResourceDefinitions add.</summary>
+    internal KindRegistry Kinds { get; } = new();
+
     /// <summary>Errors controllers hit (a correct cluster has none); tests may assert it is empty.</summary>
     public IReadOnlyList<Exception> ControllerErrors
     {
@@ -360,7 +363,7 @@ public sealed partial class FakeCluster : IAsyncDisposable
             var doc = document.Object;
             var apiVersion = Json.Str(doc["apiVersion"]);
             var kind = Json.Str(doc["kind"]);
-            if (!ResourceType.TryFind(apiVersion, kind, out var type))
+            if (!Kinds.TryFind(apiVersion, kind, out var type))
             {
                 throw new K8sNetFormatException($"{apiVersion}/{kind}", "manifest kind", "is not a kind FakeCluster serves");
             }

@@ -18,9 +18,6 @@ internal static class ApiDiscovery
 
     private static readonly string[] ReadOnlyVerbs = ["get", "list", "watch"];
 
-    /// <summary>The kinds the API serves.</summary>
-    public static IEnumerable<ResourceType> Served => ResourceType.All;
-
     /// <summary>Kinds only FakeCluster's controllers write (Endpoints, the legacy mirror of the slices): the API reads them.</summary>
     public static bool IsReadOnly(ResourceType type) => type == ResourceType.Endpoints;
 
@@ -46,16 +43,16 @@ internal static class ApiDiscovery
         ["serverAddressByClientCIDRs"] = new JsonArray(new JsonObject { ["clientCIDR"] = "0.0.0.0/0", ["serverAddress"] = serverAddress }),
     };
 
-    public static JsonObject Groups() => new()
+    public static JsonObject Groups(IReadOnlyList<ResourceType> served) => new()
     {
         ["kind"] = "APIGroupList",
         ["apiVersion"] = "v1",
-        ["groups"] = new JsonArray([.. Served.Where(t => t.Group.Length > 0).Select(t => t.Group).Distinct().Select(g => (JsonNode)Group(g)!)]),
+        ["groups"] = new JsonArray([.. served.Where(t => t.Group.Length > 0).Select(t => t.Group).Distinct().Select(g => (JsonNode)Group(served, g)!)]),
     };
 
-    public static JsonObject? Group(string group)
+    public static JsonObject? Group(IReadOnlyList<ResourceType> served, string group)
     {
-        var versions = Served.Where(t => t.Group == group).Select(t => t.Version).Distinct().OrderBy(Priority).ToList();
+        var versions = served.Where(t => t.Group == group).Select(t => t.Version).Distinct().OrderBy(Priority).ToList();
         if (versions.Count == 0)
         {
             return null;
@@ -72,9 +69,9 @@ internal static class ApiDiscovery
         };
     }
 
-    public static JsonObject? Resources(string group, string version)
+    public static JsonObject? Resources(IReadOnlyList<ResourceType> served, string group, string version)
     {
-        var types = Served.Where(t => t.Group == group && t.Version == version).ToList();
+        var types = served.Where(t => t.Group == group && t.Version == version).ToList();
         if (types.Count == 0)
         {
             return null;
@@ -142,10 +139,10 @@ internal static class ApiDiscovery
     /// <c>/openapi/v3</c>: the index of one document per served group-version (what kubectl reads before
     /// <c>apply</c>'s default validation).
     /// </summary>
-    public static JsonObject OpenApiIndex()
+    public static JsonObject OpenApiIndex(IReadOnlyList<ResourceType> served)
     {
         var paths = new JsonObject();
-        foreach (var (group, version) in Served.Select(t => (t.Group, t.Version)).Distinct())
+        foreach (var (group, version) in served.Select(t => (t.Group, t.Version)).Distinct())
         {
             var key = group.Length == 0 ? $"api/{version}" : $"apis/{group}/{version}";
             paths[key] = new JsonObject { ["serverRelativeURL"] = $"/openapi/v3/{key}" };
@@ -160,9 +157,9 @@ internal static class ApiDiscovery
     /// tells kubectl that the server validates fields itself (it then sends <c>fieldValidation=Strict</c>); and the
     /// kinds' schemas (<see cref="OpenApiSchemas"/>), which <c>kubectl explain</c> reads.
     /// </summary>
-    public static JsonObject? OpenApiDocument(string group, string version)
+    public static JsonObject? OpenApiDocument(IReadOnlyList<ResourceType> served, string group, string version)
     {
-        var types = Served.Where(t => t.Group == group && t.Version == version).ToList();
+        var types = served.Where(t => t.Group == group && t.Version == version).ToList();
         if (types.Count == 0)
         {
             return null;
@@ -200,13 +197,13 @@ internal static class ApiDiscovery
     /// The OpenAPI v2 (Swagger 2.0) document in JSON: every group-version's paths and schemas in one, references under
     /// <c>#/definitions/</c>, parameters in v2's shape. kubectl reads v3; this serves older tools that read v2 as JSON.
     /// </summary>
-    public static JsonObject OpenApiV2()
+    public static JsonObject OpenApiV2(IReadOnlyList<ResourceType> served)
     {
         var paths = new JsonObject();
         var definitions = new JsonObject();
-        foreach (var (group, version) in Served.Select(t => (t.Group, t.Version)).Distinct())
+        foreach (var (group, version) in served.Select(t => (t.Group, t.Version)).Distinct())
         {
-            var v3 = OpenApiDocument(group, version)!;
+            var v3 = OpenApiDocument(served, group, version)!;
             foreach (var (path, item) in v3["paths"]!.AsObject())
             {
                 var converted = (JsonObject)item!.DeepClone();

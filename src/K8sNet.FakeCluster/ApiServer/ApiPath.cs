@@ -16,7 +16,7 @@ internal sealed record ApiRoute(ResourceType Type, string? Namespace, string? Na
 /// </summary>
 internal static class ApiPath
 {
-    public static bool TryParse(string path, [NotNullWhen(true)] out ApiRoute? route)
+    public static bool TryParse(string path, KindRegistry kinds, [NotNullWhen(true)] out ApiRoute? route)
     {
         route = null;
         var segments = path.Split('/', StringSplitOptions.RemoveEmptyEntries).Select(Uri.UnescapeDataString).ToArray();
@@ -37,7 +37,7 @@ internal static class ApiPath
         }
 
         var tail = segments[rest..];
-        ResourceType? Find(string plural) => ApiDiscovery.Served.FirstOrDefault(t => t.Group == group && t.Version == version && t.Plural == plural);
+        ResourceType? Find(string plural) => kinds.Find(group, version, plural);
 
         // namespaces/{ns}/{plural}... when {plural} is a namespaced kind of this group-version; else the Namespace object.
         if (tail.Length >= 3 && tail[0] == "namespaces" && Find(tail[2]) is { Namespaced: true } namespaced)

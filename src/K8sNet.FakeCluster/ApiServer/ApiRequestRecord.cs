@@ -11,8 +11,10 @@ public sealed record ApiRequestRecord(string Method, string Path, string Query, 
     public DateTimeOffset ReceivedAt { get; init; }
 
     /// <summary>Whether this was a watch request.</summary>
-    public bool IsWatch => Query.Contains("watch=true", StringComparison.Ordinal) || Query.Contains("watch=1", StringComparison.Ordinal);
+    public bool IsWatch => WatchQuery(Query);
 
     /// <summary>Whether this was a list (a GET of a collection that is not a watch; discovery excluded).</summary>
-    public bool IsList => Method == "GET" && !IsWatch && ApiPath.TryParse(Path, out var route) && route.Name is null;
+    public bool IsList { get; internal init; }
+
+    internal static bool WatchQuery(string query) => query.Contains("watch=true", StringComparison.Ordinal) || query.Contains("watch=1", StringComparison.Ordinal);
 }

@@ -266,6 +266,8 @@ public sealed class FakeApiServer : IAsyncDisposable
             _requests.Enqueue(new ApiRequestRecord(context.Request.Method, context.Request.Path.Value ?? "/", context.Request.QueryString.Value ?? string.Empty, context.Response.StatusCode)
             {
                 ReceivedAt = received,
+                IsList = context.Request.Method == "GET" && ApiPath.TryParse(context.Request.Path.Value ?? "/", _cluster.Kinds, out var listed) && listed.Name is null
+                    && !ApiRequestRecord.WatchQuery(context.Request.QueryString.Value ?? string.Empty),
             });
             while (_requests.Count > 10_000 && _requests.TryDequeue(out _))
             {
@@ -303,7 +305,7 @@ public sealed class FakeApiServer : IAsyncDisposable
         }
     }
 
-    private static KubernetesStatusException FaultStatus(int code, HttpRequest request) => code switch
+    private KubernetesStatusException FaultStatus(int code, HttpRequest request) => code switch
     {
         401 => new(401, "Unauthorized", "Unauthorized"),
         403 => Forbidden(request),
@@ -316,10 +318,10 @@ public sealed class FakeApiServer : IAsyncDisposable
 
     // The real server's RBAC denial: `<resource>.<group> is forbidden: User "<user>" cannot <verb> resource "<resource>"
     // in API group "<group>" in the namespace "<ns>"`.
-    private static KubernetesStatusException Forbidden(HttpRequest request)
+    private KubernetesStatusException Forbidden(HttpRequest request)
     {
         var user = "system:serviceaccount:default:default";
-        if (!ApiPath.TryParse(request.Path.Value ?? "/", out var route))
+        if (!ApiPath.TryParse(request.Path.Value ?? "/", _cluster.Kinds, out var route))
         {
             return new(403, "Forbidden", $"forbidden: User \"{user}\" cannot {request.Method.ToLowerInvariant()} path \"{request.Path}\"");
         }

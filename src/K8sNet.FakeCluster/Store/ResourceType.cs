@@ -57,13 +57,62 @@ internal sealed record ResourceType(string Group, string Version, string Kind, s
     /// <summary>IngressClasses (networking.k8s.io/v1).</summary>
     public static ResourceType IngressClass { get; } = new("networking.k8s.io", "v1", "IngressClass", "ingressclasses", false);
 
+    /// <summary>Secrets (core/v1).</summary>
+    public static ResourceType Secret { get; } = new("", "v1", "Secret", "secrets", true);
+
+    /// <summary>ServiceAccounts (core/v1).</summary>
+    public static ResourceType ServiceAccount { get; } = new("", "v1", "ServiceAccount", "serviceaccounts", true, "sa");
+
+    /// <summary>Events (core/v1), written by the controllers and kept for the event TTL.</summary>
+    public static ResourceType Event { get; } = new("", "v1", "Event", "events", true, "ev");
+
+    /// <summary>Events (events.k8s.io/v1): the same events in the newer shape.</summary>
+    public static ResourceType EventsV1 { get; } = new("events.k8s.io", "v1", "Event", "events", true, "ev");
+
+    /// <summary>DaemonSets (apps/v1).</summary>
+    public static ResourceType DaemonSet { get; } = new("apps", "v1", "DaemonSet", "daemonsets", true, "ds");
+
+    /// <summary>ControllerRevisions (apps/v1): DaemonSet and StatefulSet template history.</summary>
+    public static ResourceType ControllerRevision { get; } = new("apps", "v1", "ControllerRevision", "controllerrevisions", true);
+
+    /// <summary>Jobs (batch/v1).</summary>
+    public static ResourceType Job { get; } = new("batch", "v1", "Job", "jobs", true);
+
+    /// <summary>CronJobs (batch/v1).</summary>
+    public static ResourceType CronJob { get; } = new("batch", "v1", "CronJob", "cronjobs", true, "cj");
+
+    /// <summary>HorizontalPodAutoscalers (autoscaling/v2).</summary>
+    public static ResourceType HorizontalPodAutoscaler { get; } = new("autoscaling", "v2", "HorizontalPodAutoscaler", "horizontalpodautoscalers", true, "hpa");
+
+    /// <summary>PodDisruptionBudgets (policy/v1).</summary>
+    public static ResourceType PodDisruptionBudget { get; } = new("policy", "v1", "PodDisruptionBudget", "poddisruptionbudgets", true, "pdb");
+
+    /// <summary>NetworkPolicies (networking.k8s.io/v1): stored and validated, not enforced.</summary>
+    public static ResourceType NetworkPolicy { get; } = new("networking.k8s.io", "v1", "NetworkPolicy", "networkpolicies", true, "netpol");
+
+    /// <summary>Roles (rbac.authorization.k8s.io/v1): stored and validated, not enforced.</summary>
+    public static ResourceType Role { get; } = new("rbac.authorization.k8s.io", "v1", "Role", "roles", true);
+
+    /// <summary>RoleBindings (rbac.authorization.k8s.io/v1).</summary>
+    public static ResourceType RoleBinding { get; } = new("rbac.authorization.k8s.io", "v1", "RoleBinding", "rolebindings", true);
+
+    /// <summary>ClusterRoles (rbac.authorization.k8s.io/v1).</summary>
+    public static ResourceType ClusterRole { get; } = new("rbac.authorization.k8s.io", "v1", "ClusterRole", "clusterroles", false);
+
+    /// <summary>ClusterRoleBindings (rbac.authorization.k8s.io/v1).</summary>
+    public static ResourceType ClusterRoleBinding { get; } = new("rbac.authorization.k8s.io", "v1", "ClusterRoleBinding", "clusterrolebindings", false);
+
+    /// <summary>CustomResourceDefinitions (apiextensions.k8s.io/v1): each adds the kinds it defines to the API.</summary>
+    public static ResourceType CustomResourceDefinition { get; } = new("apiextensions.k8s.io", "v1", "CustomResourceDefinition", "customresourcedefinitions", false, "crd", "crds");
+
     /// <summary>
     /// Every kind FakeCluster knows, the Gateway API's included (v1, as the v1.6.1 standard channel serves them; the
     /// older v1beta1/v1alpha2 versions are not served), typed by the models of K8sNet.Gateway.GatewayApi.
     /// </summary>
     public static IReadOnlyList<ResourceType> All { get; } =
     [
-        Namespace, Node, Pod, Service, Endpoints, ConfigMap, Deployment, ReplicaSet, StatefulSet, EndpointSlice, Ingress, IngressClass,
+        Namespace, Node, Pod, Service, Endpoints, ConfigMap, Secret, ServiceAccount,
+        Deployment, ReplicaSet, StatefulSet, EndpointSlice, Ingress, IngressClass,
         new("gateway.networking.k8s.io", "v1", "GatewayClass", "gatewayclasses", false, "gc"),
         new("gateway.networking.k8s.io", "v1", "Gateway", "gateways", true, "gtw"),
         new("gateway.networking.k8s.io", "v1", "HTTPRoute", "httproutes", true),

@@ -142,7 +142,13 @@ public sealed class ApiServerTests : IAsyncLifetime
 
         using var protobuf = new HttpRequestMessage(HttpMethod.Get, "/openapi/v2");
         protobuf.Headers.TryAddWithoutValidation("Accept", "application/com.github.proto-openapi.spec.v2@v1.0+protobuf"); // what client-go asks for
-        using var refused = await _http.SendAsync(protobuf);
+        using var empty = await _http.SendAsync(protobuf);
+        Assert.Equal(HttpStatusCode.OK, empty.StatusCode); // an empty openapi_v2.Document: kubectl then finds no client-side schema
+        Assert.Equal("application/com.github.proto-openapi.spec.v2.v1.0+protobuf", empty.Content.Headers.ContentType?.MediaType); // as kube-openapi answers
+        Assert.Empty(await empty.Content.ReadAsByteArrayAsync());
+        using var yaml = new HttpRequestMessage(HttpMethod.Get, "/openapi/v2");
+        yaml.Headers.TryAddWithoutValidation("Accept", "application/yaml");
+        using var refused = await _http.SendAsync(yaml);
         Assert.Equal(HttpStatusCode.NotAcceptable, refused.StatusCode);
     }
 

@@ -435,6 +435,27 @@ public sealed class KubectlTests : IAsyncLifetime
         Assert.Matches(@"deployment\.apps/api\s+2/2", getText);
     }
 
+    [SkippableFact]
+    public async Task Apply_OfAnUnknownKind_WithValidationOn_SaysWhatKubectlSaysAgainstACluster()
+    {
+        Skip.If(Which("kubectl") is null, "kubectl is not on PATH (https://kubernetes.io/docs/tasks/tools/); the /openapi/v2 answer it relies on is tested in ApiServerTests.");
+        var file = Path.Combine(Path.GetTempPath(), $"k8snet-{Guid.NewGuid():N}.yaml");
+        try
+        {
+            await File.WriteAllTextAsync(file, "apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w1, namespace: default}\nspec: {size: 3}\n");
+            var (code, text) = await KubectlAsync("apply", "-f", file); // the default --validate=strict
+
+            Assert.NotEqual(0, code);
+            Assert.Contains("no matches for kind \"Widget\" in version \"example.com/v1\"", text, StringComparison.Ordinal);
+            Assert.Contains("ensure CRDs are installed first", text, StringComparison.Ordinal);
+            Assert.DoesNotContain("error validating", text, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
     internal static string? Which(string program) =>
         (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(Path.PathSeparator).Select(d => Path.Combine(d, program)).FirstOrDefault(File.Exists);
 
