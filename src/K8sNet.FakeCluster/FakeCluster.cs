@@ -33,6 +33,7 @@ public sealed partial class FakeCluster : IAsyncDisposable
     private readonly ReplicaSetController _replicaSets;
     private readonly DeploymentController _deployments;
     private readonly StatefulSetController _statefulSets;
+    private readonly PolicyStatusController _policies;
     private readonly GarbageCollector _garbageCollector;
     private readonly NodeLifecycleController _nodes;
     private readonly List<IDisposable> _subscriptions = [];
@@ -66,6 +67,7 @@ public sealed partial class FakeCluster : IAsyncDisposable
         _replicaSets = new ReplicaSetController(this);
         _deployments = new DeploymentController(this);
         _statefulSets = new StatefulSetController(this);
+        _policies = new PolicyStatusController(this);
         _garbageCollector = new GarbageCollector(this);
         _nodes = new NodeLifecycleController(this);
         Network = new PodNetwork(this);
@@ -85,6 +87,7 @@ public sealed partial class FakeCluster : IAsyncDisposable
                 _replicaSets.Handle(e);
                 _deployments.Handle(e);
                 _statefulSets.Handle(e);
+                _policies.Handle(e);
                 _garbageCollector.Handle(e);
                 Network.OnPodEvent(e);
                 PublishIngressStatus(e);

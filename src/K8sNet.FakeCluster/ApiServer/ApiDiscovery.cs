@@ -12,9 +12,9 @@ internal static class ApiDiscovery
 {
     private static readonly string[] Verbs = ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"];
     private static readonly string[] StatusVerbs = ["get", "patch", "update"];
-    private static readonly HashSet<string> InAll = ["pods", "services", "deployments", "replicasets", "statefulsets"];
+    private static readonly HashSet<string> InAll = ["pods", "services", "deployments", "replicasets", "statefulsets", "daemonsets", "jobs", "cronjobs", "horizontalpodautoscalers"];
     private static readonly HashSet<string> WithStatus =
-        ["pods", "services", "nodes", "namespaces", "deployments", "replicasets", "statefulsets", "ingresses", "gatewayclasses", "gateways", "httproutes", "grpcroutes", "tcproutes", "udproutes", "tlsroutes"];
+        ["pods", "services", "nodes", "namespaces", "deployments", "replicasets", "statefulsets", "daemonsets", "jobs", "cronjobs", "horizontalpodautoscalers", "poddisruptionbudgets", "ingresses", "gatewayclasses", "gateways", "httproutes", "grpcroutes", "tcproutes", "udproutes", "tlsroutes"];
 
     private static readonly string[] ReadOnlyVerbs = ["get", "list", "watch"];
 

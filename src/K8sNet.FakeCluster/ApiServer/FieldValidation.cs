@@ -70,6 +70,18 @@ internal static class FieldValidation
     /// <summary>The check itself: <paramref name="mode"/> Ignore, Warn (each problem to <paramref name="warn"/>) or Strict.</summary>
     public static void Check(string mode, ResourceType type, JsonObject obj, BodyFindings findings, Action<string> warn)
     {
+        if (type == ResourceType.Secret)
+        {
+            // A Secret's data is []byte: Go's JSON decoder reads each value as base64 and stops at the first bad byte.
+            foreach (var (_, value) in obj["data"] as JsonObject ?? [])
+            {
+                if (K8sNet.Testing.Cluster.KindDefaults.Base64Error(Json.Str(value) ?? string.Empty) is { } at)
+                {
+                    throw KubernetesStatusException.BadRequest($"{type.Kind} in version \"{type.Version}\" cannot be handled as a {type.Kind}: illegal base64 data at input byte {at}");
+                }
+            }
+        }
+
         var hasModel = GatewayApiKinds.TryGetModelType(type.ApiVersion, type.Kind, out var model);
         if (mode == "Ignore" && !hasModel)
         {

@@ -12,7 +12,7 @@ namespace K8sNet.Testing.ApiServer;
 /// spelled as apimachinery's HumanDuration spells them. Rows carry the object's metadata (PartialObjectMetadata), the
 /// whole object with <c>includeObject=Object</c>, or nothing with <c>includeObject=None</c>.
 /// </summary>
-internal static class TablePrinter
+internal static partial class TablePrinter
 {
     public static bool Wanted(string? accept) =>
         accept is not null && accept.Split(',').Any(part => part.Contains("as=Table", StringComparison.Ordinal) && part.Contains("g=meta.k8s.io", StringComparison.Ordinal));
@@ -317,6 +317,11 @@ internal static class TablePrinter
             return (
                 [NameColumn, new("Data", "integer", string.Empty, "Data contains the configuration data."), AgeColumn],
                 (o, now) => [Json.Name(o), ((o["data"] as JsonObject)?.Count ?? 0) + ((o["binaryData"] as JsonObject)?.Count ?? 0), Age(o, now)]);
+        }
+
+        if (MorePrinters(type, Age) is { } more)
+        {
+            return more;
         }
 
         if (type.IsCustomResource)

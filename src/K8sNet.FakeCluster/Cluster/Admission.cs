@@ -34,6 +34,7 @@ internal sealed class Admission
     {
         var meta = ObjectStore.Metadata(obj);
         ValidateName(type, obj);
+        KindDefaults.Apply(type, obj);
         ObjectValidation.Check(type, obj);
         if (type == ResourceType.Service)
         {
@@ -70,7 +71,9 @@ internal sealed class Admission
     /// <summary>Defaults and validates for an update; allocated Service fields are kept.</summary>
     public void OnUpdate(ResourceType type, JsonObject obj, JsonObject current)
     {
+        KindDefaults.Apply(type, obj);
         ObjectValidation.Check(type, obj);
+        ObjectValidation.CheckUpdate(type, obj, current);
         if (type == ResourceType.Service)
         {
             DefaultService(obj);

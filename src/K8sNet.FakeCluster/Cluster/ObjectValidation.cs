@@ -60,7 +60,24 @@ internal static partial class ObjectValidation
         {
             ConfigMap(obj, errors);
         }
+        else
+        {
+            MoreKinds(type, obj, errors);
+        }
 
+        Throw(type, obj, errors);
+    }
+
+    /// <summary>What an update may not change (the kinds' <c>Validate*Update</c> rules), as a 422.</summary>
+    public static void CheckUpdate(ResourceType type, JsonObject obj, JsonObject current)
+    {
+        var errors = new List<FieldError>();
+        Immutables(type, obj, current, errors);
+        Throw(type, obj, errors);
+    }
+
+    private static void Throw(ResourceType type, JsonObject obj, List<FieldError> errors)
+    {
         if (errors.Count == 0)
         {
             return;
@@ -404,7 +421,7 @@ internal static partial class ObjectValidation
         }
     }
 
-    private static bool Matches(JsonObject selector, JsonObject? labels)
+    internal static bool Matches(JsonObject selector, JsonObject? labels)
     {
         string? Label(string? key) => key is not null && labels?[key] is { } v ? Json.Str(v) ?? string.Empty : null;
         foreach (var (key, value) in selector["matchLabels"] as JsonObject ?? [])

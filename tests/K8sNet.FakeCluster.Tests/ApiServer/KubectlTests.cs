@@ -456,6 +456,37 @@ public sealed class KubectlTests : IAsyncLifetime
         }
     }
 
+    [SkippableFact]
+    public async Task CreateCommands_ForTheKindsAnAppCarries()
+    {
+        Skip.If(Which("kubectl") is null, "kubectl is not on PATH (https://kubernetes.io/docs/tasks/tools/); the same kinds are created over HTTP in AppKindsTests.");
+
+        async Task Ok(params string[] args)
+        {
+            var (code, text) = await KubectlAsync(args);
+            Assert.True(code == 0, $"kubectl {string.Join(' ', args)}: {text}");
+        }
+
+        await Ok("create", "secret", "generic", "db", "--from-literal=user=admin", "--from-literal=password=s3cret");
+        await Ok("create", "serviceaccount", "app");
+        await Ok("create", "role", "reader", "--verb=get,list", "--resource=pods,deployments.apps");
+        await Ok("create", "rolebinding", "read", "--role=reader", "--user=jane", "--serviceaccount=default:app");
+        await Ok("create", "clusterrole", "probe", "--verb=get", "--non-resource-url=/healthz");
+        await Ok("create", "poddisruptionbudget", "web", "--selector=app=web", "--min-available=1");
+        await _cluster.WaitForIdleAsync();
+
+        var (_, secrets) = await KubectlAsync("get", "secret", "db");
+        Assert.Matches(@"db\s+Opaque\s+2\s+\d+s", secrets);
+        var (_, role) = await KubectlAsync("get", "role", "reader", "-o", "jsonpath={.rules[*].apiGroups}");
+        Assert.Equal("[\"\"] [\"apps\"]", role.Trim()); // kubectl resolved deployments to apps through discovery
+        var (_, bindings) = await KubectlAsync("get", "rolebinding", "read", "-o", "wide");
+        Assert.Matches(@"read\s+Role/reader\s+\d+s\s+jane\s+default/app", bindings);
+        var (_, pdb) = await KubectlAsync("get", "pdb", "web");
+        Assert.Matches(@"web\s+1\s+N/A\s+1\s+\d+s", pdb); // 2 ready pods, 1 must stay
+        var (_, resources) = await KubectlAsync("api-resources", "--api-group=rbac.authorization.k8s.io");
+        Assert.Contains("clusterrolebindings", resources, StringComparison.Ordinal);
+    }
+
     internal static string? Which(string program) =>
         (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(Path.PathSeparator).Select(d => Path.Combine(d, program)).FirstOrDefault(File.Exists);
 

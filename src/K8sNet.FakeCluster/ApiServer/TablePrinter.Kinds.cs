@@ -1,0 +1,150 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using K8sNet.Testing.Store;
+
+namespace K8sNet.Testing.ApiServer;
+
+/// <summary>
+/// The printers of the kinds an app's manifests carry besides workloads (pkg/printers/internalversion/printers.go,
+/// 1.32): Secrets, ServiceAccounts, role bindings, HorizontalPodAutoscalers, PodDisruptionBudgets, NetworkPolicies.
+/// Roles and ClusterRoles have no printer upstream: they get the default Name and Created At.
+/// </summary>
+internal static partial class TablePrinter
+{
+    private static (Column[] Columns, Func<JsonObject, DateTimeOffset, JsonNode?[]> Cells)? MorePrinters(ResourceType type, Func<JsonObject, DateTimeOffset, string> age)
+    {
+        if (type == ResourceType.Secret)
+        {
+            return (
+                [NameColumn, new("Type", "string", string.Empty, "The type of the secret"), new("Data", "string", string.Empty, "The number of entries in the data map"), AgeColumn],
+                (o, now) => [Json.Name(o), Json.Str(o["type"]) ?? string.Empty, (long)((o["data"] as JsonObject)?.Count ?? 0), age(o, now)]);
+        }
+
+        if (type == ResourceType.ServiceAccount)
+        {
+            return (
+                [NameColumn, new("Secrets", "string", string.Empty, "The number of secrets referenced by the service account"), AgeColumn],
+                (o, now) => [Json.Name(o), (long)((o["secrets"] as JsonArray)?.Count ?? 0), age(o, now)]);
+        }
+
+        if (type == ResourceType.RoleBinding || type == ResourceType.ClusterRoleBinding)
+        {
+            static string Subjects(JsonObject o, string kind) => string.Join(", ", (o["subjects"] as JsonArray ?? []).OfType<JsonObject>()
+                .Where(s => Json.Str(s["kind"]) == kind)
+                .Select(s => kind == "ServiceAccount" ? $"{Json.Str(s["namespace"])}/{Json.Str(s["name"])}" : Json.Str(s["name"])));
+            return (
+                [NameColumn, new("Role", "string", string.Empty, "Role references a role in the current namespace or a cluster role."), AgeColumn,
+                 new("Users", "string", string.Empty, "Users in the roleBinding", 1), new("Groups", "string", string.Empty, "Groups in the roleBinding", 1),
+                 new("ServiceAccounts", "string", string.Empty, "ServiceAccounts in the roleBinding", 1)],
+                (o, now) => [Json.Name(o), $"{Json.Str(o["roleRef"]?["kind"])}/{Json.Str(o["roleRef"]?["name"])}", age(o, now), Subjects(o, "User"), Subjects(o, "Group"), Subjects(o, "ServiceAccount")]);
+        }
+
+        if (type == ResourceType.HorizontalPodAutoscaler)
+        {
+            return (
+                [NameColumn, new("Reference", "string", string.Empty, "Reference to the object whose scale this autoscaler controls"),
+                 new("Targets", "string", string.Empty, "The current and desired values of the metrics"), new("MinPods", "string", string.Empty, "Lower limit for the number of pods that can be set by the autoscaler, default 1."),
+                 new("MaxPods", "integer", string.Empty, "Upper limit for the number of pods that can be set by the autoscaler; cannot be smaller than MinReplicas."),
+                 new("Replicas", "integer", string.Empty, "Current number of replicas of pods managed by this autoscaler."), AgeColumn],
+                (o, now) =>
+                {
+                    var spec = o["spec"] as JsonObject ?? [];
+                    var target = spec["scaleTargetRef"] as JsonObject ?? [];
+                    return [Json.Name(o), $"{Json.Str(target["kind"])}/{Json.Str(target["name"])}", AutoscalerTargets(o),
+                        Json.Num(spec["minReplicas"]) is { } min ? Inv($"{min}") : "<unset>", Json.Num(spec["maxReplicas"]) ?? 0, Json.Num(o["status"]?["currentReplicas"]) ?? 0, age(o, now)];
+                });
+        }
+
+        if (type == ResourceType.PodDisruptionBudget)
+        {
+            static string Amount(JsonNode? value) => value switch
+            {
+                null => "N/A",
+                JsonValue v when v.GetValueKind() == JsonValueKind.String => v.GetValue<string>(),
+                _ => value.ToJsonString(),
+            };
+            return (
+                [NameColumn, new("Min Available", "string", string.Empty, "The minimum number of pods that must be available."),
+                 new("Max Unavailable", "string", string.Empty, "The maximum number of pods that may be unavailable."),
+                 new("Allowed Disruptions", "integer", string.Empty, "Calculated number of pods that may be disrupted at this time."), AgeColumn],
+                (o, now) => [Json.Name(o), Amount(o["spec"]?["minAvailable"]), Amount(o["spec"]?["maxUnavailable"]), Json.Num(o["status"]?["disruptionsAllowed"]) ?? 0, age(o, now)]);
+        }
+
+        if (type == ResourceType.NetworkPolicy)
+        {
+            return (
+                [NameColumn, new("Pod-Selector", "string", string.Empty, "Pod selector"), AgeColumn],
+                (o, now) => [Json.Name(o), FormatLabelSelector(o["spec"]?["podSelector"] as JsonObject), age(o, now)]);
+        }
+
+        return null;
+    }
+
+    // apimachinery's metav1.FormatLabelSelector: "k=v,k in (a,b),!k"; empty or none → "<none>".
+    internal static string FormatLabelSelector(JsonObject? selector)
+    {
+        var parts = new List<string>();
+        foreach (var (key, value) in (selector?["matchLabels"] as JsonObject ?? []).OrderBy(p => p.Key, StringComparer.Ordinal))
+        {
+            parts.Add($"{key}={Json.Str(value)}");
+        }
+
+        foreach (var e in (selector?["matchExpressions"] as JsonArray ?? []).OfType<JsonObject>())
+        {
+            var key = Json.Str(e["key"]);
+            var values = string.Join(",", (e["values"] as JsonArray ?? []).Select(Json.Str).Order(StringComparer.Ordinal));
+            parts.Add(Json.Str(e["operator"]) switch
+            {
+                "In" => $"{key} in ({values})",
+                "NotIn" => $"{key} notin ({values})",
+                "Exists" => key ?? string.Empty,
+                "DoesNotExist" => $"!{key}",
+                var op => $"{key} {op} ({values})",
+            });
+        }
+
+        return parts.Count == 0 ? "<none>" : string.Join(",", parts);
+    }
+
+    // printers.go formatHPAMetrics: each spec metric with the status metric at the same index, at most two, then "+ N more...".
+    private static string AutoscalerTargets(JsonObject o)
+    {
+        var metrics = (o["spec"]?["metrics"] as JsonArray ?? []).OfType<JsonObject>().ToList();
+        if (metrics.Count == 0)
+        {
+            return "<none>";
+        }
+
+        var current = (o["status"]?["currentMetrics"] as JsonArray ?? []).ToList();
+        var cells = new List<string>();
+        for (var i = 0; i < metrics.Count && i < 2; i++)
+        {
+            var metric = metrics[i];
+            var now = i < current.Count ? current[i] as JsonObject : null;
+            var type = Json.Str(metric["type"]);
+            var field = type is null ? "resource" : char.ToLowerInvariant(type[0]) + type[1..];
+            var source = metric[field] as JsonObject ?? [];
+            var target = source["target"] as JsonObject ?? [];
+            var status = now?[field]?["current"] as JsonObject;
+            string Value(JsonNode? v) => v is null ? "<unknown>" : Json.Str(v) ?? v.ToJsonString();
+            if (type is "Resource" or "ContainerResource")
+            {
+                var name = Json.Str(source["name"]);
+                cells.Add(Json.Num(target["averageUtilization"]) is { } utilization
+                    ? $"{name}: {(status?["averageUtilization"] is { } u ? Inv($"{Json.Num(u)}%") : "<unknown>")}/{utilization}%"
+                    : $"{name}: {Value(status?["averageValue"])}/{Value(target["averageValue"])}");
+            }
+            else if (target["averageValue"] is { } average && type is not "Pods")
+            {
+                cells.Add($"{Value(status?["averageValue"])}/{Value(average)} (avg)");
+            }
+            else
+            {
+                cells.Add($"{Value(status?["averageValue"] ?? status?["value"])}/{Value(target["averageValue"] ?? target["value"])}");
+            }
+        }
+
+        var text = string.Join(", ", cells);
+        return metrics.Count > 2 ? Inv($"{text} + {metrics.Count - 2} more...") : text;
+    }
+}

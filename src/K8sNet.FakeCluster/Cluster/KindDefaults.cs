@@ -1,0 +1,229 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using K8sNet.Testing.Store;
+
+namespace K8sNet.Testing.Cluster;
+
+/// <summary>
+/// What kube-apiserver fills in before it validates an object of the kinds an app's manifests carry (the
+/// <c>SetDefaults_*</c> functions of pkg/apis/*/v1 and the conversions that act as defaults, 1.32): a Secret's
+/// <c>stringData</c> merged into <c>data</c> and its type, binding API groups, NetworkPolicy protocols and policy types,
+/// a HorizontalPodAutoscaler's minimum and its CPU target, and the pod-template defaults of workload templates.
+/// </summary>
+internal static class KindDefaults
+{
+    private const string RbacGroup = "rbac.authorization.k8s.io";
+
+    public static void Apply(ResourceType type, JsonObject obj)
+    {
+        if (type == ResourceType.Secret)
+        {
+            Secret(obj);
+        }
+        else if (type == ResourceType.ServiceAccount)
+        {
+            // The strategy keeps only each secret reference's name (cleanSecretReferences).
+            foreach (var reference in (obj["secrets"] as JsonArray ?? []).OfType<JsonObject>())
+            {
+                foreach (var key in reference.Select(kv => kv.Key).Where(k => k != "name").ToList())
+                {
+                    reference.Remove(key);
+                }
+            }
+        }
+        else if (type == ResourceType.RoleBinding || type == ResourceType.ClusterRoleBinding)
+        {
+            if (obj["roleRef"] is JsonObject roleRef && string.IsNullOrEmpty(Json.Str(roleRef["apiGroup"])))
+            {
+                roleRef["apiGroup"] = RbacGroup;
+            }
+
+            foreach (var subject in (obj["subjects"] as JsonArray ?? []).OfType<JsonObject>())
+            {
+                if (string.IsNullOrEmpty(Json.Str(subject["apiGroup"])))
+                {
+                    switch (Json.Str(subject["kind"]))
+                    {
+                        case "ServiceAccount":
+                            subject["apiGroup"] = string.Empty;
+                            break;
+                        case "User" or "Group":
+                            subject["apiGroup"] = RbacGroup;
+                            break;
+                    }
+                }
+            }
+        }
+        else if (type == ResourceType.NetworkPolicy)
+        {
+            NetworkPolicy(Json.Obj(obj, "spec"));
+        }
+        else if (type == ResourceType.HorizontalPodAutoscaler)
+        {
+            Autoscaler(Json.Obj(obj, "spec"));
+        }
+    }
+
+    // Convert_v1_Secret_To_core_Secret: each stringData value replaces data's (as UTF-8), and stringData is never
+    // stored; SetDefaults_Secret: type Opaque.
+    private static void Secret(JsonObject obj)
+    {
+        if (obj["stringData"] is JsonObject stringData)
+        {
+            var data = Json.Obj(obj, "data");
+            foreach (var (key, value) in stringData)
+            {
+                data[key] = Convert.ToBase64String(Encoding.UTF8.GetBytes(Json.Str(value) ?? string.Empty));
+            }
+        }
+
+        obj.Remove("stringData");
+        if (string.IsNullOrEmpty(Json.Str(obj["type"])))
+        {
+            obj["type"] = "Opaque";
+        }
+    }
+
+    // SetDefaults_NetworkPolicy: each port's protocol TCP; policyTypes Ingress, plus Egress when there are egress rules.
+    private static void NetworkPolicy(JsonObject spec)
+    {
+        foreach (var direction in new[] { "ingress", "egress" })
+        {
+            foreach (var rule in (spec[direction] as JsonArray ?? []).OfType<JsonObject>())
+            {
+                foreach (var port in (rule["ports"] as JsonArray ?? []).OfType<JsonObject>())
+                {
+                    port["protocol"] ??= "TCP";
+                }
+            }
+        }
+
+        if ((spec["policyTypes"] as JsonArray ?? []).Count == 0)
+        {
+            spec["policyTypes"] = (spec["egress"] as JsonArray)?.Count > 0 ? new JsonArray("Ingress", "Egress") : new JsonArray("Ingress");
+        }
+    }
+
+    // SetDefaults_HorizontalPodAutoscaler (autoscaling/v2): minReplicas 1; no metrics → CPU at 80% utilization; a
+    // behavior that is given gets its unset parts.
+    private static void Autoscaler(JsonObject spec)
+    {
+        spec["minReplicas"] ??= 1;
+        if ((spec["metrics"] as JsonArray ?? []).Count == 0)
+        {
+            spec["metrics"] = new JsonArray(new JsonObject
+            {
+                ["type"] = "Resource",
+                ["resource"] = new JsonObject { ["name"] = "cpu", ["target"] = new JsonObject { ["type"] = "Utilization", ["averageUtilization"] = 80 } },
+            });
+        }
+
+        if (spec["behavior"] is JsonObject behavior)
+        {
+            var up = behavior["scaleUp"] as JsonObject ?? (JsonObject)(behavior["scaleUp"] = new JsonObject());
+            up["stabilizationWindowSeconds"] ??= 0;
+            up["selectPolicy"] ??= "Max";
+            up["policies"] ??= new JsonArray(
+                new JsonObject { ["type"] = "Pods", ["value"] = 4, ["periodSeconds"] = 15 },
+                new JsonObject { ["type"] = "Percent", ["value"] = 100, ["periodSeconds"] = 15 });
+            var down = behavior["scaleDown"] as JsonObject ?? (JsonObject)(behavior["scaleDown"] = new JsonObject());
+            down["selectPolicy"] ??= "Max";
+            down["policies"] ??= new JsonArray(new JsonObject { ["type"] = "Percent", ["value"] = 100, ["periodSeconds"] = 15 });
+        }
+    }
+
+    /// <summary>The PodSpec defaults inside a workload's pod template (SetDefaults_PodSpec and its containers).</summary>
+    public static void PodTemplate(JsonObject? template)
+    {
+        if (template is null)
+        {
+            return;
+        }
+
+        var spec = Json.Obj(template, "spec");
+        spec["restartPolicy"] ??= "Always";
+        spec["dnsPolicy"] ??= "ClusterFirst";
+        spec["schedulerName"] ??= "default-scheduler";
+        spec["terminationGracePeriodSeconds"] ??= 30;
+        spec["securityContext"] ??= new JsonObject();
+        foreach (var container in (spec["containers"] as JsonArray ?? []).Concat(spec["initContainers"] as JsonArray ?? []).OfType<JsonObject>())
+        {
+            var image = Json.Str(container["image"]) ?? string.Empty;
+            var tagged = image.LastIndexOf(':') > image.LastIndexOf('/');
+            container["imagePullPolicy"] ??= !tagged || image.EndsWith(":latest", StringComparison.Ordinal) ? "Always" : "IfNotPresent";
+            container["terminationMessagePath"] ??= "/dev/termination-log";
+            container["terminationMessagePolicy"] ??= "File";
+            container["resources"] ??= new JsonObject();
+            foreach (var port in (container["ports"] as JsonArray ?? []).OfType<JsonObject>())
+            {
+                port["protocol"] ??= "TCP";
+            }
+        }
+    }
+
+    /// <summary>
+    /// Where Go's base64 decoder (the standard encoding, with padding; <c>\r</c> and <c>\n</c> skipped) stops on
+    /// <paramref name="text"/>: the input byte it reports in <c>illegal base64 data at input byte N</c>, or
+    /// <see langword="null"/> when the text decodes.
+    /// </summary>
+    public static int? Base64Error(string text)
+    {
+        var i = 0;
+        while (true)
+        {
+            var got = 0;
+            while (got < 4)
+            {
+                if (i == text.Length)
+                {
+                    // The end inside a group: a group of one, or any unpadded group, is refused where it began.
+                    return got == 0 ? null : i - got;
+                }
+
+                var c = text[i++];
+                if (c is '\r' or '\n')
+                {
+                    continue;
+                }
+
+                if (char.IsAsciiLetterOrDigit(c) || c is '+' or '/')
+                {
+                    got++;
+                    continue;
+                }
+
+                if (c != '=' || got < 2)
+                {
+                    return i - 1; // not of the alphabet, or padding too early
+                }
+
+                if (got == 2)
+                {
+                    while (i < text.Length && text[i] is '\r' or '\n')
+                    {
+                        i++;
+                    }
+
+                    if (i == text.Length)
+                    {
+                        return text.Length; // "xx=" wants a second '='
+                    }
+
+                    if (text[i] != '=')
+                    {
+                        return i - 1;
+                    }
+
+                    i++;
+                }
+
+                while (i < text.Length && text[i] is '\r' or '\n')
+                {
+                    i++;
+                }
+
+                return i < text.Length ? i : null; // nothing may follow the padding
+            }
+        }
+    }
+}

@@ -1,0 +1,547 @@
+using System.Globalization;
+using System.Net;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using K8sNet.Testing.Store;
+
+namespace K8sNet.Testing.Cluster;
+
+/// <summary>
+/// The validation of the kinds an app's manifests carry besides workloads (issue 23): Secrets (keys, 1 MiB, the keys
+/// each type requires), RBAC rules and bindings, NetworkPolicies, PodDisruptionBudgets and HorizontalPodAutoscalers,
+/// with kube-apiserver's rules and words (pkg/apis/core, rbac, networking, policy and autoscaling validation, 1.32).
+/// </summary>
+internal static partial class ObjectValidation
+{
+    private const string RbacGroup = "rbac.authorization.k8s.io";
+
+    private static void MoreKinds(ResourceType type, JsonObject obj, List<FieldError> errors)
+    {
+        var spec = obj["spec"] as JsonObject ?? [];
+        if (type == ResourceType.Secret)
+        {
+            Secret(obj, errors);
+        }
+        else if (type == ResourceType.Role || type == ResourceType.ClusterRole)
+        {
+            var rules = obj["rules"] as JsonArray ?? [];
+            for (var i = 0; i < rules.Count; i++)
+            {
+                PolicyRule(rules[i] as JsonObject ?? [], $"rules[{i}]", type == ResourceType.Role, errors);
+            }
+        }
+        else if (type == ResourceType.RoleBinding || type == ResourceType.ClusterRoleBinding)
+        {
+            Binding(obj, type == ResourceType.ClusterRoleBinding, errors);
+        }
+        else if (type == ResourceType.NetworkPolicy)
+        {
+            NetworkPolicy(spec, errors);
+        }
+        else if (type == ResourceType.PodDisruptionBudget)
+        {
+            var min = spec["minAvailable"];
+            var max = spec["maxUnavailable"];
+            if (min is not null && max is not null)
+            {
+                errors.Add(new FieldError("spec", "Invalid value", $"policy.PodDisruptionBudgetSpec{{MinAvailable:{GoIntOrString(min)}, Selector:{(spec["selector"] is null ? "(*v1.LabelSelector)(nil)" : "&v1.LabelSelector{...}")}, MaxUnavailable:{GoIntOrString(max)}, UnhealthyPodEvictionPolicy:(*policy.UnhealthyPodEvictionPolicyType)(nil)}}", "minAvailable and maxUnavailable cannot be both set"));
+            }
+
+            PercentOrCount(spec, "minAvailable", "spec", errors);
+            PercentOrCount(spec, "maxUnavailable", "spec", errors);
+            Supported(spec, "unhealthyPodEvictionPolicy", "spec", ["AlwaysAllow", "IfHealthyBudget"], errors);
+        }
+        else if (type == ResourceType.HorizontalPodAutoscaler)
+        {
+            Autoscaler(spec, errors);
+        }
+    }
+
+    private static void Immutables(ResourceType type, JsonObject obj, JsonObject current, List<FieldError> errors)
+    {
+        if (type == ResourceType.Secret || type == ResourceType.ConfigMap)
+        {
+            if (type == ResourceType.Secret && Json.Str(current["type"]) is { } oldType && Json.Str(obj["type"]) is var newType && newType != oldType)
+            {
+                errors.Add(new FieldError("type", "Invalid value", Quote(newType ?? string.Empty), "field is immutable"));
+            }
+
+            if (Json.Bool(current["immutable"]) == true)
+            {
+                if (Json.Bool(obj["immutable"]) != true)
+                {
+                    errors.Add(new FieldError("immutable", "Forbidden", null, "field is immutable when `immutable` is set"));
+                }
+
+                foreach (var field in type == ResourceType.Secret ? new[] { "data" } : ["data", "binaryData"])
+                {
+                    if (!JsonNode.DeepEquals(obj[field] ?? new JsonObject(), current[field] ?? new JsonObject()))
+                    {
+                        errors.Add(new FieldError(field, "Forbidden", null, "field is immutable when `immutable` is set"));
+                    }
+                }
+            }
+        }
+        else if ((type == ResourceType.RoleBinding || type == ResourceType.ClusterRoleBinding) && !JsonNode.DeepEquals(obj["roleRef"], current["roleRef"]))
+        {
+            var roleRef = obj["roleRef"] as JsonObject ?? [];
+            errors.Add(new FieldError("roleRef", "Invalid value",
+                $"rbac.RoleRef{{APIGroup:{Quote(Json.Str(roleRef["apiGroup"]) ?? string.Empty)}, Kind:{Quote(Json.Str(roleRef["kind"]) ?? string.Empty)}, Name:{Quote(Json.Str(roleRef["name"]) ?? string.Empty)}}}",
+                "cannot change roleRef"));
+        }
+    }
+
+    // ValidateSecret: keys as config keys, the data at most 1 MiB, and the keys each well-known type requires.
+    private static void Secret(JsonObject obj, List<FieldError> errors)
+    {
+        var data = obj["data"] as JsonObject ?? [];
+        var size = 0L;
+        foreach (var (key, value) in data)
+        {
+            if (key.Length == 0 || key.Length > 253 || key is "." or ".." || key.StartsWith("..", StringComparison.Ordinal) || !ConfigMapKeyRegex().IsMatch(key))
+            {
+                errors.Add(new FieldError($"data[{key}]", "Invalid value", Quote(key), RegexError("a valid config key must consist of alphanumeric characters, '-', '_' or '.'", "[-._a-zA-Z0-9]+", "key.name", "KEY_NAME", "key-name")));
+            }
+
+            size += Base64Length(Json.Str(value) ?? string.Empty);
+        }
+
+        if (size > 1024 * 1024)
+        {
+            errors.Add(new FieldError("data", "Too long", null, "must have at most 1048576 bytes"));
+        }
+
+        bool Has(string key) => data.ContainsKey(key);
+        switch (Json.Str(obj["type"]))
+        {
+            case "kubernetes.io/service-account-token":
+                if (string.IsNullOrEmpty(Json.Str(obj["metadata"]?["annotations"]?["kubernetes.io/service-account.name"])))
+                {
+                    errors.Add(new FieldError("metadata.annotations[kubernetes.io/service-account.name]", "Required value", null, string.Empty));
+                }
+
+                break;
+            case "kubernetes.io/dockercfg":
+                DockerConfig(data, ".dockercfg", errors);
+                break;
+            case "kubernetes.io/dockerconfigjson":
+                DockerConfig(data, ".dockerconfigjson", errors);
+                break;
+            case "kubernetes.io/basic-auth":
+                if (!Has("username") && !Has("password"))
+                {
+                    errors.Add(new FieldError("data[username]", "Required value", null, string.Empty));
+                    errors.Add(new FieldError("data[password]", "Required value", null, string.Empty));
+                }
+
+                break;
+            case "kubernetes.io/ssh-auth":
+                if (string.IsNullOrEmpty(Json.Str(data["ssh-privatekey"])))
+                {
+                    errors.Add(new FieldError("data[ssh-privatekey]", "Required value", null, string.Empty));
+                }
+
+                break;
+            case "kubernetes.io/tls":
+                foreach (var key in new[] { "tls.crt", "tls.key" })
+                {
+                    if (!Has(key))
+                    {
+                        errors.Add(new FieldError($"data[{key}]", "Required value", null, string.Empty));
+                    }
+                }
+
+                break;
+        }
+    }
+
+    private static void DockerConfig(JsonObject data, string key, List<FieldError> errors)
+    {
+        if (Json.Str(data[key]) is not { } encoded)
+        {
+            errors.Add(new FieldError($"data[{key}]", "Required value", null, string.Empty));
+            return;
+        }
+
+        try
+        {
+            using var document = JsonDocument.Parse(Convert.FromBase64String(encoded));
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                throw new JsonException($"json: cannot unmarshal {document.RootElement.ValueKind.ToString().ToLowerInvariant()} into Go value of type map[string]interface {{}}");
+            }
+        }
+        catch (Exception ex) when (ex is JsonException or FormatException)
+        {
+            errors.Add(new FieldError($"data[{key}]", "Invalid value", "\"<secret contents redacted>\"", ex is JsonException { Message: var m } && m.StartsWith("json:", StringComparison.Ordinal) ? m : "invalid character looking for beginning of value"));
+        }
+    }
+
+    private static long Base64Length(string encoded)
+    {
+        var padding = encoded.EndsWith("==", StringComparison.Ordinal) ? 2 : encoded.EndsWith('=') ? 1 : 0;
+        return (encoded.Length / 4 * 3) - padding;
+    }
+
+    // rbac validation ValidatePolicyRule.
+    private static void PolicyRule(JsonObject rule, string path, bool namespaced, List<FieldError> errors)
+    {
+        static int Count(JsonObject o, string field) => (o[field] as JsonArray)?.Count ?? 0;
+        if (Count(rule, "verbs") == 0)
+        {
+            errors.Add(new FieldError($"{path}.verbs", "Required value", null, "verbs must contain at least one value"));
+        }
+
+        if (Count(rule, "nonResourceURLs") > 0)
+        {
+            var urls = $"[]string{{{string.Join(", ", (rule["nonResourceURLs"] as JsonArray ?? []).Select(u => Quote(Json.Str(u) ?? string.Empty)))}}}";
+            if (namespaced)
+            {
+                errors.Add(new FieldError($"{path}.nonResourceURLs", "Invalid value", urls, "namespaced rules cannot apply to non-resource URLs"));
+            }
+
+            if (Count(rule, "apiGroups") > 0 || Count(rule, "resources") > 0 || Count(rule, "resourceNames") > 0)
+            {
+                errors.Add(new FieldError($"{path}.nonResourceURLs", "Invalid value", urls, "rules cannot apply to both regular resources and non-resource URLs"));
+            }
+
+            return;
+        }
+
+        if (Count(rule, "apiGroups") == 0)
+        {
+            errors.Add(new FieldError($"{path}.apiGroups", "Required value", null, "resource rules must supply at least one api group"));
+        }
+
+        if (Count(rule, "resources") == 0)
+        {
+            errors.Add(new FieldError($"{path}.resources", "Required value", null, "resource rules must supply at least one resource"));
+        }
+        else if (Count(rule, "resourceNames") > 0 && Count(rule, "resources") > 1)
+        {
+            errors.Add(new FieldError($"{path}.resourceNames", "Required value", null, "resource names cannot apply to multiple resources"));
+        }
+    }
+
+    // rbac validation ValidateRoleBinding / ValidateClusterRoleBinding (after defaulting the API groups).
+    private static void Binding(JsonObject obj, bool cluster, List<FieldError> errors)
+    {
+        var roleRef = obj["roleRef"] as JsonObject ?? [];
+        if (Json.Str(roleRef["apiGroup"]) is { } group && group != RbacGroup)
+        {
+            errors.Add(new FieldError("roleRef.apiGroup", "Unsupported value", Quote(group), $"supported values: {Quote(RbacGroup)}"));
+        }
+
+        var kind = Json.Str(roleRef["kind"]) ?? string.Empty;
+        string[] kinds = cluster ? ["ClusterRole"] : ["Role", "ClusterRole"];
+        if (!kinds.Contains(kind, StringComparer.Ordinal))
+        {
+            errors.Add(new FieldError("roleRef.kind", "Unsupported value", Quote(kind), $"supported values: {string.Join(", ", kinds.Select(Quote))}"));
+        }
+
+        var refName = Json.Str(roleRef["name"]) ?? string.Empty;
+        if (refName.Length == 0)
+        {
+            errors.Add(new FieldError("roleRef.name", "Required value", null, string.Empty));
+        }
+        else if (PathSegment(refName) is { } segment)
+        {
+            errors.Add(new FieldError("roleRef.name", "Invalid value", Quote(refName), segment));
+        }
+
+        var subjects = obj["subjects"] as JsonArray ?? [];
+        for (var i = 0; i < subjects.Count; i++)
+        {
+            var subject = subjects[i] as JsonObject ?? [];
+            var path = $"subjects[{i}]";
+            var name = Json.Str(subject["name"]) ?? string.Empty;
+            var subjectKind = Json.Str(subject["kind"]) ?? string.Empty;
+            var apiGroup = Json.Str(subject["apiGroup"]) ?? string.Empty;
+            if (name.Length == 0)
+            {
+                errors.Add(new FieldError($"{path}.name", "Required value", null, string.Empty));
+            }
+
+            switch (subjectKind)
+            {
+                case "ServiceAccount":
+                    if (name.Length > 0 && KubernetesNames.ValidateDns1123Subdomain(name) is { Count: > 0 } saErrors)
+                    {
+                        errors.AddRange(saErrors.Select(m => new FieldError($"{path}.name", "Invalid value", Quote(name), m)));
+                    }
+
+                    if (apiGroup.Length > 0)
+                    {
+                        errors.Add(new FieldError($"{path}.apiGroup", "Unsupported value", Quote(apiGroup), "supported values: \"\""));
+                    }
+
+                    if (cluster && string.IsNullOrEmpty(Json.Str(subject["namespace"])))
+                    {
+                        errors.Add(new FieldError($"{path}.namespace", "Required value", null, string.Empty));
+                    }
+
+                    break;
+                case "User" or "Group":
+                    if (name.Length == 0)
+                    {
+                        errors.Add(new FieldError($"{path}.name", "Invalid value", "\"\"", subjectKind == "User" ? "user name cannot be empty" : "group name cannot be empty"));
+                    }
+
+                    if (apiGroup != RbacGroup)
+                    {
+                        errors.Add(new FieldError($"{path}.apiGroup", "Unsupported value", Quote(apiGroup), $"supported values: {Quote(RbacGroup)}"));
+                    }
+
+                    break;
+                default:
+                    errors.Add(new FieldError($"{path}.kind", "Unsupported value", Quote(subjectKind), "supported values: \"ServiceAccount\", \"User\", \"Group\""));
+                    break;
+            }
+        }
+    }
+
+    // apimachinery's IsValidPathSegmentName: the name of an RBAC object, and of a binding's role.
+    internal static string? PathSegment(string name) =>
+        name is "." or ".." ? $"may not be '{name}'"
+        : name.Contains('/', StringComparison.Ordinal) ? "may not contain '/'"
+        : name.Contains('%', StringComparison.Ordinal) ? "may not contain '%'"
+        : null;
+
+    // networking validation ValidateNetworkPolicySpec.
+    private static void NetworkPolicy(JsonObject spec, List<FieldError> errors)
+    {
+        foreach (var direction in new[] { ("ingress", "from"), ("egress", "to") })
+        {
+            var rules = spec[direction.Item1] as JsonArray ?? [];
+            for (var i = 0; i < rules.Count; i++)
+            {
+                var rule = rules[i] as JsonObject ?? [];
+                var ports = rule["ports"] as JsonArray ?? [];
+                for (var j = 0; j < ports.Count; j++)
+                {
+                    NetworkPolicyPort(ports[j] as JsonObject ?? [], $"spec.{direction.Item1}[{i}].ports[{j}]", errors);
+                }
+
+                var peers = rule[direction.Item2] as JsonArray ?? [];
+                for (var j = 0; j < peers.Count; j++)
+                {
+                    NetworkPolicyPeer(peers[j] as JsonObject ?? [], $"spec.{direction.Item1}[{i}].{direction.Item2}[{j}]", errors);
+                }
+            }
+        }
+
+        var types = spec["policyTypes"] as JsonArray ?? [];
+        if (types.Count > 2)
+        {
+            errors.Add(new FieldError("spec.policyTypes", "Invalid value", $"[]networking.PolicyType{{{string.Join(", ", types.Select(t => Quote(Json.Str(t) ?? string.Empty)))}}}", "may not specify more than two policyTypes"));
+        }
+
+        for (var k = 0; k < types.Count; k++)
+        {
+            if (Json.Str(types[k]) is var t && t is not ("Ingress" or "Egress"))
+            {
+                errors.Add(new FieldError($"spec.policyTypes[{k}]", "Unsupported value", Quote(t ?? string.Empty), "supported values: \"Ingress\", \"Egress\""));
+            }
+        }
+    }
+
+    private static void NetworkPolicyPort(JsonObject port, string path, List<FieldError> errors)
+    {
+        Supported(port, "protocol", path, ["TCP", "UDP", "SCTP"], errors);
+        var number = port["port"] is JsonValue pv && pv.GetValueKind() == JsonValueKind.Number ? Json.Num(pv) : null;
+        if (number is { } n && n is < 1 or > 65535)
+        {
+            errors.Add(new FieldError($"{path}.port", "Invalid value", n.ToString(CultureInfo.InvariantCulture), "must be between 1 and 65535, inclusive"));
+        }
+        else if (port["port"] is JsonValue sv && sv.GetValueKind() == JsonValueKind.String && KubernetesNames.ValidatePortName(sv.GetValue<string>()) is { Count: > 0 } nameErrors)
+        {
+            errors.AddRange(nameErrors.Select(m => new FieldError($"{path}.port", "Invalid value", Quote(sv.GetValue<string>()), m)));
+        }
+
+        if (Json.Num(port["endPort"]) is not { } end)
+        {
+            return;
+        }
+
+        if (port["port"] is null)
+        {
+            errors.Add(new FieldError($"{path}.endPort", "Invalid value", end.ToString(CultureInfo.InvariantCulture), "may not be specified when `port` is not specified"));
+        }
+        else if (number is null)
+        {
+            errors.Add(new FieldError($"{path}.endPort", "Invalid value", end.ToString(CultureInfo.InvariantCulture), "may not be specified when `port` is non-numeric"));
+        }
+        else if (end < number)
+        {
+            errors.Add(new FieldError($"{path}.endPort", "Invalid value", number.Value.ToString(CultureInfo.InvariantCulture), "must be greater than or equal to `port`"));
+        }
+        else if (end > 65535)
+        {
+            errors.Add(new FieldError($"{path}.endPort", "Invalid value", end.ToString(CultureInfo.InvariantCulture), "must be between 1 and 65535, inclusive"));
+        }
+    }
+
+    private static void NetworkPolicyPeer(JsonObject peer, string path, List<FieldError> errors)
+    {
+        var selectors = (peer["podSelector"] is not null ? 1 : 0) + (peer["namespaceSelector"] is not null ? 1 : 0);
+        if (peer["ipBlock"] is JsonObject block)
+        {
+            if (selectors > 0)
+            {
+                errors.Add(new FieldError(path, "Forbidden", null, "may not specify both ipBlock and another peer"));
+            }
+
+            var cidr = Json.Str(block["cidr"]) ?? string.Empty;
+            IPNetwork? network = null;
+            if (cidr.Length == 0)
+            {
+                errors.Add(new FieldError($"{path}.ipBlock.cidr", "Required value", null, string.Empty));
+            }
+            else if (IPNetwork.TryParse(cidr, out var parsed))
+            {
+                network = parsed;
+            }
+            else
+            {
+                errors.Add(new FieldError($"{path}.ipBlock.cidr", "Invalid value", Quote(cidr), "must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)"));
+            }
+
+            var except = block["except"] as JsonArray ?? [];
+            for (var k = 0; k < except.Count; k++)
+            {
+                var text = Json.Str(except[k]) ?? string.Empty;
+                if (!IPNetwork.TryParse(text, out var inner))
+                {
+                    errors.Add(new FieldError($"{path}.ipBlock.except[{k}]", "Invalid value", Quote(text), "must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)"));
+                }
+                else if (network is { } outer && !(outer.Contains(inner.BaseAddress) && inner.PrefixLength > outer.PrefixLength))
+                {
+                    errors.Add(new FieldError($"{path}.ipBlock.except[{k}]", "Invalid value", Quote(text), "must be a strict subset of `cidr`"));
+                }
+            }
+        }
+        else if (selectors == 0)
+        {
+            errors.Add(new FieldError(path, "Required value", null, "must specify a peer"));
+        }
+    }
+
+    // policy validation: minAvailable / maxUnavailable a non-negative count or a percentage of at most 100%.
+    private static void PercentOrCount(JsonObject spec, string field, string path, List<FieldError> errors)
+    {
+        if (IntOrPercent(spec, field, path, errors) is { Percent: true, Value: > 100 } amount)
+        {
+            errors.Add(new FieldError($"{path}.{field}", "Invalid value", Inv($"{amount.Value}%"), "must not be greater than 100%"));
+        }
+    }
+
+    private static string GoIntOrString(JsonNode value) => $"(*intstr.IntOrString)({(value is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : value.ToJsonString())})";
+
+    // autoscaling validation ValidateHorizontalPodAutoscalerSpec (after defaulting: minReplicas 1, cpu 80%).
+    private static void Autoscaler(JsonObject spec, List<FieldError> errors)
+    {
+        var min = Json.Num(spec["minReplicas"]) ?? 1;
+        var max = Json.Num(spec["maxReplicas"]) ?? 0;
+        if (min < 1)
+        {
+            errors.Add(new FieldError("spec.minReplicas", "Invalid value", Inv($"{min}"), "must be greater than or equal to 1"));
+        }
+
+        if (max < 1)
+        {
+            errors.Add(new FieldError("spec.maxReplicas", "Invalid value", Inv($"{max}"), "must be greater than 0"));
+        }
+
+        if (max < min)
+        {
+            errors.Add(new FieldError("spec.maxReplicas", "Invalid value", Inv($"{max}"), "must be greater than or equal to `minReplicas`"));
+        }
+
+        var target = spec["scaleTargetRef"] as JsonObject ?? [];
+        foreach (var field in new[] { "kind", "name" })
+        {
+            var value = Json.Str(target[field]) ?? string.Empty;
+            if (value.Length == 0)
+            {
+                errors.Add(new FieldError($"spec.scaleTargetRef.{field}", "Required value", null, string.Empty));
+            }
+            else if (PathSegment(value) is { } segment)
+            {
+                errors.Add(new FieldError($"spec.scaleTargetRef.{field}", "Invalid value", Quote(value), segment));
+            }
+        }
+
+        var metrics = spec["metrics"] as JsonArray ?? [];
+        string[] sources = ["ContainerResource", "External", "Object", "Pods", "Resource"];
+        for (var i = 0; i < metrics.Count; i++)
+        {
+            var metric = metrics[i] as JsonObject ?? [];
+            var path = $"spec.metrics[{i}]";
+            var type = Json.Str(metric["type"]) ?? string.Empty;
+            if (type.Length == 0)
+            {
+                errors.Add(new FieldError($"{path}.type", "Required value", null, "must specify a metric source type"));
+                continue;
+            }
+
+            if (!sources.Contains(type, StringComparer.Ordinal))
+            {
+                errors.Add(new FieldError($"{path}.type", "Unsupported value", Quote(type), $"supported values: {string.Join(", ", sources.Select(Quote))}"));
+                continue;
+            }
+
+            var sourceField = char.ToLowerInvariant(type[0]) + type[1..];
+            foreach (var other in sources.Select(s => char.ToLowerInvariant(s[0]) + s[1..]).Where(s => s != sourceField && metric[s] is not null))
+            {
+                errors.Add(new FieldError($"{path}.{other}", "Forbidden", null, "must populate the given metric source only"));
+            }
+
+            if (metric[sourceField] is not JsonObject source)
+            {
+                errors.Add(new FieldError($"{path}.{sourceField}", "Required value", null, "must populate information for the given metric source"));
+                continue;
+            }
+
+            if (type is "Resource" or "ContainerResource")
+            {
+                if (string.IsNullOrEmpty(Json.Str(source["name"])))
+                {
+                    errors.Add(new FieldError($"{path}.{sourceField}.name", "Required value", null, "must specify a resource name"));
+                }
+
+                MetricTarget(source["target"] as JsonObject ?? [], $"{path}.{sourceField}.target", errors);
+            }
+        }
+    }
+
+    private static void MetricTarget(JsonObject target, string path, List<FieldError> errors)
+    {
+        var type = Json.Str(target["type"]) ?? string.Empty;
+        if (type.Length == 0)
+        {
+            errors.Add(new FieldError($"{path}.type", "Required value", null, "must specify a metric target type"));
+        }
+        else if (type is not ("Utilization" or "Value" or "AverageValue"))
+        {
+            errors.Add(new FieldError($"{path}.type", "Invalid value", Quote(type), "must be either Utilization, Value, or AverageValue"));
+        }
+
+        var utilization = Json.Num(target["averageUtilization"]);
+        var hasValue = target["averageValue"] is not null || target["value"] is not null;
+        if (utilization is null && !hasValue)
+        {
+            errors.Add(new FieldError($"{path}.averageUtilization", "Required value", null, "must set either a target raw value or a target utilization"));
+        }
+        else if (utilization is not null && target["averageValue"] is not null)
+        {
+            errors.Add(new FieldError($"{path}.averageValue", "Forbidden", null, "may not set both a target raw value and a target utilization"));
+        }
+
+        if (utilization is < 1)
+        {
+            errors.Add(new FieldError($"{path}.averageUtilization", "Invalid value", Inv($"{utilization}"), "must be greater than 0"));
+        }
+    }
+
+    private static string Inv(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+}
