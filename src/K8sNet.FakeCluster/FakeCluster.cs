@@ -68,6 +68,7 @@ public sealed partial class FakeCluster : IAsyncDisposable
         _deployments = new DeploymentController(this);
         _statefulSets = new StatefulSetController(this);
         _policies = new PolicyStatusController(this);
+        Events = new EventRecorder(this);
         _garbageCollector = new GarbageCollector(this);
         _nodes = new NodeLifecycleController(this);
         Network = new PodNetwork(this);
@@ -167,6 +168,9 @@ public sealed partial class FakeCluster : IAsyncDisposable
 
     /// <summary>The object store (JSON), for kinds without a model and for watches.</summary>
     internal ObjectStore Store { get; }
+
+    /// <summary>Writes the Events the cluster's components write.</summary>
+    internal EventRecorder Events { get; }
 
     /// <summary>The kinds this cluster serves: the built-in ones and those its CustomResourceDefinitions add.</summary>
     internal KindRegistry Kinds { get; } = new();
@@ -686,6 +690,7 @@ public sealed partial class FakeCluster : IAsyncDisposable
         }
 
         await Controllers.DisposeAsync().ConfigureAwait(false);
+        Events.Dispose();
         await Network.DisposeAsync().ConfigureAwait(false);
         _loopback?.Dispose();
         _nodes.Dispose();

@@ -111,6 +111,12 @@ public sealed class FakeClusterOptions
     /// </summary>
     public TimeSpan? PodShutdownTime { get; set; }
 
+    /// <summary>
+    /// How long an Event lives after it was last written (kube-apiserver <c>--event-ttl</c>): the controllers' and
+    /// kubelets' events are deleted that long after their last occurrence. Default 1 hour, upstream's.
+    /// </summary>
+    public TimeSpan EventTtl { get; set; } = TimeSpan.FromHours(1);
+
     /// <summary>The seed for generated names and UIDs, so that runs repeat. Default 1.</summary>
     public int Seed { get; set; } = 1;
 

@@ -77,6 +77,32 @@ internal static partial class TablePrinter
                 (o, now) => [Json.Name(o), FormatLabelSelector(o["spec"]?["podSelector"] as JsonObject), age(o, now)]);
         }
 
+        if (type == ResourceType.Event)
+        {
+            return (
+                [new("Last Seen", "string", string.Empty, "Time when last event occurred"), new("Type", "string", string.Empty, "Event type"),
+                 new("Reason", "string", string.Empty, "Reason of the event"), new("Object", "string", string.Empty, "Object this event is about"),
+                 new("Subobject", "string", string.Empty, "Subobject this event is about", 1), new("Source", "string", string.Empty, "Source of the event", 1),
+                 new("Message", "string", string.Empty, "Message of the event"), new("First Seen", "string", string.Empty, "Time when first event occurred", 1),
+                 new("Count", "integer", string.Empty, "Number of event occurrences", 1), new("Name", "string", string.Empty, "Name of the event", 1)],
+                (o, now) =>
+                {
+                    string Since(string? field) =>
+                        DateTimeOffset.TryParse(field, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var t) ? HumanDuration(now - t) : "<unknown>";
+                    var eventTime = Json.Str(o["eventTime"]);
+                    var first = Json.Str(o["firstTimestamp"]) ?? eventTime;
+                    var last = Json.Str(o["series"]?["lastObservedTime"]) ?? Json.Str(o["lastTimestamp"]) ?? first;
+                    var involved = o["involvedObject"] as JsonObject ?? [];
+                    var source = o["source"] as JsonObject ?? [];
+                    var component = Json.Str(source["component"]) is { Length: > 0 } c ? c : Json.Str(o["reportingComponent"]) ?? string.Empty;
+                    var host = Json.Str(source["host"]) is { Length: > 0 } h ? h : Json.Str(o["reportingInstance"]) ?? string.Empty;
+                    var count = Json.Num(o["series"]?["count"]) ?? Json.Num(o["count"]) ?? 0;
+                    return [Since(last), Json.Str(o["type"]), Json.Str(o["reason"]), $"{(Json.Str(involved["kind"]) ?? string.Empty).ToLowerInvariant()}/{Json.Str(involved["name"])}",
+                        Json.Str(involved["fieldPath"]) ?? string.Empty, host.Length == 0 ? component : $"{component}, {host}", (Json.Str(o["message"]) ?? string.Empty).Trim(),
+                        Since(first), count == 0 ? 1 : count, Json.Name(o)];
+                });
+        }
+
         return null;
     }
 

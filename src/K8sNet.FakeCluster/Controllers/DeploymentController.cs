@@ -138,13 +138,13 @@ internal sealed class DeploymentController(FakeCluster cluster)
             // old pod is running — terminating pods still count until they are gone.
             foreach (var rs in old.Where(rs => SpecOf(rs) != 0))
             {
-                Scale(rs, 0);
+                Scale(deployment, rs, 0);
             }
 
             var oldRunning = old.SelectMany(rs => pods[Json.Uid(rs)]).Any(p => Json.Str(p["status"]?["phase"]) is not ("Succeeded" or "Failed"));
             if (!oldRunning && currentReplicas != replicas)
             {
-                Scale(current, replicas);
+                Scale(deployment, current, replicas);
             }
         }
         else
@@ -155,7 +155,7 @@ internal sealed class DeploymentController(FakeCluster cluster)
             var newTarget = currentReplicas > replicas ? replicas : Math.Min(replicas, currentReplicas + allowed);
             if (newTarget != currentReplicas)
             {
-                Scale(current, newTarget);
+                Scale(deployment, current, newTarget);
                 currentReplicas = newTarget;
             }
 
@@ -194,7 +194,7 @@ internal sealed class DeploymentController(FakeCluster cluster)
 
             foreach (var rs in ordered.Where(rs => specs[Json.Uid(rs)] != SpecOf(rs)))
             {
-                Scale(rs, specs[Json.Uid(rs)]);
+                Scale(deployment, rs, specs[Json.Uid(rs)]);
             }
         }
 
@@ -241,7 +241,7 @@ internal sealed class DeploymentController(FakeCluster cluster)
         }
     }
 
-    private void Scale(JsonObject rs, int replicas)
+    private void Scale(JsonObject deployment, JsonObject rs, int replicas)
     {
         var copy = cluster.Store.Get(ResourceType.ReplicaSet, Json.Namespace(rs), Json.Name(rs));
         if (copy is null)
@@ -249,6 +249,7 @@ internal sealed class DeploymentController(FakeCluster cluster)
             return;
         }
 
+        var was = Json.Num(copy["spec"]?["replicas"]) ?? 1;
         copy["spec"]!["replicas"] = replicas;
         try
         {
@@ -256,6 +257,13 @@ internal sealed class DeploymentController(FakeCluster cluster)
         }
         catch (KubernetesStatusException ex) when (ex.Code is 404 or 409)
         {
+            return;
+        }
+
+        if (was != replicas)
+        {
+            cluster.Events.Record(deployment, ResourceType.Deployment, EventSource.Controller("deployment-controller"), "Normal", "ScalingReplicaSet",
+                $"Scaled {(replicas > was ? "up" : "down")} replica set {Json.Name(rs)} from {was} to {replicas}");
         }
     }
 

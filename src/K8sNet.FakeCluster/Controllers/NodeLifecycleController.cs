@@ -103,7 +103,9 @@ internal sealed class NodeLifecycleController(FakeCluster cluster)
             }
         }
 
-        cluster.Store.UpdateOwned(ResourceType.Node, obj);
+        var written = cluster.Store.UpdateOwned(ResourceType.Node, obj);
+        var controller = EventSource.Controller("node-controller");
+        cluster.Events.Record(written, ResourceType.Node, controller, "Normal", "NodeNotReady", $"Node {node} status is now: NodeNotReady");
 
         // MarkPodsNotReady: the kubelet cannot say, so the control plane does.
         foreach (var pod in PodsOn(node))
@@ -114,6 +116,7 @@ internal sealed class NodeLifecycleController(FakeCluster cluster)
                 ready["status"] = "False";
                 ready["lastTransitionTime"] = now;
                 TryUpdate(pod);
+                cluster.Events.Record(pod, ResourceType.Pod, controller, "Warning", "NodeNotReady", "Node is not ready");
             }
         }
     }
@@ -142,7 +145,8 @@ internal sealed class NodeLifecycleController(FakeCluster cluster)
             }
         }
 
-        cluster.Store.UpdateOwned(ResourceType.Node, obj);
+        var back = cluster.Store.UpdateOwned(ResourceType.Node, obj);
+        cluster.Events.Record(back, ResourceType.Node, EventSource.Kubelet(node), "Normal", "NodeReady", $"Node {node} status is now: NodeReady");
         foreach (var pod in PodsOn(node))
         {
             CancelEviction(Json.Uid(pod));

@@ -125,6 +125,8 @@ internal sealed class PodLifecycleController
 
         var status = Json.Obj(current, "status");
         var changed = justBound;
+        var started = false;
+        var wasReady = ContainersReady(status);
         if (string.IsNullOrEmpty(Json.Str(status["podIP"])) && !Json.Bool(spec["hostNetwork"]).GetValueOrDefault())
         {
             var nodeName = Json.Str(spec["nodeName"])!;
@@ -144,12 +146,65 @@ internal sealed class PodLifecycleController
             status["phase"] = "Running";
             status["startTime"] = ObjectStore.Timestamp(_cluster.TimeProvider.GetUtcNow());
             changed = true;
+            started = true;
         }
 
         changed |= SetConditions(current, status, uid, dryRun: false);
         if (changed)
         {
-            _cluster.Store.UpdateOwned(ResourceType.Pod, current);
+            var written = _cluster.Store.UpdateOwned(ResourceType.Pod, current);
+            RecordEvents(written, justBound, started, wasReady);
+        }
+    }
+
+    private static bool? ContainersReady(JsonObject status) =>
+        (status["conditions"] as JsonArray ?? []).OfType<JsonObject>().Where(c => Json.Str(c["type"]) == "ContainersReady").Select(c => Json.Str(c["status"]) == "True").Cast<bool?>().FirstOrDefault();
+
+    // What the scheduler and the kubelet say of a pod: Scheduled when bound; per container Pulling and Pulled (or the
+    // image already present), Created and Started when it starts; Unhealthy when its readiness fails.
+    private void RecordEvents(JsonObject pod, bool bound, bool started, bool? wasReady)
+    {
+        var node = Json.Str(pod["spec"]?["nodeName"]) ?? string.Empty;
+        if (bound)
+        {
+            _cluster.Events.RecordScheduler(pod, "Normal", "Scheduled", "Binding", $"Successfully assigned {Json.Namespace(pod)}/{Json.Name(pod)} to {node}");
+        }
+
+        var kubelet = EventSource.Kubelet(node);
+        var containers = (pod["spec"]?["containers"] as JsonArray ?? []).OfType<JsonObject>().ToList();
+        if (started)
+        {
+            foreach (var container in containers)
+            {
+                var name = Json.Str(container["name"]) ?? string.Empty;
+                var image = Json.Str(container["image"]) ?? string.Empty;
+                var path = $"spec.containers{{{name}}}";
+                if (Json.Str(container["imagePullPolicy"]) == "Always")
+                {
+                    // The fake pulls nothing: a pull takes no time and has no size.
+                    _cluster.Events.Record(pod, ResourceType.Pod, kubelet, "Normal", "Pulling", $"Pulling image {Json.Quote(image)}", path);
+                    _cluster.Events.Record(pod, ResourceType.Pod, kubelet, "Normal", "Pulled", $"Successfully pulled image {Json.Quote(image)} in 0s (0s including waiting). Image size: 0 bytes.", path);
+                }
+                else
+                {
+                    _cluster.Events.Record(pod, ResourceType.Pod, kubelet, "Normal", "Pulled", $"Container image {Json.Quote(image)} already present on machine", path);
+                }
+
+                _cluster.Events.Record(pod, ResourceType.Pod, kubelet, "Normal", "Created", $"Created container: {name}", path);
+                _cluster.Events.Record(pod, ResourceType.Pod, kubelet, "Normal", "Started", $"Started container {name}", path);
+            }
+        }
+
+        var ready = pod["status"] is JsonObject status ? ContainersReady(status) : null;
+        if (wasReady == true && ready == false && _cluster.IsNodeReady(node) && containers.Count > 0)
+        {
+            var probed = containers.FirstOrDefault(c => c["readinessProbe"] is not null) ?? containers[0];
+            var name = Json.Str(probed["name"]) ?? string.Empty;
+            var probe = probed["readinessProbe"] as JsonObject;
+            var output = probe?["httpGet"] is not null ? "HTTP probe failed with statuscode: 503"
+                : probe?["tcpSocket"] is JsonObject tcp ? $"dial tcp {Json.Str(pod["status"]?["podIP"])}:{tcp["port"]?.ToString()}: connect: connection refused"
+                : string.Empty;
+            _cluster.Events.Record(pod, ResourceType.Pod, kubelet, "Warning", "Unhealthy", $"Readiness probe failed: {output}", $"spec.containers{{{name}}}");
         }
     }
 
@@ -235,6 +290,15 @@ internal sealed class PodLifecycleController
         if (_deletions.ContainsKey(uid))
         {
             return;
+        }
+
+        if (Json.Str(pod["spec"]?["nodeName"]) is { Length: > 0 } node && Json.Str(pod["status"]?["phase"]) == "Running")
+        {
+            foreach (var container in (pod["spec"]?["containers"] as JsonArray ?? []).OfType<JsonObject>())
+            {
+                var containerName = Json.Str(container["name"]) ?? string.Empty;
+                _cluster.Events.Record(pod, ResourceType.Pod, EventSource.Kubelet(node), "Normal", "Killing", $"Stopping container {containerName}", $"spec.containers{{{containerName}}}");
+            }
         }
 
         var at = DateTimeOffset.Parse(Json.Str(pod["metadata"]?["deletionTimestamp"])!, System.Globalization.CultureInfo.InvariantCulture);

@@ -10,6 +10,8 @@ namespace K8sNet.Testing.Controllers;
 /// </summary>
 internal sealed class ReplicaSetController(FakeCluster cluster)
 {
+    private static readonly EventSource Source = EventSource.Controller("replicaset-controller");
+
     public void Handle(StoreEvent e)
     {
         if (e.Resource == ResourceType.ReplicaSet)
@@ -44,7 +46,8 @@ internal sealed class ReplicaSetController(FakeCluster cluster)
         {
             for (var i = active.Count; i < want; i++)
             {
-                cluster.CreateOwned(ResourceType.Pod, NewPod(rs));
+                var created = cluster.CreateOwned(ResourceType.Pod, NewPod(rs));
+                cluster.Events.Record(rs, ResourceType.ReplicaSet, Source, "Normal", "SuccessfulCreate", $"Created pod: {Json.Name(created)}");
             }
         }
         else if (active.Count > want)
@@ -61,6 +64,7 @@ internal sealed class ReplicaSetController(FakeCluster cluster)
                 try
                 {
                     cluster.Store.Delete(ResourceType.Pod, ns, Json.Name(pod));
+                    cluster.Events.Record(rs, ResourceType.ReplicaSet, Source, "Normal", "SuccessfulDelete", $"Deleted pod: {Json.Name(pod)}");
                 }
                 catch (KubernetesStatusException ex) when (ex.Code == 404)
                 {

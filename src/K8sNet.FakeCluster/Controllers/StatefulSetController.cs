@@ -162,6 +162,7 @@ internal sealed class StatefulSetController(FakeCluster cluster)
         try
         {
             cluster.CreateOwned(ResourceType.Pod, new JsonObject { ["metadata"] = meta, ["spec"] = podSpec });
+            cluster.Events.Record(set, ResourceType.StatefulSet, Source, "Normal", "SuccessfulCreate", $"create Pod {name} in StatefulSet {Json.Name(set)} successful");
             return true;
         }
         catch (KubernetesStatusException ex) when (ex.Code == 409)
@@ -178,8 +179,16 @@ internal sealed class StatefulSetController(FakeCluster cluster)
         }
         catch (KubernetesStatusException ex) when (ex.Code is 404 or 409)
         {
+            return;
+        }
+
+        if (Owners.ControllerName(pod, "StatefulSet") is { } setName && cluster.Store.PeekOne(ResourceType.StatefulSet, Json.Namespace(pod), setName) is { } set)
+        {
+            cluster.Events.Record(set, ResourceType.StatefulSet, Source, "Normal", "SuccessfulDelete", $"delete Pod {Json.Name(pod)} in StatefulSet {setName} successful");
         }
     }
+
+    private static readonly EventSource Source = EventSource.Controller("statefulset-controller");
 
     private void UpdateStatus(JsonObject set, List<JsonObject> live, string currentRevision, string updateRevision)
     {

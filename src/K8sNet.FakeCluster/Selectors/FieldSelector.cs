@@ -23,6 +23,9 @@ internal sealed class FieldSelector
         ["Node"] = FrozenSet.Create(StringComparer.Ordinal, "metadata.name", "spec.unschedulable"),
         ["Namespace"] = FrozenSet.Create(StringComparer.Ordinal, "metadata.name", "status.phase"),
         ["Service"] = FrozenSet.Create(StringComparer.Ordinal, "metadata.name", "metadata.namespace", "spec.clusterIP", "spec.type"),
+        ["Event"] = FrozenSet.Create(StringComparer.Ordinal,
+            "metadata.name", "metadata.namespace", "involvedObject.kind", "involvedObject.namespace", "involvedObject.name", "involvedObject.uid",
+            "involvedObject.apiVersion", "involvedObject.resourceVersion", "involvedObject.fieldPath", "reason", "reportingComponent", "source", "type"),
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
     private FieldSelector(ImmutableArray<(string Field, bool Equal, string Value)> terms, string text)
@@ -134,6 +137,12 @@ internal sealed class FieldSelector
         if (field == "spec.host")
         {
             field = "spec.nodeName";
+        }
+
+        if (field == "source" && obj["involvedObject"] is not null)
+        {
+            // An event's source: its source.component, else its reportingComponent (the events.k8s.io writers').
+            return obj["source"]?["component"] is JsonValue component && component.GetValue<string>() is { Length: > 0 } c ? c : obj["reportingComponent"]?.GetValue<string>() ?? string.Empty;
         }
 
         if (field == "status.podIPs")

@@ -111,7 +111,7 @@ internal sealed record ResourceType(string Group, string Version, string Kind, s
     /// </summary>
     public static IReadOnlyList<ResourceType> All { get; } =
     [
-        Namespace, Node, Pod, Service, Endpoints, ConfigMap, Secret, ServiceAccount,
+        Namespace, Node, Pod, Service, Endpoints, ConfigMap, Secret, ServiceAccount, Event,
         Deployment, ReplicaSet, StatefulSet, EndpointSlice, Ingress, IngressClass, NetworkPolicy,
         HorizontalPodAutoscaler, PodDisruptionBudget, Role, RoleBinding, ClusterRole, ClusterRoleBinding,
         new("gateway.networking.k8s.io", "v1", "GatewayClass", "gatewayclasses", false, "gc"),

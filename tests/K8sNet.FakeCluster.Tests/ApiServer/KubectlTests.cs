@@ -487,6 +487,27 @@ public sealed class KubectlTests : IAsyncLifetime
         Assert.Contains("clusterrolebindings", resources, StringComparison.Ordinal);
     }
 
+    [SkippableFact]
+    public async Task GetEvents_AndDescribe_ShowWhatTheComponentsDid()
+    {
+        Skip.If(Which("kubectl") is null, "kubectl is not on PATH (https://kubernetes.io/docs/tasks/tools/); the same requests are made over HTTP in EventTests.");
+
+        var (code, events) = await KubectlAsync("get", "events", "--sort-by=.lastTimestamp");
+        Assert.True(code == 0, events);
+        Assert.Matches(@"Normal\s+ScalingReplicaSet\s+deployment/web\s+Scaled up replica set web-\S+ from 0 to 2", events);
+        Assert.Matches(@"Normal\s+SuccessfulCreate\s+replicaset/web-\S+\s+Created pod: web-", events);
+        Assert.Matches(@"Normal\s+Started\s+pod/web-\S+\s+Started container app", events);
+
+        var pod = _cluster.List<V1Pod>("default", "app=web")[0].Metadata.Name;
+        var (_, describe) = await KubectlAsync("describe", "pod", pod);
+        Assert.Matches(@"Events:\s+Type\s+Reason\s+Age\s+From\s+Message", describe);
+        Assert.Matches($@"Normal\s+Scheduled\s+\S+\s+default-scheduler\s+Successfully assigned default/{pod} to node-\d", describe);
+        Assert.Matches(@"Normal\s+Created\s+\S+\s+kubelet\s+Created container: app", describe);
+        var (_, deployment) = await KubectlAsync("describe", "deployment", "web");
+        Assert.Matches(@"Normal\s+ScalingReplicaSet\s+\S+\s+deployment-controller\s+Scaled up replica set web-\S+ from 0 to 2", deployment);
+        Assert.DoesNotContain("<none>", deployment[deployment.IndexOf("Events:", StringComparison.Ordinal)..], StringComparison.Ordinal);
+    }
+
     internal static string? Which(string program) =>
         (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(Path.PathSeparator).Select(d => Path.Combine(d, program)).FirstOrDefault(File.Exists);
 
