@@ -34,6 +34,7 @@ public sealed partial class FakeCluster : IAsyncDisposable
     private readonly DeploymentController _deployments;
     private readonly StatefulSetController _statefulSets;
     private readonly PolicyStatusController _policies;
+    private readonly DaemonSetController _daemonSets;
     private readonly GarbageCollector _garbageCollector;
     private readonly NodeLifecycleController _nodes;
     private readonly List<IDisposable> _subscriptions = [];
@@ -68,6 +69,7 @@ public sealed partial class FakeCluster : IAsyncDisposable
         _deployments = new DeploymentController(this);
         _statefulSets = new StatefulSetController(this);
         _policies = new PolicyStatusController(this);
+        _daemonSets = new DaemonSetController(this);
         Events = new EventRecorder(this);
         _garbageCollector = new GarbageCollector(this);
         _nodes = new NodeLifecycleController(this);
@@ -89,6 +91,7 @@ public sealed partial class FakeCluster : IAsyncDisposable
                 _deployments.Handle(e);
                 _statefulSets.Handle(e);
                 _policies.Handle(e);
+                _daemonSets.Handle(e);
                 _garbageCollector.Handle(e);
                 Network.OnPodEvent(e);
                 PublishIngressStatus(e);

@@ -77,6 +77,25 @@ internal static partial class TablePrinter
                 (o, now) => [Json.Name(o), FormatLabelSelector(o["spec"]?["podSelector"] as JsonObject), age(o, now)]);
         }
 
+        if (type == ResourceType.DaemonSet)
+        {
+            static string Containers(JsonObject o, string field) => string.Join(",", (o["spec"]?["template"]?["spec"]?["containers"] as JsonArray ?? []).Select(c => Json.Str(c?[field])));
+            long N(JsonObject o, string field) => Json.Num(o["status"]?[field]) ?? 0;
+            return (
+                [NameColumn, new("Desired", "integer", string.Empty, "The desired number of pods."), new("Current", "integer", string.Empty, "The current number of pods."),
+                 new("Ready", "integer", string.Empty, "The number of pods ready."), new("Up-to-date", "integer", string.Empty, "The number of pods updated."),
+                 new("Available", "integer", string.Empty, "The number of pods available."), new("Node Selector", "string", string.Empty, "Which nodes will run the pods."), AgeColumn,
+                 new("Containers", "string", string.Empty, "Names of each container in the template.", 1), new("Images", "string", string.Empty, "Images referenced by each container in the template.", 1),
+                 new("Selector", "string", string.Empty, "Label selector for pods.", 1)],
+                (o, now) =>
+                {
+                    var nodeSelector = o["spec"]?["template"]?["spec"]?["nodeSelector"] as JsonObject;
+                    var selectorText = nodeSelector is { Count: > 0 } ? string.Join(",", nodeSelector.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}={Json.Str(p.Value)}")) : "<none>";
+                    return [Json.Name(o), N(o, "desiredNumberScheduled"), N(o, "currentNumberScheduled"), N(o, "numberReady"), N(o, "updatedNumberScheduled"), N(o, "numberAvailable"),
+                        selectorText, age(o, now), Containers(o, "name"), Containers(o, "image"), FormatLabelSelector(o["spec"]?["selector"] as JsonObject)];
+                });
+        }
+
         if (type == ResourceType.Event)
         {
             return (

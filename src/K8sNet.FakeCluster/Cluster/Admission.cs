@@ -35,6 +35,7 @@ internal sealed class Admission
         var meta = ObjectStore.Metadata(obj);
         ValidateName(type, obj);
         KindDefaults.Apply(type, obj);
+        KindDefaults.TemplateGeneration(type, obj, null);
         ObjectValidation.Check(type, obj);
         if (type == ResourceType.Service)
         {
@@ -72,6 +73,7 @@ internal sealed class Admission
     public void OnUpdate(ResourceType type, JsonObject obj, JsonObject current)
     {
         KindDefaults.Apply(type, obj);
+        KindDefaults.TemplateGeneration(type, obj, current);
         ObjectValidation.Check(type, obj);
         ObjectValidation.CheckUpdate(type, obj, current);
         if (type == ResourceType.Service)

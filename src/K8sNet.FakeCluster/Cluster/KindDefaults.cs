@@ -62,6 +62,39 @@ internal static class KindDefaults
         {
             Autoscaler(Json.Obj(obj, "spec"));
         }
+        else if (type == ResourceType.DaemonSet)
+        {
+            // SetDefaults_DaemonSet: RollingUpdate, one unavailable and no surge; ten revisions kept.
+            var spec = Json.Obj(obj, "spec");
+            var strategy = Json.Obj(spec, "updateStrategy");
+            strategy["type"] ??= "RollingUpdate";
+            if (Json.Str(strategy["type"]) == "RollingUpdate")
+            {
+                var rolling = Json.Obj(strategy, "rollingUpdate");
+                rolling["maxUnavailable"] ??= 1;
+                rolling["maxSurge"] ??= 0;
+            }
+
+            spec["revisionHistoryLimit"] ??= 10;
+            PodTemplate(spec["template"] as JsonObject);
+        }
+    }
+
+    /// <summary>
+    /// A DaemonSet's template generation (<c>deprecated.daemonset.template.generation</c>): 1 on create, one more each
+    /// time an update changes the template.
+    /// </summary>
+    public static void TemplateGeneration(ResourceType type, JsonObject obj, JsonObject? current)
+    {
+        if (type != ResourceType.DaemonSet)
+        {
+            return;
+        }
+
+        var annotations = Json.Obj(ObjectStore.Metadata(obj), "annotations");
+        var before = current is null ? 0 : long.TryParse(Json.Str(current["metadata"]?["annotations"]?[Controllers.DaemonSetController.GenerationAnnotation]), System.Globalization.CultureInfo.InvariantCulture, out var g) ? g : 1;
+        var changed = current is null || !JsonNode.DeepEquals(obj["spec"]?["template"], current["spec"]?["template"]);
+        annotations[Controllers.DaemonSetController.GenerationAnnotation] = (changed ? before + 1 : Math.Max(before, 1)).ToString(System.Globalization.CultureInfo.InvariantCulture);
     }
 
     // Convert_v1_Secret_To_core_Secret: each stringData value replaces data's (as UTF-8), and stringData is never

@@ -82,12 +82,65 @@ internal static partial class ObjectValidation
                 }
             }
         }
+        else if ((type == ResourceType.DaemonSet || type == ResourceType.Deployment || type == ResourceType.ReplicaSet || type == ResourceType.StatefulSet)
+            && current["spec"]?["selector"] is { } oldSelector && !JsonNode.DeepEquals(obj["spec"]?["selector"], oldSelector))
+        {
+            errors.Add(new FieldError("spec.selector", "Invalid value", "v1.LabelSelector{...}", "field is immutable"));
+        }
         else if ((type == ResourceType.RoleBinding || type == ResourceType.ClusterRoleBinding) && !JsonNode.DeepEquals(obj["roleRef"], current["roleRef"]))
         {
             var roleRef = obj["roleRef"] as JsonObject ?? [];
             errors.Add(new FieldError("roleRef", "Invalid value",
                 $"rbac.RoleRef{{APIGroup:{Quote(Json.Str(roleRef["apiGroup"]) ?? string.Empty)}, Kind:{Quote(Json.Str(roleRef["kind"]) ?? string.Empty)}, Name:{Quote(Json.Str(roleRef["name"]) ?? string.Empty)}}}",
                 "cannot change roleRef"));
+        }
+    }
+
+    // apps validation ValidateDaemonSetSpec's strategy and template rules.
+    private static void DaemonSetStrategy(JsonObject spec, List<FieldError> errors)
+    {
+        if (spec["template"]?["spec"]?["activeDeadlineSeconds"] is not null)
+        {
+            errors.Add(new FieldError("spec.template.spec.activeDeadlineSeconds", "Forbidden", null, "activeDeadlineSeconds in DaemonSet is not Supported"));
+        }
+
+        var strategy = spec["updateStrategy"] as JsonObject ?? [];
+        var type = Json.Str(strategy["type"]) ?? string.Empty;
+        if (type is not ("RollingUpdate" or "OnDelete"))
+        {
+            errors.Add(new FieldError("spec.updateStrategy", "Unsupported value", $"apps.DaemonSetUpdateStrategy{{Type:{Quote(type)}, RollingUpdate:(*apps.RollingUpdateDaemonSet)(nil)}}", "supported values: \"RollingUpdate\", \"OnDelete\""));
+            return;
+        }
+
+        if (type != "RollingUpdate")
+        {
+            return;
+        }
+
+        if (strategy["rollingUpdate"] is not JsonObject rolling)
+        {
+            errors.Add(new FieldError("spec.updateStrategy.rollingUpdate", "Required value", null, string.Empty));
+            return;
+        }
+
+        const string path = "spec.updateStrategy.rollingUpdate";
+        var unavailable = IntOrPercent(rolling, "maxUnavailable", path, errors);
+        var surge = IntOrPercent(rolling, "maxSurge", path, errors);
+        foreach (var (field, amount) in new[] { ("maxUnavailable", unavailable), ("maxSurge", surge) })
+        {
+            if (amount is { Percent: true, Value: > 100 } a)
+            {
+                errors.Add(new FieldError($"{path}.{field}", "Invalid value", Inv($"{a.Value}%"), "must not be greater than 100%"));
+            }
+        }
+
+        if (unavailable is { Value: 0 } && surge is null or { Value: 0 })
+        {
+            errors.Add(new FieldError($"{path}.maxUnavailable", "Required value", null, "cannot be 0 when maxSurge is 0"));
+        }
+        else if (unavailable is { Value: > 0 } && surge is { Value: > 0 } s)
+        {
+            errors.Add(new FieldError($"{path}.maxSurge", "Invalid value", s.Percent ? Inv($"{s.Value}%") : Inv($"{s.Value}"), "may not be set when maxUnavailable is non-zero"));
         }
     }
 

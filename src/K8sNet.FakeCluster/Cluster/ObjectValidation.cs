@@ -48,7 +48,7 @@ internal static partial class ObjectValidation
         Labels(meta["labels"], "metadata.labels", errors);
         Annotations(meta["annotations"], "metadata.annotations", errors);
         var spec = obj["spec"] as JsonObject;
-        if (type == ResourceType.Deployment || type == ResourceType.ReplicaSet || type == ResourceType.StatefulSet)
+        if (type == ResourceType.Deployment || type == ResourceType.ReplicaSet || type == ResourceType.StatefulSet || type == ResourceType.DaemonSet)
         {
             Workload(type, spec ?? [], errors);
         }
@@ -224,6 +224,10 @@ internal static partial class ObjectValidation
         {
             DeploymentStrategy(spec["strategy"] as JsonObject, errors);
         }
+        else if (type == ResourceType.DaemonSet)
+        {
+            DaemonSetStrategy(spec, errors);
+        }
         else if (type == ResourceType.StatefulSet)
         {
             Supported(spec, "podManagementPolicy", "spec", ["OrderedReady", "Parallel"], errors);
@@ -238,7 +242,7 @@ internal static partial class ObjectValidation
         }
         else if ((selector["matchLabels"] as JsonObject ?? []).Count == 0 && (selector["matchExpressions"] as JsonArray ?? []).Count == 0)
         {
-            errors.Add(new FieldError("spec.selector", "Invalid value", "v1.LabelSelector{MatchLabels:map[string]string(nil), MatchExpressions:[]v1.LabelSelectorRequirement(nil)}", "empty selector is invalid for deployment"));
+            errors.Add(new FieldError("spec.selector", "Invalid value", "v1.LabelSelector{MatchLabels:map[string]string(nil), MatchExpressions:[]v1.LabelSelectorRequirement(nil)}", $"empty selector is invalid for {(type == ResourceType.DaemonSet ? "daemonset" : "deployment")}"));
         }
         else if (!Matches(selector, templateLabels))
         {
