@@ -35,6 +35,8 @@ public sealed partial class FakeCluster : IAsyncDisposable
     private readonly StatefulSetController _statefulSets;
     private readonly PolicyStatusController _policies;
     private readonly DaemonSetController _daemonSets;
+    private readonly JobController _jobs;
+    private readonly CronJobController _cronJobs;
     private readonly GarbageCollector _garbageCollector;
     private readonly NodeLifecycleController _nodes;
     private readonly List<IDisposable> _subscriptions = [];
@@ -70,6 +72,8 @@ public sealed partial class FakeCluster : IAsyncDisposable
         _statefulSets = new StatefulSetController(this);
         _policies = new PolicyStatusController(this);
         _daemonSets = new DaemonSetController(this);
+        _jobs = new JobController(this);
+        _cronJobs = new CronJobController(this);
         Events = new EventRecorder(this);
         _garbageCollector = new GarbageCollector(this);
         _nodes = new NodeLifecycleController(this);
@@ -92,6 +96,8 @@ public sealed partial class FakeCluster : IAsyncDisposable
                 _statefulSets.Handle(e);
                 _policies.Handle(e);
                 _daemonSets.Handle(e);
+                _jobs.Handle(e);
+                _cronJobs.Handle(e);
                 _garbageCollector.Handle(e);
                 Network.OnPodEvent(e);
                 PublishIngressStatus(e);
@@ -254,7 +260,7 @@ public sealed partial class FakeCluster : IAsyncDisposable
         _admission.OnCreate(type, copy);
         try
         {
-            var result = Store.CreateOwned(type, copy, dryRun);
+            var result = Store.CreateOwned(type, copy, dryRun, type == ResourceType.Job ? Admission.OnIdentity : null);
             if (dryRun)
             {
                 _admission.OnDeleted(type, result); // the IPs and node ports it would take are free again
@@ -637,6 +643,22 @@ public sealed partial class FakeCluster : IAsyncDisposable
         ResyncPod(pod);
     }
 
+    /// <summary>
+    /// Ends a pod's containers now with <paramref name="exitCode"/>, as a process that exits: a pod that runs to
+    /// completion (restartPolicy OnFailure or Never) turns Succeeded on 0 and Failed otherwise — but with OnFailure a
+    /// failed container is restarted in place — and a pod with restartPolicy Always has its containers restarted.
+    /// Pods that run to completion end by themselves after <see cref="FakeClusterOptions.RunToCompletionTime"/>.
+    /// </summary>
+    /// <param name="name">The pod.</param>
+    /// <param name="namespace">Its namespace.</param>
+    /// <param name="exitCode">The containers' exit code.</param>
+    /// <exception cref="KubernetesStatusException">404 when there is no such pod.</exception>
+    public void ExitPod(string name, string @namespace = "default", int exitCode = 0)
+    {
+        var pod = Store.Get(ResourceType.Pod, @namespace, name) ?? throw KubernetesStatusException.NotFound(ResourceType.Pod, name);
+        _pods.Exit(Json.Uid(pod), @namespace, name, exitCode);
+    }
+
     /// <summary>Sets a condition in a pod's status (for readiness gates).</summary>
     /// <param name="name">The pod.</param>
     /// <param name="namespace">Its namespace.</param>
@@ -694,6 +716,7 @@ public sealed partial class FakeCluster : IAsyncDisposable
 
         await Controllers.DisposeAsync().ConfigureAwait(false);
         Events.Dispose();
+        _cronJobs.Dispose();
         await Network.DisposeAsync().ConfigureAwait(false);
         _loopback?.Dispose();
         _nodes.Dispose();

@@ -117,6 +117,13 @@ public sealed class FakeClusterOptions
     /// </summary>
     public TimeSpan EventTtl { get; set; } = TimeSpan.FromHours(1);
 
+    /// <summary>
+    /// How long the containers of a pod that runs to completion (restartPolicy OnFailure or Never: a Job's) run before
+    /// they exit 0, on the cluster's clock. Default 1 s; <see langword="null"/>: they run until
+    /// <see cref="FakeCluster.ExitPod"/> ends them.
+    /// </summary>
+    public TimeSpan? RunToCompletionTime { get; set; } = TimeSpan.FromSeconds(1);
+
     /// <summary>The seed for generated names and UIDs, so that runs repeat. Default 1.</summary>
     public int Seed { get; set; } = 1;
 

@@ -96,6 +96,54 @@ internal static partial class TablePrinter
                 });
         }
 
+        if (type == ResourceType.Job || type == ResourceType.CronJob)
+        {
+            var job = type == ResourceType.Job;
+            JsonObject PodSpec(JsonObject o) => (job ? o["spec"]?["template"]?["spec"] : o["spec"]?["jobTemplate"]?["spec"]?["template"]?["spec"]) as JsonObject ?? [];
+            string Containers(JsonObject o, string field) => string.Join(",", (PodSpec(o)["containers"] as JsonArray ?? []).Select(c => Json.Str(c?[field])));
+            Column[] wide = [new("Containers", "string", string.Empty, "Names of each container in the template.", 1), new("Images", "string", string.Empty, "Images referenced by each container in the template.", 1),
+                new("Selector", "string", string.Empty, "Label selector for pods.", 1)];
+            string Since(string? time, DateTimeOffset now) =>
+                DateTimeOffset.TryParse(time, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var t) ? HumanDuration(now - t) : "<none>";
+            if (job)
+            {
+                return (
+                    [NameColumn, new("Status", "string", string.Empty, "Status of the job."), new("Completions", "string", string.Empty, "The completion status of the job."),
+                     new("Duration", "string", string.Empty, "Time required to complete the job."), AgeColumn, .. wide],
+                    (o, now) =>
+                    {
+                        var spec = o["spec"] as JsonObject ?? [];
+                        var status = o["status"] as JsonObject ?? [];
+                        bool Has(string t) => (status["conditions"] as JsonArray ?? []).OfType<JsonObject>().Any(c => Json.Str(c["type"]) == t && Json.Str(c["status"]) == "True");
+                        var state = Has("Complete") ? "Complete" : Has("Failed") ? "Failed" : Json.IsDeleting(o) ? "Terminating" : Has("Suspended") ? "Suspended" : Has("FailureTarget") ? "FailureTarget" : "Running";
+                        var succeeded = Json.Num(status["succeeded"]) ?? 0;
+                        var parallelism = Json.Num(spec["parallelism"]) ?? 0;
+                        var completions = Json.Num(spec["completions"]) is { } c ? Inv($"{succeeded}/{c}") : parallelism > 1 ? Inv($"{succeeded}/1 of {parallelism}") : Inv($"{succeeded}/1");
+                        var duration = string.Empty;
+                        if (DateTimeOffset.TryParse(Json.Str(status["startTime"]), System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var start))
+                        {
+                            duration = DateTimeOffset.TryParse(Json.Str(status["completionTime"]), System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var end)
+                                ? HumanDuration(end - start)
+                                : HumanDuration(now - start);
+                        }
+
+                        return [Json.Name(o), state, completions, duration, age(o, now), Containers(o, "name"), Containers(o, "image"), FormatLabelSelector(spec["selector"] as JsonObject)];
+                    });
+            }
+
+            return (
+                [NameColumn, new("Schedule", "string", string.Empty, "The schedule in Cron format."), new("Timezone", "string", string.Empty, "The time zone for the schedule."),
+                 new("Suspend", "boolean", string.Empty, "Whether subsequent executions are suspended."), new("Active", "integer", string.Empty, "The number of active jobs."),
+                 new("Last Schedule", "string", string.Empty, "The last time the job was scheduled."), AgeColumn, .. wide],
+                (o, now) =>
+                {
+                    var spec = o["spec"] as JsonObject ?? [];
+                    var suspend = Json.Bool(spec["suspend"]) switch { true => "True", false => "False", null => "<unset>" };
+                    return [Json.Name(o), Json.Str(spec["schedule"]), Json.Str(spec["timeZone"]) ?? "<none>", suspend, (long)((o["status"]?["active"] as JsonArray)?.Count ?? 0),
+                        Since(Json.Str(o["status"]?["lastScheduleTime"]), now), age(o, now), Containers(o, "name"), Containers(o, "image"), FormatLabelSelector(spec["jobTemplate"]?["spec"]?["selector"] as JsonObject)];
+                });
+        }
+
         if (type == ResourceType.Event)
         {
             return (

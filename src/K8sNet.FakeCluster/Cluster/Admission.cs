@@ -69,6 +69,13 @@ internal sealed class Admission
         }
     }
 
+    /// <summary>What a create decides once the object has its name and uid: a Job's generated selector, then its checks.</summary>
+    public static void OnIdentity(JsonObject obj)
+    {
+        KindDefaults.JobIdentity(obj);
+        ObjectValidation.CheckJobSelector(obj);
+    }
+
     /// <summary>Defaults and validates for an update; allocated Service fields are kept.</summary>
     public void OnUpdate(ResourceType type, JsonObject obj, JsonObject current)
     {

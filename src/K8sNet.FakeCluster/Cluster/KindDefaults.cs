@@ -62,6 +62,20 @@ internal static class KindDefaults
         {
             Autoscaler(Json.Obj(obj, "spec"));
         }
+        else if (type == ResourceType.Job)
+        {
+            JobSpec(Json.Obj(obj, "spec"));
+        }
+        else if (type == ResourceType.CronJob)
+        {
+            // SetDefaults_CronJob; the job template gets the pod-template defaults only (SetDefaults_Job takes a Job).
+            var spec = Json.Obj(obj, "spec");
+            spec["concurrencyPolicy"] ??= "Allow";
+            spec["suspend"] ??= false;
+            spec["successfulJobsHistoryLimit"] ??= 3;
+            spec["failedJobsHistoryLimit"] ??= 1;
+            PodTemplate(spec["jobTemplate"]?["spec"]?["template"] as JsonObject);
+        }
         else if (type == ResourceType.DaemonSet)
         {
             // SetDefaults_DaemonSet: RollingUpdate, one unavailable and no surge; ten revisions kept.
@@ -77,6 +91,53 @@ internal static class KindDefaults
 
             spec["revisionHistoryLimit"] ??= 10;
             PodTemplate(spec["template"] as JsonObject);
+        }
+    }
+
+    // SetDefaults_Job: one pod at a time and one completion unless told; 6 retries; NonIndexed; not suspended; pods
+    // replaced once terminating or failed (once failed with a pod failure policy).
+    private static void JobSpec(JsonObject spec)
+    {
+        if (spec["completions"] is null && spec["parallelism"] is null)
+        {
+            spec["completions"] = 1;
+            spec["parallelism"] = 1;
+        }
+
+        spec["parallelism"] ??= 1;
+        spec["backoffLimit"] ??= spec["backoffLimitPerIndex"] is null ? 6 : int.MaxValue;
+        spec["completionMode"] ??= "NonIndexed";
+        spec["suspend"] ??= false;
+        spec["manualSelector"] ??= false;
+        spec["podReplacementPolicy"] ??= spec["podFailurePolicy"] is null ? "TerminatingOrFailed" : "Failed";
+        PodTemplate(spec["template"] as JsonObject);
+    }
+
+    /// <summary>
+    /// A Job's generated selector (the job strategy's PrepareForCreate, which knows the uid): the template gets
+    /// <c>batch.kubernetes.io/controller-uid</c>, <c>batch.kubernetes.io/job-name</c> and their legacy twins, the
+    /// selector matches the uid; and the Job's labels, when it has none, are the template's (SetDefaults_Job).
+    /// </summary>
+    public static void JobIdentity(JsonObject job)
+    {
+        var meta = ObjectStore.Metadata(job);
+        var spec = Json.Obj(job, "spec");
+        var uid = Json.Str(meta["uid"]) ?? string.Empty;
+        var name = Json.Str(meta["name"]) ?? string.Empty;
+        if (Json.Bool(spec["manualSelector"]) != true)
+        {
+            var labels = Json.Obj(Json.Obj(Json.Obj(spec, "template"), "metadata"), "labels");
+            labels["batch.kubernetes.io/controller-uid"] ??= uid;
+            labels["batch.kubernetes.io/job-name"] ??= name;
+            labels["controller-uid"] ??= uid;
+            labels["job-name"] ??= name;
+            var matchLabels = Json.Obj(Json.Obj(spec, "selector"), "matchLabels");
+            matchLabels["batch.kubernetes.io/controller-uid"] ??= uid;
+        }
+
+        if ((meta["labels"] as JsonObject ?? []).Count == 0 && spec["template"]?["metadata"]?["labels"] is JsonObject templateLabels)
+        {
+            meta["labels"] = templateLabels.DeepClone();
         }
     }
 

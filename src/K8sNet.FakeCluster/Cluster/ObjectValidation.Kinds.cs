@@ -55,6 +55,10 @@ internal static partial class ObjectValidation
         {
             Autoscaler(spec, errors);
         }
+        else if (type == ResourceType.Job || type == ResourceType.CronJob)
+        {
+            Batch(type, obj, errors);
+        }
     }
 
     private static void Immutables(ResourceType type, JsonObject obj, JsonObject current, List<FieldError> errors)
@@ -86,6 +90,10 @@ internal static partial class ObjectValidation
             && current["spec"]?["selector"] is { } oldSelector && !JsonNode.DeepEquals(obj["spec"]?["selector"], oldSelector))
         {
             errors.Add(new FieldError("spec.selector", "Invalid value", "v1.LabelSelector{...}", "field is immutable"));
+        }
+        else if (type == ResourceType.Job)
+        {
+            JobImmutables(obj, current, errors);
         }
         else if ((type == ResourceType.RoleBinding || type == ResourceType.ClusterRoleBinding) && !JsonNode.DeepEquals(obj["roleRef"], current["roleRef"]))
         {

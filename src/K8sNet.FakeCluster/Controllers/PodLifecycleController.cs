@@ -63,6 +63,11 @@ internal sealed class PodLifecycleController
                 timer.Dispose();
             }
 
+            if (_exits.TryRemove(uid, out var exit))
+            {
+                exit.Dispose();
+            }
+
             return;
         }
 
@@ -154,6 +159,92 @@ internal sealed class PodLifecycleController
         {
             var written = _cluster.Store.UpdateOwned(ResourceType.Pod, current);
             RecordEvents(written, justBound, started, wasReady);
+            if (started && Json.Str(written["spec"]?["restartPolicy"]) is "OnFailure" or "Never" && _cluster.Options.RunToCompletionTime is { } runTime)
+            {
+                ScheduleExit(uid, Json.Namespace(written), Json.Name(written), runTime);
+            }
+        }
+    }
+
+    private readonly ConcurrentDictionary<string, ITimer> _exits = new(StringComparer.Ordinal);
+
+    private void ScheduleExit(string uid, string ns, string name, TimeSpan after)
+    {
+        var timer = _cluster.TimeProvider.CreateTimer(_ => _cluster.Controllers.Enqueue(() => Exit(uid, ns, name, 0)), null, after, Timeout.InfiniteTimeSpan);
+        if (_exits.TryGetValue(uid, out var old))
+        {
+            old.Dispose();
+        }
+
+        _exits[uid] = timer;
+    }
+
+    /// <summary>The pod's containers exit with <paramref name="exitCode"/> (see <see cref="FakeCluster.ExitPod"/>).</summary>
+    public void Exit(string uid, string ns, string name, int exitCode)
+    {
+        if (_exits.TryRemove(uid, out var timer))
+        {
+            timer.Dispose();
+        }
+
+        var pod = _cluster.Store.Get(ResourceType.Pod, ns, name);
+        if (pod is null || Json.Uid(pod) != uid || Json.IsDeleting(pod) || Json.Str(pod["status"]?["phase"]) is not "Running")
+        {
+            return;
+        }
+
+        var now = ObjectStore.Timestamp(_cluster.TimeProvider.GetUtcNow());
+        var restartPolicy = Json.Str(pod["spec"]?["restartPolicy"]) ?? "Always";
+        var status = Json.Obj(pod, "status");
+        var restart = restartPolicy == "Always" || (restartPolicy == "OnFailure" && exitCode != 0);
+        foreach (var cs in Json.Arr(status, "containerStatuses").OfType<JsonObject>())
+        {
+            var terminated = new JsonObject
+            {
+                ["exitCode"] = exitCode,
+                ["reason"] = exitCode == 0 ? "Completed" : "Error",
+                ["startedAt"] = Json.Str(cs["state"]?["running"]?["startedAt"]) ?? now,
+                ["finishedAt"] = now,
+            };
+            if (restart)
+            {
+                cs["lastState"] = new JsonObject { ["terminated"] = terminated };
+                cs["restartCount"] = (Json.Num(cs["restartCount"]) ?? 0) + 1;
+                cs["state"] = new JsonObject { ["running"] = new JsonObject { ["startedAt"] = now } };
+            }
+            else
+            {
+                cs["state"] = new JsonObject { ["terminated"] = terminated };
+                cs["ready"] = false;
+                cs["started"] = false;
+            }
+        }
+
+        if (!restart)
+        {
+            status["phase"] = exitCode == 0 ? "Succeeded" : "Failed";
+            foreach (var c in Json.Arr(status, "conditions").OfType<JsonObject>().Where(c => Json.Str(c["type"]) is "Ready" or "ContainersReady"))
+            {
+                c["status"] = "False";
+                c["reason"] = exitCode == 0 ? "PodCompleted" : "PodFailed";
+                c["lastTransitionTime"] = now;
+            }
+        }
+
+        var written = _cluster.Store.UpdateOwned(ResourceType.Pod, pod);
+        if (restart && restartPolicy != "Always" && _cluster.Options.RunToCompletionTime is { } runTime)
+        {
+            ScheduleExit(uid, ns, name, runTime); // the container runs again
+        }
+
+        if (restart)
+        {
+            var node = Json.Str(written["spec"]?["nodeName"]) ?? string.Empty;
+            foreach (var container in (written["spec"]?["containers"] as JsonArray ?? []).OfType<JsonObject>())
+            {
+                var containerName = Json.Str(container["name"]) ?? string.Empty;
+                _cluster.Events.Record(written, ResourceType.Pod, EventSource.Kubelet(node), "Normal", "Started", $"Started container {containerName}", $"spec.containers{{{containerName}}}");
+            }
         }
     }
 

@@ -77,7 +77,8 @@ internal sealed class ObjectStore
     /// <param name="type">The kind.</param>
     /// <param name="copy">The object, taken over.</param>
     /// <param name="dryRun">Everything but the write (<c>dryRun=All</c>): the object as it would be stored, without a resourceVersion.</param>
-    internal JsonObject CreateOwned(ResourceType type, JsonObject copy, bool dryRun = false)
+    /// <param name="prepare">What must know the object's name and uid before it is stored (a Job's generated selector); it may refuse.</param>
+    internal JsonObject CreateOwned(ResourceType type, JsonObject copy, bool dryRun = false, Action<JsonObject>? prepare = null)
     {
         var meta = Metadata(copy);
         lock (_gate)
@@ -127,6 +128,7 @@ internal sealed class ObjectStore
             meta["generation"] = 1;
             meta.Remove("deletionTimestamp");
             meta.Remove("deletionGracePeriodSeconds");
+            prepare?.Invoke(copy);
             if (dryRun)
             {
                 meta.Remove("resourceVersion");

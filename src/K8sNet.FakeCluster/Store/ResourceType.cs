@@ -112,7 +112,7 @@ internal sealed record ResourceType(string Group, string Version, string Kind, s
     public static IReadOnlyList<ResourceType> All { get; } =
     [
         Namespace, Node, Pod, Service, Endpoints, ConfigMap, Secret, ServiceAccount, Event,
-        Deployment, ReplicaSet, StatefulSet, DaemonSet, ControllerRevision, EndpointSlice, Ingress, IngressClass, NetworkPolicy,
+        Deployment, ReplicaSet, StatefulSet, DaemonSet, ControllerRevision, Job, CronJob, EndpointSlice, Ingress, IngressClass, NetworkPolicy,
         HorizontalPodAutoscaler, PodDisruptionBudget, Role, RoleBinding, ClusterRole, ClusterRoleBinding,
         new("gateway.networking.k8s.io", "v1", "GatewayClass", "gatewayclasses", false, "gc"),
         new("gateway.networking.k8s.io", "v1", "Gateway", "gateways", true, "gtw"),
