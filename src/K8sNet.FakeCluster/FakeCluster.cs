@@ -57,7 +57,7 @@ public sealed partial class FakeCluster : IAsyncDisposable
         ValidateNetwork(Options);
         TimeProvider = Options.TimeProvider;
         Store = new ObjectStore(TimeProvider, Options.Seed);
-        _admission = new Admission(Options);
+        _admission = new Admission(Options) { CustomResourceDefinitionsNow = () => Store.Peek(ResourceType.CustomResourceDefinition, null) };
         Controllers = new ControllerManager(ex =>
         {
             lock (_controllerErrors)
@@ -79,6 +79,7 @@ public sealed partial class FakeCluster : IAsyncDisposable
         _nodes = new NodeLifecycleController(this);
         Network = new PodNetwork(this);
         _loopback = Options.NetworkMode == PodNetworkMode.Loopback ? LoopbackBlock.Claim() : null;
+        _subscriptions.Add(Store.Subscribe(OnDefinitionChanged));
         _subscriptions.Add(Store.Subscribe(e =>
         {
             if (e.Type == StoreEventType.Deleted)
@@ -105,6 +106,57 @@ public sealed partial class FakeCluster : IAsyncDisposable
             });
         }));
         Bootstrap();
+    }
+
+    private readonly Dictionary<string, JsonObject> _definitions = new(StringComparer.Ordinal);
+
+    // A CustomResourceDefinition's kinds are served from the moment it is stored (the change is synchronous, so the
+    // create's answer and the next request agree); when it is deleted, so are its objects.
+    private void OnDefinitionChanged(StoreEvent e)
+    {
+        if (e.Resource != ResourceType.CustomResourceDefinition)
+        {
+            return;
+        }
+
+        lock (_definitions)
+        {
+            if (e.Type == StoreEventType.Deleted)
+            {
+                _definitions.Remove(Json.Name(e.Object));
+            }
+            else
+            {
+                _definitions[Json.Name(e.Object)] = e.Object;
+            }
+
+            Kinds.SetCustom([.. _definitions.Values.SelectMany(CustomResourceDefinitions.Types)]);
+        }
+
+        if (e.Type == StoreEventType.Deleted)
+        {
+            var group = Json.Str(e.Object["spec"]?["group"]);
+            var kind = Json.Str(e.Object["status"]?["acceptedNames"]?["kind"]) ?? Json.Str(e.Object["spec"]?["names"]?["kind"]);
+            var types = (e.Object["spec"]?["versions"] as JsonArray ?? []).Select(v => Json.Str(v?["name"])).OfType<string>()
+                .Select(v => new ResourceType(group ?? string.Empty, v, kind ?? string.Empty, Json.Str(e.Object["spec"]?["names"]?["plural"]) ?? string.Empty, Json.Str(e.Object["spec"]?["scope"]) == "Namespaced"))
+                .ToList();
+            Controllers.Enqueue(() =>
+            {
+                foreach (var type in types)
+                {
+                    foreach (var obj in Store.Peek(type, null))
+                    {
+                        try
+                        {
+                            Store.Delete(type, Json.Namespace(obj), Json.Name(obj), gracePeriodSeconds: 0);
+                        }
+                        catch (KubernetesStatusException)
+                        {
+                        }
+                    }
+                }
+            });
+        }
     }
 
     /// <summary>

@@ -21,7 +21,10 @@ internal static class ApiDiscovery
     /// <summary>Kinds only FakeCluster's controllers write (Endpoints, the legacy mirror of the slices): the API reads them.</summary>
     public static bool IsReadOnly(ResourceType type) => type == ResourceType.Endpoints;
 
-    public static bool HasStatus(ResourceType type) => WithStatus.Contains(type.Plural);
+    public static bool HasStatus(ResourceType type) => type.Definition?.HasStatus ?? WithStatus.Contains(type.Plural);
+
+    // A CRD's kinds: apiextensions' discovery lists the verbs in its own order, and its names and categories.
+    private static readonly string[] CustomResourceVerbs = ["delete", "deletecollection", "get", "list", "patch", "create", "update", "watch"];
 
     public static JsonObject Version() => new()
     {
@@ -83,17 +86,25 @@ internal static class ApiDiscovery
             var entry = new JsonObject
             {
                 ["name"] = t.Plural,
-                ["singularName"] = t.Kind.ToLowerInvariant(),
+                ["singularName"] = t.Definition?.Singular ?? t.Kind.ToLowerInvariant(),
                 ["namespaced"] = t.Namespaced,
                 ["kind"] = t.Kind,
-                ["verbs"] = new JsonArray([.. (IsReadOnly(t) ? ReadOnlyVerbs : Verbs).Select(v => (JsonNode)v)]),
+                ["verbs"] = new JsonArray([.. (IsReadOnly(t) ? ReadOnlyVerbs : t.Definition is null ? Verbs : CustomResourceVerbs).Select(v => (JsonNode)v)]),
             };
             if (t.ShortNames.Length > 0)
             {
                 entry["shortNames"] = new JsonArray([.. t.ShortNames.Select(n => (JsonNode)n)]);
             }
 
-            if (InAll.Contains(t.Plural))
+            if (t.Definition is { Categories.Count: > 0 } definition)
+            {
+                entry["categories"] = new JsonArray([.. definition.Categories.Select(c => (JsonNode)c)]);
+            }
+            else if (t == ResourceType.CustomResourceDefinition)
+            {
+                entry["categories"] = new JsonArray("api-extensions");
+            }
+            else if (InAll.Contains(t.Plural))
             {
                 entry["categories"] = new JsonArray("all");
             }

@@ -82,6 +82,29 @@ internal static class FieldValidation
             }
         }
 
+        if (type.Definition?.Schema is { } crdSchema)
+        {
+            // A CRD's kind: the fields its structural schema does not declare (pruned unless Strict refuses them).
+            var found = new List<string>(findings.Leading);
+            found.AddRange(findings.JsonDuplicates.Select(d => $"duplicate field \"{d.Path}\""));
+            found.AddRange(K8sNet.Testing.Cluster.CrdSchema.Unknown(obj, crdSchema).Select(p => $"unknown field \"{p}\""));
+            if (mode == "Strict" && (found.Count > 0 || findings.YamlDuplicates.Count > 0))
+            {
+                var parts = findings.YamlDuplicates.Count > 0 ? [YamlErrors(findings.YamlDuplicates), .. found] : found;
+                throw KubernetesStatusException.BadRequest($"{type.Kind} in version \"{type.Version}\" cannot be handled as a {type.Kind}: strict decoding error: {string.Join(", ", parts)}");
+            }
+
+            if (mode != "Ignore")
+            {
+                foreach (var warning in findings.YamlDuplicates.Select(d => d.ToString()).Concat(found))
+                {
+                    warn(warning);
+                }
+            }
+
+            return;
+        }
+
         var hasModel = GatewayApiKinds.TryGetModelType(type.ApiVersion, type.Kind, out var model);
         if (mode == "Ignore" && !hasModel)
         {

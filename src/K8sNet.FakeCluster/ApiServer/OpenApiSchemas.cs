@@ -25,7 +25,18 @@ internal static class OpenApiSchemas
         var schemas = new JsonObject();
         foreach (var type in types)
         {
-            if (GatewayApiKinds.TryGetModelType(type.ApiVersion, type.Kind, out var model))
+            if (type.Definition is { } definition)
+            {
+                // A CRD's schema as apiextensions publishes it: its openAPIV3Schema, with apiVersion, kind and metadata.
+                var schema = (JsonObject)(definition.Schema?.DeepClone() ?? new JsonObject { ["type"] = "object" });
+                var properties = schema["properties"] as JsonObject ?? (JsonObject)(schema["properties"] = new JsonObject());
+                properties["apiVersion"] = new JsonObject { ["type"] = "string", ["description"] = "APIVersion defines the versioned schema of this representation of an object." };
+                properties["kind"] = new JsonObject { ["type"] = "string", ["description"] = "Kind is a string value representing the REST resource this object represents." };
+                properties["metadata"] = new JsonObject { ["allOf"] = new JsonArray(new JsonObject { ["$ref"] = $"#/components/schemas/{Add(typeof(V1ObjectMeta), schemas)}" }) };
+                schema["x-kubernetes-group-version-kind"] = new JsonArray(new JsonObject { ["group"] = type.Group, ["kind"] = type.Kind, ["version"] = type.Version });
+                schemas[$"{string.Join('.', type.Group.Split('.').Reverse())}.{type.Version}.{type.Kind}"] = schema;
+            }
+            else if (GatewayApiKinds.TryGetModelType(type.ApiVersion, type.Kind, out var model))
             {
                 var name = Add(model, schemas);
                 ((JsonObject)schemas[name]!)["x-kubernetes-group-version-kind"] = new JsonArray(new JsonObject { ["group"] = type.Group, ["kind"] = type.Kind, ["version"] = type.Version });

@@ -13,6 +13,20 @@ internal static partial class TablePrinter
 {
     private static (Column[] Columns, Func<JsonObject, DateTimeOffset, JsonNode?[]> Cells)? MorePrinters(ResourceType type, Func<JsonObject, DateTimeOffset, string> age)
     {
+        if (type.Definition is { } definition)
+        {
+            // apiextensions' table convertor: Name, then the CRD's printer columns (Age only when it declares none);
+            // a date cell is an age, a list the JSON of what the path finds, a missing value empty.
+            if (definition.Columns.Count == 0)
+            {
+                return ([NameColumn, AgeColumn], (o, now) => [Json.Name(o), age(o, now)]);
+            }
+
+            return (
+                [NameColumn, .. definition.Columns.Select(c => new Column(c.Name, c.Type, c.Format, c.Description, c.Priority))],
+                (o, now) => [Json.Name(o), .. definition.Columns.Select(c => Cell(o, c, now))]);
+        }
+
         if (type == ResourceType.Secret)
         {
             return (
@@ -171,6 +185,29 @@ internal static partial class TablePrinter
         }
 
         return null;
+    }
+
+    private static JsonNode? Cell(JsonObject obj, CustomResourceColumn column, DateTimeOffset now)
+    {
+        var found = JsonPathLite.Find(obj, column.JsonPath);
+        if (found.Count == 0 || found[0] is null)
+        {
+            return null;
+        }
+
+        var value = found.Count == 1 ? found[0] : new JsonArray([.. found.Select(f => f?.DeepClone())]);
+        if (column.Type == "date" && value is JsonValue dv && dv.TryGetValue<string>(out var text)
+            && DateTimeOffset.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var at))
+        {
+            return HumanDuration(now - at);
+        }
+
+        return value switch
+        {
+            JsonValue v when v.TryGetValue<string>(out var s) => s,
+            JsonValue v => v.DeepClone(),
+            _ => value?.ToJsonString(),
+        };
     }
 
     // apimachinery's metav1.FormatLabelSelector: "k=v,k in (a,b),!k"; empty or none → "<none>".

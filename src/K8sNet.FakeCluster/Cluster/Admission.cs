@@ -34,6 +34,17 @@ internal sealed class Admission
     {
         var meta = ObjectStore.Metadata(obj);
         ValidateName(type, obj);
+        if (type == ResourceType.CustomResourceDefinition)
+        {
+            CustomResourceDefinitions.Default(obj, create: true);
+            ObjectValidation.Throw(type, obj, CustomResourceDefinitions.Validate(obj));
+            CustomResourceDefinitions.Establish(obj, CustomResourceDefinitionsNow?.Invoke() ?? [], ObjectStore.Timestamp(_options.TimeProvider.GetUtcNow()));
+        }
+        else if (type.Definition is { } definition)
+        {
+            CustomResource(type, definition, obj, current: null);
+        }
+
         KindDefaults.Apply(type, obj);
         KindDefaults.TemplateGeneration(type, obj, null);
         ObjectValidation.Check(type, obj);
@@ -69,6 +80,44 @@ internal sealed class Admission
         }
     }
 
+    /// <summary>The cluster's CustomResourceDefinitions now (for the names a new one may not take).</summary>
+    public Func<IEnumerable<JsonObject>>? CustomResourceDefinitionsNow { get; set; }
+
+    // A custom resource as apiextensions-apiserver's handler and strategy take it: its apiVersion and kind, the schema's
+    // unknown fields pruned, its defaults, its validation; the main resource keeps its status when /status is on.
+    private static void CustomResource(ResourceType type, CustomResourceVersion definition, JsonObject obj, JsonObject? current)
+    {
+        if (definition.HasStatus)
+        {
+            if (current?["status"] is { } status)
+            {
+                obj["status"] = status.DeepClone();
+            }
+            else
+            {
+                obj.Remove("status");
+            }
+        }
+
+        var errors = new List<FieldError>();
+        if (definition.Schema is { } schema)
+        {
+            CrdSchema.Prune(obj, schema);
+            CrdSchema.Default(obj, schema);
+            var body = (JsonObject)obj.DeepClone();
+            body.Remove("metadata");
+            body.Remove("apiVersion");
+            body.Remove("kind");
+            var schemaForBody = (JsonObject)schema.DeepClone();
+            (schemaForBody["properties"] as JsonObject)?.Remove("metadata");
+            (schemaForBody["properties"] as JsonObject)?.Remove("apiVersion");
+            (schemaForBody["properties"] as JsonObject)?.Remove("kind");
+            CrdSchema.Validate(body, schemaForBody, string.Empty, errors);
+        }
+
+        ObjectValidation.Throw(type, obj, errors);
+    }
+
     /// <summary>What a create decides once the object has its name and uid: a Job's generated selector, then its checks.</summary>
     public static void OnIdentity(JsonObject obj)
     {
@@ -79,6 +128,29 @@ internal sealed class Admission
     /// <summary>Defaults and validates for an update; allocated Service fields are kept.</summary>
     public void OnUpdate(ResourceType type, JsonObject obj, JsonObject current)
     {
+        if (type == ResourceType.CustomResourceDefinition)
+        {
+            CustomResourceDefinitions.Default(obj, create: false);
+            obj["status"] = current["status"]?.DeepClone(); // the main resource does not write status
+            var errors = CustomResourceDefinitions.Validate(obj);
+            foreach (var (field, at) in new[] { ("group", "spec.group"), ("plural", "spec.names.plural") })
+            {
+                var now = field == "group" ? obj["spec"]?["group"] : obj["spec"]?["names"]?["plural"];
+                var was = field == "group" ? current["spec"]?["group"] : current["spec"]?["names"]?["plural"];
+                if (!JsonNode.DeepEquals(now, was))
+                {
+                    errors.Add(new FieldError(at, "Invalid value", Json.Quote(Json.Str(now) ?? string.Empty), "field is immutable"));
+                }
+            }
+
+            ObjectValidation.Throw(type, obj, errors);
+            CustomResourceDefinitions.Establish(obj, CustomResourceDefinitionsNow?.Invoke() ?? [], ObjectStore.Timestamp(_options.TimeProvider.GetUtcNow()));
+        }
+        else if (type.Definition is { } definition)
+        {
+            CustomResource(type, definition, obj, current);
+        }
+
         KindDefaults.Apply(type, obj);
         KindDefaults.TemplateGeneration(type, obj, current);
         ObjectValidation.Check(type, obj);

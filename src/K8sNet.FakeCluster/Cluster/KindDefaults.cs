@@ -45,7 +45,7 @@ internal static class KindDefaults
                     switch (Json.Str(subject["kind"]))
                     {
                         case "ServiceAccount":
-                            subject["apiGroup"] = string.Empty;
+                            subject.Remove("apiGroup"); // "" (omitempty: not written)
                             break;
                         case "User" or "Group":
                             subject["apiGroup"] = RbacGroup;

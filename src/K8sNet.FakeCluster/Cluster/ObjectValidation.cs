@@ -76,7 +76,7 @@ internal static partial class ObjectValidation
         Throw(type, obj, errors);
     }
 
-    private static void Throw(ResourceType type, JsonObject obj, List<FieldError> errors)
+    internal static void Throw(ResourceType type, JsonObject obj, List<FieldError> errors)
     {
         if (errors.Count == 0)
         {

@@ -15,8 +15,17 @@ internal sealed record ResourceType(string Group, string Version, string Kind, s
     /// <summary>The <c>apiVersion</c> value: <c>v1</c> or <c>group/version</c>.</summary>
     public string ApiVersion => Group.Length == 0 ? Version : $"{Group}/{Version}";
 
-    /// <summary>Whether the kind is a custom resource upstream (the Gateway API's CRDs): JSON only, no strategic merge patch.</summary>
-    public bool IsCustomResource => Group == "gateway.networking.k8s.io";
+    /// <summary>Whether the kind is a custom resource upstream (the Gateway API's CRDs, a CRD's kinds): JSON only, no strategic merge patch.</summary>
+    public bool IsCustomResource => Group == "gateway.networking.k8s.io" || Definition is not null;
+
+    /// <summary>For a kind a CustomResourceDefinition serves: what the definition says of this version.</summary>
+    public CustomResourceVersion? Definition { get; init; }
+
+    /// <summary>Kinds are the same kind when their group, version and kind are (a CRD's update keeps its objects).</summary>
+    public bool Equals(ResourceType? other) => other is not null && Group == other.Group && Version == other.Version && Kind == other.Kind;
+
+    /// <inheritdoc />
+    public override int GetHashCode() => HashCode.Combine(Group, Version, Kind);
 
     /// <summary>The list kind, e.g. <c>PodList</c>.</summary>
     public string ListKind => Kind + "List";
@@ -113,7 +122,7 @@ internal sealed record ResourceType(string Group, string Version, string Kind, s
     [
         Namespace, Node, Pod, Service, Endpoints, ConfigMap, Secret, ServiceAccount, Event,
         Deployment, ReplicaSet, StatefulSet, DaemonSet, ControllerRevision, Job, CronJob, EndpointSlice, Ingress, IngressClass, NetworkPolicy,
-        HorizontalPodAutoscaler, PodDisruptionBudget, Role, RoleBinding, ClusterRole, ClusterRoleBinding,
+        HorizontalPodAutoscaler, PodDisruptionBudget, Role, RoleBinding, ClusterRole, ClusterRoleBinding, CustomResourceDefinition,
         new("gateway.networking.k8s.io", "v1", "GatewayClass", "gatewayclasses", false, "gc"),
         new("gateway.networking.k8s.io", "v1", "Gateway", "gateways", true, "gtw"),
         new("gateway.networking.k8s.io", "v1", "HTTPRoute", "httproutes", true),

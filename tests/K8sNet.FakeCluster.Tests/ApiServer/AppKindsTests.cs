@@ -101,7 +101,7 @@ public sealed class AppKindsTests : ShopApiTests
         var binding = Cluster.Store.Get(ResourceType.RoleBinding, "shop", "read-pods")!;
         Assert.Equal("rbac.authorization.k8s.io", binding["roleRef"]!["apiGroup"]!.GetValue<string>());
         Assert.Equal("rbac.authorization.k8s.io", binding["subjects"]![0]!["apiGroup"]!.GetValue<string>());
-        Assert.Equal(string.Empty, binding["subjects"]![1]!["apiGroup"]!.GetValue<string>());
+        Assert.Null(binding["subjects"]![1]!["apiGroup"]); // "", which Go's JSON leaves out
 
         var (roleCode, role) = await SendAsync("POST", "/apis/rbac.authorization.k8s.io/v1/namespaces/shop/roles",
             """{"apiVersion":"rbac.authorization.k8s.io/v1","kind":"Role","metadata":{"name":"bad"},"rules":[{"resources":["pods"]},{"nonResourceURLs":["/healthz"],"verbs":["get"]}]}""");

@@ -508,6 +508,161 @@ public sealed class KubectlTests : IAsyncLifetime
         Assert.DoesNotContain("<none>", deployment[deployment.IndexOf("Events:", StringComparison.Ordinal)..], StringComparison.Ordinal);
     }
 
+    [SkippableFact]
+    public async Task ARealisticManifestSet_Applies_AndGetAllShowsIt()
+    {
+        Skip.If(Which("kubectl") is null, "kubectl is not on PATH (https://kubernetes.io/docs/tasks/tools/); the same kinds are created over HTTP in AppKindsTests, DaemonSetTests, BatchTests and CustomResourceDefinitionTests.");
+        var dir = Directory.CreateTempSubdirectory("k8snet-manifests-");
+        try
+        {
+            // The CRD first: kubectl maps every object of a file before it applies any, as against a cluster.
+            await File.WriteAllTextAsync(Path.Combine(dir.FullName, "crd.yaml"), """
+                apiVersion: apiextensions.k8s.io/v1
+                kind: CustomResourceDefinition
+                metadata: {name: widgets.example.com}
+                spec:
+                  group: example.com
+                  scope: Namespaced
+                  names: {plural: widgets, kind: Widget, categories: [all]}
+                  versions:
+                  - name: v1
+                    served: true
+                    storage: true
+                    additionalPrinterColumns: [{name: Size, type: integer, jsonPath: .spec.size}]
+                    schema: {openAPIV3Schema: {type: object, properties: {spec: {type: object, properties: {size: {type: integer}}}}}}
+                """);
+            await File.WriteAllTextAsync(Path.Combine(dir.FullName, "app.yaml"), """
+                apiVersion: v1
+                kind: Namespace
+                metadata: {name: shop}
+                ---
+                apiVersion: v1
+                kind: ServiceAccount
+                metadata: {name: orders, namespace: shop}
+                ---
+                apiVersion: rbac.authorization.k8s.io/v1
+                kind: Role
+                metadata: {name: config-reader, namespace: shop}
+                rules: [{apiGroups: [""], resources: [configmaps, secrets], verbs: [get, list, watch]}]
+                ---
+                apiVersion: rbac.authorization.k8s.io/v1
+                kind: RoleBinding
+                metadata: {name: orders-config, namespace: shop}
+                roleRef: {kind: Role, name: config-reader}
+                subjects: [{kind: ServiceAccount, name: orders, namespace: shop}]
+                ---
+                apiVersion: rbac.authorization.k8s.io/v1
+                kind: ClusterRole
+                metadata: {name: node-reader}
+                rules: [{apiGroups: [""], resources: [nodes], verbs: [get]}]
+                ---
+                apiVersion: rbac.authorization.k8s.io/v1
+                kind: ClusterRoleBinding
+                metadata: {name: orders-nodes}
+                roleRef: {kind: ClusterRole, name: node-reader}
+                subjects: [{kind: ServiceAccount, name: orders, namespace: shop}]
+                ---
+                apiVersion: v1
+                kind: Secret
+                metadata: {name: shop-tls, namespace: shop}
+                type: kubernetes.io/tls
+                data: {tls.crt: Y2VydA==, tls.key: a2V5}
+                ---
+                apiVersion: v1
+                kind: ConfigMap
+                metadata: {name: orders, namespace: shop}
+                data: {mode: fast}
+                ---
+                apiVersion: apps/v1
+                kind: Deployment
+                metadata: {name: orders, namespace: shop}
+                spec:
+                  replicas: 2
+                  selector: {matchLabels: {app: orders}}
+                  template:
+                    metadata: {labels: {app: orders}}
+                    spec:
+                      serviceAccountName: orders
+                      containers: [{name: app, image: "orders:1", ports: [{containerPort: 8080}], resources: {requests: {cpu: 100m}}}]
+                ---
+                apiVersion: apps/v1
+                kind: DaemonSet
+                metadata: {name: log-agent, namespace: shop}
+                spec:
+                  selector: {matchLabels: {app: log-agent}}
+                  template:
+                    metadata: {labels: {app: log-agent}}
+                    spec: {containers: [{name: agent, image: "agent:1"}]}
+                ---
+                apiVersion: v1
+                kind: Service
+                metadata: {name: orders, namespace: shop}
+                spec: {selector: {app: orders}, ports: [{port: 80, targetPort: 8080}]}
+                ---
+                apiVersion: networking.k8s.io/v1
+                kind: Ingress
+                metadata: {name: shop, namespace: shop}
+                spec:
+                  tls: [{hosts: [shop.example], secretName: shop-tls}]
+                  rules: [{host: shop.example, http: {paths: [{path: /, pathType: Prefix, backend: {service: {name: orders, port: {number: 80}}}}]}}]
+                ---
+                apiVersion: autoscaling/v2
+                kind: HorizontalPodAutoscaler
+                metadata: {name: orders, namespace: shop}
+                spec: {scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: orders}, minReplicas: 2, maxReplicas: 5}
+                ---
+                apiVersion: policy/v1
+                kind: PodDisruptionBudget
+                metadata: {name: orders, namespace: shop}
+                spec: {minAvailable: 1, selector: {matchLabels: {app: orders}}}
+                ---
+                apiVersion: networking.k8s.io/v1
+                kind: NetworkPolicy
+                metadata: {name: orders, namespace: shop}
+                spec:
+                  podSelector: {matchLabels: {app: orders}}
+                  ingress: [{from: [{podSelector: {}}], ports: [{port: 8080}]}]
+                ---
+                apiVersion: example.com/v1
+                kind: Widget
+                metadata: {name: blue, namespace: shop}
+                spec: {size: 3}
+                """);
+
+            var (crdCode, crdText) = await KubectlAsync("apply", "-f", Path.Combine(dir.FullName, "crd.yaml"));
+            Assert.True(crdCode == 0, crdText);
+            var (code, text) = await KubectlAsync("apply", "-f", Path.Combine(dir.FullName, "app.yaml"));
+            Assert.True(code == 0, text);
+            Assert.Contains("daemonset.apps/log-agent created", text, StringComparison.Ordinal);
+            Assert.Contains("widget.example.com/blue created", text, StringComparison.Ordinal);
+            await _cluster.WaitForIdleAsync();
+
+            var (_, all) = await KubectlAsync("get", "all", "-n", "shop");
+            Assert.Matches(@"deployment\.apps/orders\s+2/2", all);
+            Assert.Matches(@"daemonset\.apps/log-agent\s+3\s+3\s+3\s+3\s+3", all);
+            Assert.Matches(@"horizontalpodautoscaler\.autoscaling/orders\s+Deployment/orders\s+cpu: <unknown>/80%\s+2\s+5\s+2", all);
+            Assert.Matches(@"service/orders\s+ClusterIP", all);
+            Assert.Matches(@"widget\.example\.com/blue\s+3", all);
+            var (_, rest) = await KubectlAsync("get", "sa,role,rolebinding,secret,pdb,netpol,ingress", "-n", "shop");
+            Assert.Matches(@"rolebinding\.rbac\.authorization\.k8s\.io/orders-config\s+Role/config-reader", rest);
+            Assert.Matches(@"secret/shop-tls\s+kubernetes\.io/tls\s+2", rest);
+            Assert.Matches(@"poddisruptionbudget\.policy/orders\s+1\s+N/A\s+1", rest);
+            Assert.Matches(@"networkpolicy\.networking\.k8s\.io/orders\s+app=orders", rest);
+
+            var (again, unchanged) = await KubectlAsync("apply", "-f", Path.Combine(dir.FullName, "app.yaml"));
+            Assert.True(again == 0, unchanged);
+            // A second apply changes nothing but what kubectl always re-sends against a cluster too: a PDB's selector
+            // (patchStrategy replace: the computed patch is never empty) and a NetworkPolicy's port list (atomic, and
+            // the server defaulted each port's protocol).
+            var configured = unchanged.Split('\n').Where(l => l.EndsWith(" configured", StringComparison.Ordinal)).Order(StringComparer.Ordinal).ToList();
+            Assert.Equal(["networkpolicy.networking.k8s.io/orders configured", "poddisruptionbudget.policy/orders configured"], configured);
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
+
     internal static string? Which(string program) =>
         (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(Path.PathSeparator).Select(d => Path.Combine(d, program)).FirstOrDefault(File.Exists);
 
