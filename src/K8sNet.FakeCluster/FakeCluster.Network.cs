@@ -93,6 +93,28 @@ public sealed partial class FakeCluster
 
     private readonly System.Collections.Concurrent.ConcurrentQueue<EchoedRequest> _echoed = new();
 
+    internal PodLogs PodLogs { get; } = new();
+
+    /// <summary>
+    /// Writes a line to a pod's container log, as its process would (<c>kubectl logs</c> reads it). Echo pods log each
+    /// request they answer; a handler given to <c>Serve</c> writes with <see cref="PodRequest.Log"/>.
+    /// </summary>
+    /// <param name="name">The pod.</param>
+    /// <param name="namespace">Its namespace.</param>
+    /// <param name="line">The line (without its newline).</param>
+    /// <param name="container">The container; <see langword="null"/>: the pod's first.</param>
+    /// <exception cref="KubernetesStatusException">404 when there is no such pod.</exception>
+    public void WritePodLog(string name, string @namespace, string line, string? container = null)
+    {
+        ArgumentNullException.ThrowIfNull(line);
+        var pod = Store.PeekOne(ResourceType.Pod, @namespace, name) ?? throw KubernetesStatusException.NotFound(ResourceType.Pod, name);
+        container ??= Json.Str(pod["spec"]?["containers"]?[0]?["name"]) ?? string.Empty;
+        foreach (var text in line.Split('\n'))
+        {
+            PodLogs.Write(Json.Uid(pod), container, new PodLogLine(TimeProvider.GetUtcNow(), text));
+        }
+    }
+
     internal void RecordEcho(PodRequest request)
     {
         var message = request.Message;
@@ -100,8 +122,19 @@ public sealed partial class FakeCluster
             .GroupBy(h => h.Key, StringComparer.OrdinalIgnoreCase)
             .ToDictionary(g => g.Key, g => (IReadOnlyList<string>)[.. g.SelectMany(h => h.Value)], StringComparer.OrdinalIgnoreCase);
         var uri = message.RequestUri!;
-        _echoed.Enqueue(new EchoedRequest(request.Pod.Namespace, request.Pod.Name, message.Method.Method, uri.IsAbsoluteUri ? uri.PathAndQuery : uri.OriginalString,
+        var pathAndQuery = uri.IsAbsoluteUri ? uri.PathAndQuery : uri.OriginalString;
+        _echoed.Enqueue(new EchoedRequest(request.Pod.Namespace, request.Pod.Name, message.Method.Method, pathAndQuery,
             message.Headers.Host ?? (uri.IsAbsoluteUri ? uri.Authority : null), headers, TimeProvider.GetUtcNow()));
+        try
+        {
+            // As the Gateway API's echo-basic logs each request it answers.
+            request.Log($"Echoing back request made to {pathAndQuery} to client ({request.ClientAddress?.ToString() ?? "unknown"})");
+        }
+        catch (KubernetesStatusException)
+        {
+            // the pod is gone
+        }
+
         while (_echoed.Count > 10_000 && _echoed.TryDequeue(out _))
         {
         }

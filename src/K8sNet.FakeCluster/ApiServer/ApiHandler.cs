@@ -13,7 +13,7 @@ using Microsoft.AspNetCore.Http;
 namespace K8sNet.Testing.ApiServer;
 
 /// <summary>The verbs of the fake API server, answered as a real API server answers them.</summary>
-internal sealed class ApiHandler(FakeCluster cluster, FakeApiServer server)
+internal sealed partial class ApiHandler(FakeCluster cluster, FakeApiServer server)
 {
     /// <summary>The API server's request body limit (3 MiB).</summary>
     internal const int MaxBodyBytes = 3 * 1024 * 1024;
@@ -146,6 +146,12 @@ internal sealed class ApiHandler(FakeCluster cluster, FakeApiServer server)
         if (OnlyProtobuf(context) && !KubeProtobuf.Supports(route.Type.ApiVersion, route.Type.Kind))
         {
             throw new KubernetesStatusException(406, "NotAcceptable", "only the following media types are accepted: application/json, application/yaml"); // custom resources: no protobuf
+        }
+
+        if (route.Type == ResourceType.Pod && route.Name is not null && route.Subresource is "log" or "exec" or "attach" or "portforward")
+        {
+            await PodStreamAsync(context, route).ConfigureAwait(false);
+            return;
         }
 
         if (route.Subresource is { } sub
@@ -790,8 +796,10 @@ internal sealed class ApiHandler(FakeCluster cluster, FakeApiServer server)
 
         // As the API server's GuaranteedUpdate: a patch without its own resourceVersion is applied again to the newest
         // object when a concurrent write wins the race (a controller updating status, say).
+        var warnings = context.Response.Headers.Warning;
         for (var attempt = 0; ; attempt++)
         {
+            context.Response.Headers.Warning = warnings; // a retry warns once, not once per attempt
             var current = cluster.Store.Get(route.Type, route.Namespace, route.Name!) ?? throw KubernetesStatusException.NotFound(route.Type, route.Name!);
             var patched = mediaType switch
             {

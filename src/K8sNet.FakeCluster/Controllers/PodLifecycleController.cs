@@ -68,6 +68,8 @@ internal sealed class PodLifecycleController
                 exit.Dispose();
             }
 
+            _cluster.PodLogs.Forget(uid);
+
             return;
         }
 
@@ -208,6 +210,7 @@ internal sealed class PodLifecycleController
             };
             if (restart)
             {
+                _cluster.PodLogs.Restarted(uid, Json.Str(cs["name"]) ?? string.Empty);
                 cs["lastState"] = new JsonObject { ["terminated"] = terminated };
                 cs["restartCount"] = (Json.Num(cs["restartCount"]) ?? 0) + 1;
                 cs["state"] = new JsonObject { ["running"] = new JsonObject { ["startedAt"] = now } };

@@ -169,7 +169,7 @@ internal sealed class PodNetwork : IAsyncDisposable
         }
         else
         {
-            response = await handler(new PodRequest(request, pod, port, client), cancellationToken).ConfigureAwait(false);
+            response = await handler(new PodRequest(request, pod, port, client, _cluster), cancellationToken).ConfigureAwait(false);
         }
 
         response.Headers.Remove(PodHeader);

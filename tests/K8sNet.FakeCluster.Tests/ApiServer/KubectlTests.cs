@@ -663,6 +663,28 @@ public sealed class KubectlTests : IAsyncLifetime
         }
     }
 
+    [SkippableFact]
+    public async Task Logs_Show_AndExecSaysWhyNot()
+    {
+        Skip.If(Which("kubectl") is null, "kubectl is not on PATH (https://kubernetes.io/docs/tasks/tools/); the same requests are made over HTTP in PodLogTests.");
+        var pod = _cluster.List<V1Pod>("default", "app=web")[0].Metadata.Name;
+        foreach (var each in _cluster.List<V1Pod>("default", "app=web")) // deploy/web: kubectl picks one of them
+        {
+            _cluster.WritePodLog(each.Metadata.Name, "default", "listening on :8080");
+            _cluster.WritePodLog(each.Metadata.Name, "default", "GET /healthz 200");
+        }
+
+        var (code, logs) = await KubectlAsync("logs", pod);
+        Assert.True(code == 0, logs);
+        Assert.Equal("listening on :8080\nGET /healthz 200\n", logs);
+        var (_, tail) = await KubectlAsync("logs", "deploy/web", "--tail=1");
+        Assert.Contains("GET /healthz 200", tail, StringComparison.Ordinal);
+
+        var (execCode, exec) = await KubectlAsync("exec", pod, "--", "ls");
+        Assert.NotEqual(0, execCode);
+        Assert.Contains("Error from server (BadRequest): exec is not supported by the K8sNet fake API server", exec, StringComparison.Ordinal);
+    }
+
     internal static string? Which(string program) =>
         (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(Path.PathSeparator).Select(d => Path.Combine(d, program)).FirstOrDefault(File.Exists);
 
