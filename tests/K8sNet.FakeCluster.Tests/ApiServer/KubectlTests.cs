@@ -685,6 +685,37 @@ public sealed class KubectlTests : IAsyncLifetime
         Assert.Contains("Error from server (BadRequest): exec is not supported by the K8sNet fake API server", exec, StringComparison.Ordinal);
     }
 
+    [SkippableFact]
+    public async Task GetGateway_Wide_ShowsTheCrdsPrinterColumns()
+    {
+        Skip.If(Which("kubectl") is null, "kubectl is not on PATH (https://kubernetes.io/docs/tasks/tools/); the Table is tested over HTTP in TableTests.");
+        _cluster.EnsureGatewayClass();
+        _cluster.Apply("""
+            apiVersion: gateway.networking.k8s.io/v1
+            kind: Gateway
+            metadata: {name: shop, namespace: default}
+            spec:
+              gatewayClassName: k8snet
+              listeners: [{name: http, protocol: HTTP, port: 80}]
+            ---
+            apiVersion: gateway.networking.k8s.io/v1
+            kind: HTTPRoute
+            metadata: {name: web, namespace: default}
+            spec:
+              parentRefs: [{name: shop}]
+              hostnames: [shop.example]
+              rules: [{backendRefs: [{name: web, port: 80}]}]
+            """);
+        await _cluster.WaitForIdleAsync();
+
+        var (code, gateways) = await KubectlAsync("get", "gateway", "-o", "wide");
+        Assert.True(code == 0, gateways);
+        Assert.Matches(@"NAME\s+CLASS\s+ADDRESS\s+PROGRAMMED\s+AGE", gateways);
+        Assert.True(System.Text.RegularExpressions.Regex.IsMatch(gateways, @"shop\s+k8snet\s+\S+\s+True\s+\d+s"), gateways);
+        var (_, routes) = await KubectlAsync("get", "httproute");
+        Assert.Matches(@"web\s+\[""shop\.example""\]\s+\d+s", routes);
+    }
+
     internal static string? Which(string program) =>
         (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(Path.PathSeparator).Select(d => Path.Combine(d, program)).FirstOrDefault(File.Exists);
 
