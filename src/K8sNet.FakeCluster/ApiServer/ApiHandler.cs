@@ -148,6 +148,13 @@ internal sealed partial class ApiHandler(FakeCluster cluster, FakeApiServer serv
             throw new KubernetesStatusException(406, "NotAcceptable", "only the following media types are accepted: application/json, application/yaml"); // custom resources: no protobuf
         }
 
+        if (KindConversion.For(route.Type) is { } conversion)
+        {
+            // A version served over another's storage: the request is the stored kind's, converted at the edges.
+            context.Items[ConversionKey] = conversion;
+            route = route with { Type = conversion.Storage };
+        }
+
         if (route.Type == ResourceType.Pod && route.Name is not null && route.Subresource is "log" or "exec" or "attach" or "portforward")
         {
             await PodStreamAsync(context, route).ConfigureAwait(false);
@@ -196,10 +203,12 @@ internal sealed partial class ApiHandler(FakeCluster cluster, FakeApiServer serv
                 break;
             case "POST" when route.Name is null:
                 var (toCreate, createFindings) = await ReadObjectAsync(context, route).ConfigureAwait(false);
+                toCreate = Conversion(context)?.ToStorage(toCreate) ?? toCreate;
                 await WriteJsonAsync(context, 201, Create(context, route, toCreate, createFindings)).ConfigureAwait(false);
                 break;
             case "PUT" when route.Name is not null:
                 var (toUpdate, updateFindings) = await ReadObjectAsync(context, route).ConfigureAwait(false);
+                toUpdate = Conversion(context)?.ToStorage(toUpdate) ?? toUpdate;
                 await WriteJsonAsync(context, 200, Update(context, route, toUpdate, updateFindings)).ConfigureAwait(false);
                 break;
             case "PATCH" when route.Name is not null:
@@ -306,6 +315,18 @@ internal sealed partial class ApiHandler(FakeCluster cluster, FakeApiServer serv
     // The list streamed: each item's cached bytes, flushed every 64 KiB, no copy of the stored objects.
     private static async Task WriteListAsync(HttpContext context, ApiRoute route, (JsonObject Metadata, List<JsonObject> Items) list)
     {
+        if (Conversion(context) is { } conversion)
+        {
+            await WriteJsonAsync(context, 200, new JsonObject
+            {
+                ["kind"] = conversion.Served.ListKind,
+                ["apiVersion"] = conversion.Served.ApiVersion,
+                ["metadata"] = list.Metadata.DeepClone(),
+                ["items"] = new JsonArray([.. list.Items.Select(i => conversion.Out(i))]),
+            }).ConfigureAwait(false);
+            return;
+        }
+
         if (Negotiated(context, route.Type.ApiVersion, route.Type.ListKind) && ProtoBytes.TryList(route.Type.ApiVersion, route.Type.ListKind, route.Type.Kind, list.Metadata, list.Items) is { } proto)
         {
             context.Response.StatusCode = 200;
@@ -345,7 +366,8 @@ internal sealed partial class ApiHandler(FakeCluster cluster, FakeApiServer serv
         var labels = LabelSelector.TryParse(q["labelSelector"], out var l, out var labelError)
             ? l
             : throw KubernetesStatusException.BadRequest($"unable to parse requirement: {labelError.Rule}");
-        if (!FieldSelector.TryParse(q["fieldSelector"], out var fields, out var fieldError))
+        var fieldText = q["fieldSelector"].Count > 0 ? Conversion(context)?.Selector(q["fieldSelector"]) ?? (string?)q["fieldSelector"] : null;
+        if (!FieldSelector.TryParse(fieldText, out var fields, out var fieldError))
         {
             throw KubernetesStatusException.BadRequest($"invalid field selector: {fieldError.Rule}");
         }
@@ -576,6 +598,10 @@ internal sealed partial class ApiHandler(FakeCluster cluster, FakeApiServer serv
 
     private const string ProtoWatch = "k8snet.protobuf-watch";
 
+    private const string ConversionKey = "k8snet.conversion";
+
+    private static KindConversion? Conversion(HttpContext context) => context.Items.TryGetValue(ConversionKey, out var c) ? c as KindConversion : null;
+
     private static bool IsProtoWatch(HttpContext context) => context.Items.ContainsKey(ProtoWatch);
 
     private static async Task StartStreamAsync(HttpContext context)
@@ -594,6 +620,12 @@ internal sealed partial class ApiHandler(FakeCluster cluster, FakeApiServer serv
     // One event line from the object's cached bytes: shared by every watcher, no copy of the stored object.
     private static async Task WriteEventAsync(HttpContext context, StoreEvent e)
     {
+        if (Conversion(context) is { } conversion)
+        {
+            await WriteLineAsync(context, new JsonObject { ["type"] = EventType(e.Type), ["object"] = conversion.Out(e.Object) }).ConfigureAwait(false);
+            return;
+        }
+
         var head = e.Type switch
         {
             StoreEventType.Added => Added,
@@ -801,6 +833,12 @@ internal sealed partial class ApiHandler(FakeCluster cluster, FakeApiServer serv
         {
             context.Response.Headers.Warning = warnings; // a retry warns once, not once per attempt
             var current = cluster.Store.Get(route.Type, route.Namespace, route.Name!) ?? throw KubernetesStatusException.NotFound(route.Type, route.Name!);
+            var conversion = Conversion(context);
+            if (conversion is not null)
+            {
+                current = conversion.FromStorage(current); // the patch is in the served version's shape
+            }
+
             var patched = mediaType switch
             {
                 "application/merge-patch+json" => JsonPatches.MergePatch(current, patch),
@@ -811,6 +849,10 @@ internal sealed partial class ApiHandler(FakeCluster cluster, FakeApiServer serv
                 _ => throw new KubernetesStatusException(415, "UnsupportedMediaType",
                     $"the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml"),
             } as JsonObject ?? throw new KubernetesStatusException(422, "Invalid", "the patch did not produce an object");
+            if (conversion is not null)
+            {
+                patched = conversion.ToStorage(patched);
+            }
 
             BodyShape.Check(route.Type, patched);
             if (Json.Name(patched) != route.Name || (route.Type.Namespaced && Json.Namespace(patched) != route.Namespace))
@@ -1213,6 +1255,11 @@ internal sealed partial class ApiHandler(FakeCluster cluster, FakeApiServer serv
 
     internal static async Task WriteJsonAsync(HttpContext context, int status, JsonNode body)
     {
+        if (Conversion(context) is { } conversion && body is JsonObject { } served && Json.Str(served["kind"]) != conversion.Served.ListKind)
+        {
+            body = conversion.Out(served);
+        }
+
         context.Response.StatusCode = status;
         if (body is JsonObject obj && Negotiated(context, Json.Str(obj["apiVersion"]), Json.Str(obj["kind"])) && TryProtobuf(obj) is { } proto)
         {

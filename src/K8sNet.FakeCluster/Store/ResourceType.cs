@@ -93,6 +93,9 @@ internal sealed record ResourceType(string Group, string Version, string Kind, s
     /// <summary>HorizontalPodAutoscalers (autoscaling/v2).</summary>
     public static ResourceType HorizontalPodAutoscaler { get; } = new("autoscaling", "v2", "HorizontalPodAutoscaler", "horizontalpodautoscalers", true, "hpa");
 
+    /// <summary>HorizontalPodAutoscalers as autoscaling/v1 serves them (stored as autoscaling/v2).</summary>
+    public static ResourceType HorizontalPodAutoscalerV1 { get; } = new("autoscaling", "v1", "HorizontalPodAutoscaler", "horizontalpodautoscalers", true, "hpa");
+
     /// <summary>PodDisruptionBudgets (policy/v1).</summary>
     public static ResourceType PodDisruptionBudget { get; } = new("policy", "v1", "PodDisruptionBudget", "poddisruptionbudgets", true, "pdb");
 
@@ -122,7 +125,7 @@ internal sealed record ResourceType(string Group, string Version, string Kind, s
     [
         Namespace, Node, Pod, Service, Endpoints, ConfigMap, Secret, ServiceAccount, Event,
         Deployment, ReplicaSet, StatefulSet, DaemonSet, ControllerRevision, Job, CronJob, EndpointSlice, Ingress, IngressClass, NetworkPolicy,
-        HorizontalPodAutoscaler, PodDisruptionBudget, Role, RoleBinding, ClusterRole, ClusterRoleBinding, CustomResourceDefinition,
+        HorizontalPodAutoscaler, HorizontalPodAutoscalerV1, EventsV1, PodDisruptionBudget, Role, RoleBinding, ClusterRole, ClusterRoleBinding, CustomResourceDefinition,
         new("gateway.networking.k8s.io", "v1", "GatewayClass", "gatewayclasses", false, "gc"),
         new("gateway.networking.k8s.io", "v1", "Gateway", "gateways", true, "gtw"),
         new("gateway.networking.k8s.io", "v1", "HTTPRoute", "httproutes", true),

@@ -215,6 +215,38 @@ public sealed class AppKindsTests : ShopApiTests
     }
 
     [Fact]
+    public async Task AutoscalingV1_IsServedOverV2_AsItsConversionDoes()
+    {
+        // kubectl autoscale 1.32 posts autoscaling/v1.
+        var (created, v1) = await SendAsync("POST", "/apis/autoscaling/v1/namespaces/shop/horizontalpodautoscalers",
+            """{"apiVersion":"autoscaling/v1","kind":"HorizontalPodAutoscaler","metadata":{"name":"orders"},"spec":{"scaleTargetRef":{"apiVersion":"apps/v1","kind":"Deployment","name":"orders"},"minReplicas":2,"maxReplicas":5,"targetCPUUtilizationPercentage":60}}""");
+        Assert.Equal(HttpStatusCode.Created, created);
+        Assert.Equal("autoscaling/v1", Json.Str(v1["apiVersion"]));
+        Assert.Equal(60, Json.Num(v1["spec"]!["targetCPUUtilizationPercentage"]));
+
+        var stored = Cluster.Store.Get(ResourceType.HorizontalPodAutoscaler, "shop", "orders")!;
+        Assert.Equal("autoscaling/v2", Json.Str(stored["apiVersion"]));
+        Assert.Equal(60, Json.Num(stored["spec"]!["metrics"]![0]!["resource"]!["target"]!["averageUtilization"]));
+
+        var (patched, patchedBody) = await SendAsync("PATCH", "/apis/autoscaling/v1/namespaces/shop/horizontalpodautoscalers/orders", """{"spec":{"targetCPUUtilizationPercentage":70}}""", "application/merge-patch+json");
+        Assert.Equal(HttpStatusCode.OK, patched);
+        Assert.Equal(70, Json.Num(patchedBody["spec"]!["targetCPUUtilizationPercentage"]));
+        Assert.Equal(70, Json.Num(Cluster.Store.Get(ResourceType.HorizontalPodAutoscaler, "shop", "orders")!["spec"]!["metrics"]![0]!["resource"]!["target"]!["averageUtilization"]));
+
+        await Cluster.WaitForIdleAsync();
+        var (_, list) = await SendAsync("GET", "/apis/autoscaling/v1/namespaces/shop/horizontalpodautoscalers", null);
+        Assert.Equal("HorizontalPodAutoscalerList", Json.Str(list["kind"]));
+        var item = list["items"]![0]!;
+        Assert.Equal("autoscaling/v1", Json.Str(item["apiVersion"]));
+        Assert.Null(item["status"]!["conditions"]); // v1 carries them in an annotation
+        Assert.Contains("FailedGetResourceMetric", Json.Str(item["metadata"]!["annotations"]!["autoscaling.alpha.kubernetes.io/conditions"]), StringComparison.Ordinal);
+
+        var (_, noCpu) = await SendAsync("POST", "/apis/autoscaling/v1/namespaces/shop/horizontalpodautoscalers",
+            """{"apiVersion":"autoscaling/v1","kind":"HorizontalPodAutoscaler","metadata":{"name":"default-cpu"},"spec":{"scaleTargetRef":{"kind":"Deployment","name":"orders"},"maxReplicas":3}}""");
+        Assert.Equal(80, Json.Num(noCpu["spec"]!["targetCPUUtilizationPercentage"])); // the v2 default, seen through v1
+    }
+
+    [Fact]
     public async Task Tables_OfSecretsAccountsAndBindings_HaveUpstreamsColumns()
     {
         Cluster.Apply("""

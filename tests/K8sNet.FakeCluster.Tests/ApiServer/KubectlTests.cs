@@ -473,6 +473,7 @@ public sealed class KubectlTests : IAsyncLifetime
         await Ok("create", "rolebinding", "read", "--role=reader", "--user=jane", "--serviceaccount=default:app");
         await Ok("create", "clusterrole", "probe", "--verb=get", "--non-resource-url=/healthz");
         await Ok("create", "poddisruptionbudget", "web", "--selector=app=web", "--min-available=1");
+        await Ok("autoscale", "deployment", "web", "--min=2", "--max=4", "--cpu-percent=70"); // autoscaling/v1, in protobuf
         await _cluster.WaitForIdleAsync();
 
         var (_, secrets) = await KubectlAsync("get", "secret", "db");
@@ -483,6 +484,8 @@ public sealed class KubectlTests : IAsyncLifetime
         Assert.Matches(@"read\s+Role/reader\s+\d+s\s+jane\s+default/app", bindings);
         var (_, pdb) = await KubectlAsync("get", "pdb", "web");
         Assert.Matches(@"web\s+1\s+N/A\s+1\s+\d+s", pdb); // 2 ready pods, 1 must stay
+        var (_, hpa) = await KubectlAsync("get", "hpa", "web");
+        Assert.Matches(@"web\s+Deployment/web\s+cpu: <unknown>/70%\s+2\s+4", hpa);
         var (_, resources) = await KubectlAsync("api-resources", "--api-group=rbac.authorization.k8s.io");
         Assert.Contains("clusterrolebindings", resources, StringComparison.Ordinal);
     }

@@ -128,6 +128,25 @@ public sealed class EventTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task EventsK8sIoV1_ShowsTheSameEvents_InItsShape()
+    {
+        var server = await _cluster.StartApiServerAsync();
+        using var http = new HttpClient { BaseAddress = server.BaseAddress };
+        var pod = _cluster.Store.List(ResourceType.Pod, "default").Items[0];
+
+        var list = JsonNode.Parse(await http.GetStringAsync($"/apis/events.k8s.io/v1/namespaces/default/events?fieldSelector=regarding.name%3D{Json.Name(pod)},reason%3DStarted"))!;
+
+        var started = Assert.Single(list["items"]!.AsArray())!;
+        Assert.Equal("events.k8s.io/v1", Json.Str(started["apiVersion"]));
+        Assert.Equal("Started container app", Json.Str(started["note"]));
+        Assert.Equal(Json.Uid(pod), Json.Str(started["regarding"]!["uid"]));
+        Assert.Equal("kubelet", Json.Str(started["reportingController"]));
+        Assert.Equal(1, Json.Num(started["deprecatedCount"]));
+        Assert.Null(started["message"]);
+        Assert.Null(started["involvedObject"]);
+    }
+
+    [Fact]
     public async Task TheApi_SelectsEventsAsKubectlDescribeAsksForThem_AndPrintsThem()
     {
         var server = await _cluster.StartApiServerAsync();
