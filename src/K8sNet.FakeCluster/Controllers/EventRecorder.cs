@@ -70,7 +70,7 @@ internal sealed class EventRecorder(FakeCluster cluster) : IDisposable
     /// Records a scheduler event as kube-scheduler writes it (events.k8s.io/v1 through its broadcaster): an eventTime
     /// and an action, no source, count or first and last timestamps.
     /// </summary>
-    public void RecordScheduler(JsonObject pod, string eventType, string reason, string action, string message)
+    public string RecordScheduler(JsonObject pod, string eventType, string reason, string action, string message)
     {
         var now = cluster.TimeProvider.GetUtcNow();
         var ns = Json.Namespace(pod);
@@ -93,6 +93,30 @@ internal sealed class EventRecorder(FakeCluster cluster) : IDisposable
             ["reportingInstance"] = "default-scheduler-k8snet",
         };
         Write(() => cluster.Store.CreateOwned(ResourceType.Event, evt), ns, name);
+        return name;
+    }
+
+    /// <summary>
+    /// The scheduler's FailedScheduling (Warning, action Scheduling): the first attempt writes the event; a repeat with
+    /// the same message is an events.k8s.io series (its count and last observed time), as tools/events records them.
+    /// </summary>
+    public void RecordSchedulingFailure(JsonObject pod, string message)
+    {
+        var key = string.Join('\u0001', "default-scheduler", Json.Uid(pod), "FailedScheduling", message);
+        var now = cluster.TimeProvider.GetUtcNow();
+        var micro = now.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture);
+        if (_seen.TryGetValue(key, out var known) && cluster.Store.Get(ResourceType.Event, known.Namespace, known.Name) is { } existing)
+        {
+            var series = existing["series"] as JsonObject ?? new JsonObject { ["count"] = 1 };
+            series["count"] = (Json.Num(series["count"]) ?? 1) + 1;
+            series["lastObservedTime"] = micro;
+            existing["series"] = series;
+            Write(() => cluster.Store.UpdateOwned(ResourceType.Event, existing), known.Namespace, known.Name);
+            return;
+        }
+
+        var name = RecordScheduler(pod, "Warning", "FailedScheduling", "Scheduling", message.Length > 1024 ? message[..1020] + " ..." : message);
+        _seen[key] = (Json.Namespace(pod), name);
     }
 
     public void Dispose()

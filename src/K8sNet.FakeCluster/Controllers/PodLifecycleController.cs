@@ -120,7 +120,8 @@ internal sealed class PodLifecycleController
             var node = ChooseNode(current);
             if (node is null)
             {
-                return; // unschedulable until a node is ready
+                _cluster.Events.RecordSchedulingFailure(current, Unschedulable(current)); // unschedulable until a node fits
+                return;
             }
 
             // Bound, and started by the node's kubelet in the same write: one update instead of two (watchers see the
@@ -429,6 +430,47 @@ internal sealed class PodLifecycleController
         }
 
         _deletions[uid] = _cluster.TimeProvider.CreateTimer(_ => _cluster.Controllers.Enqueue(Finish), null, delay, Timeout.InfiniteTimeSpan);
+    }
+
+    // The scheduler's FitError message: "0/N nodes are available: " and why, node counts per reason sorted by reason, then
+    // what preemption found ("Preemption is not helpful for scheduling" for these reasons).
+    private string Unschedulable(JsonObject pod)
+    {
+        var nodes = _cluster.Store.Peek(ResourceType.Node, null);
+        if (nodes.Count == 0)
+        {
+            return "no nodes available to schedule pods";
+        }
+
+        var reasons = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var n in nodes)
+        {
+            var untolerated = (n["spec"]?["taints"] as JsonArray ?? []).OfType<JsonObject>()
+                .Where(t => Json.Str(t["effect"]) is "NoSchedule" or "NoExecute")
+                .FirstOrDefault(t => !NodeLifecycleController.Matching(pod, t).Any());
+            string reason;
+            if (untolerated is not null)
+            {
+                reason = $"node(s) had untolerated taint {{{Json.Str(untolerated["key"])}: {Json.Str(untolerated["value"])}}}";
+            }
+            else if (Json.Bool(n["spec"]?["unschedulable"]) == true)
+            {
+                reason = "node(s) were unschedulable";
+            }
+            else if (!_cluster.IsNodeReady(Json.Name(n)))
+            {
+                reason = "node(s) had untolerated taint {node.kubernetes.io/not-ready: }";
+            }
+            else
+            {
+                continue;
+            }
+
+            reasons[reason] = reasons.GetValueOrDefault(reason) + 1;
+        }
+
+        var why = string.Join(", ", reasons.OrderBy(r => r.Key, StringComparer.Ordinal).Select(r => $"{r.Value} {r.Key}"));
+        return $"0/{nodes.Count} nodes are available: {why}. preemption: 0/{nodes.Count} nodes are available: {nodes.Count} Preemption is not helpful for scheduling.";
     }
 
     private string? ChooseNode(JsonObject pod)

@@ -96,6 +96,34 @@ public sealed class EventTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task APodNoNodeTakes_IsFailedScheduling_AsASeries()
+    {
+        foreach (var node in _cluster.Store.List(ResourceType.Node, null).Items)
+        {
+            node["spec"]!["taints"] = new JsonArray(new JsonObject { ["key"] = "dedicated", ["value"] = "db", ["effect"] = "NoSchedule" });
+            _cluster.Store.Update(ResourceType.Node, node);
+        }
+
+        _cluster.Apply("""
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: stuck, namespace: default}
+            spec: {containers: [{name: app, image: "app:1"}]}
+            """);
+        await _cluster.WaitForIdleAsync();
+        var pod = _cluster.Store.Get(ResourceType.Pod, "default", "stuck")!;
+        pod["metadata"]!["labels"] = new JsonObject { ["retry"] = "1" }; // the scheduler tries again
+        _cluster.Store.Update(ResourceType.Pod, pod);
+        await _cluster.WaitForIdleAsync();
+
+        var failed = Assert.Single(Events("FailedScheduling"));
+        Assert.Equal("Warning", Json.Str(failed["type"]));
+        Assert.Equal("0/3 nodes are available: 3 node(s) had untolerated taint {dedicated: db}. preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling.", Json.Str(failed["message"]));
+        Assert.Equal("Scheduling", Json.Str(failed["action"]));
+        Assert.True(Json.Num(failed["series"]?["count"]) >= 2, failed.ToJsonString()); // a repeat: the series counts
+    }
+
+    [Fact]
     public void ARepeat_CountsOnOneEvent()
     {
         var deployment = _cluster.Store.Get(ResourceType.Deployment, "default", "web")!;
