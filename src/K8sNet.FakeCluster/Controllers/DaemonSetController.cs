@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using K8sNet.Testing.Store;
 
@@ -94,8 +93,8 @@ internal sealed class DaemonSetController(FakeCluster cluster)
         {
             var desired = eligible.Count;
             var rolling = spec["updateStrategy"]?["rollingUpdate"] as JsonObject ?? [];
-            var maxSurge = Scaled(rolling["maxSurge"], desired);
-            var maxUnavailable = Scaled(rolling["maxUnavailable"], desired, fallback: 1);
+            var maxSurge = (int)IntOrPercent.Scaled(rolling["maxSurge"], desired);
+            var maxUnavailable = (int)IntOrPercent.Scaled(rolling["maxUnavailable"], desired, fallback: 1);
             var unavailable = eligible.Count(n => !byNode.TryGetValue(n, out var p) || !p.Any(Available));
             foreach (var node in eligible.Where(byNode.ContainsKey).Order(StringComparer.Ordinal))
             {
@@ -297,15 +296,6 @@ internal sealed class DaemonSetController(FakeCluster cluster)
         {
         }
     }
-
-    // intstr.GetScaledValueFromIntOrPercent, rounding up.
-    private static int Scaled(JsonNode? value, int total, int fallback = 0) => value switch
-    {
-        null => fallback,
-        JsonValue v when v.GetValueKind() == JsonValueKind.String && v.GetValue<string>() is var text && text.EndsWith('%')
-            && int.TryParse(text[..^1], CultureInfo.InvariantCulture, out var percent) => (int)Math.Ceiling(percent * total / 100.0),
-        _ => (int)(Json.Num(value) ?? fallback),
-    };
 
     private void UpdateStatus(JsonObject ds, HashSet<string> eligible, Dictionary<string, List<JsonObject>> byNode, Func<JsonObject, bool> available, Func<JsonObject, bool> updated)
     {

@@ -107,14 +107,14 @@ internal sealed class PolicyStatusController(FakeCluster cluster)
         if (spec["maxUnavailable"] is { } max)
         {
             expected = ControllerScale(ns, pods);
-            desired = Math.Max(0, expected - Scaled(max, expected));
+            desired = Math.Max(0, expected - IntOrPercent.Scaled(max, expected));
         }
         else if (spec["minAvailable"] is { } min)
         {
             if (min is JsonValue v && v.GetValueKind() == JsonValueKind.String)
             {
                 expected = ControllerScale(ns, pods);
-                desired = Scaled(min, expected);
+                desired = IntOrPercent.Scaled(min, expected);
             }
             else
             {
@@ -165,13 +165,6 @@ internal sealed class PolicyStatusController(FakeCluster cluster)
 
         return total;
     }
-
-    // intstr.GetScaledValueFromIntOrPercent, rounding up.
-    private static long Scaled(JsonNode value, long total) =>
-        value is JsonValue v && v.GetValueKind() == JsonValueKind.String && v.GetValue<string>() is var text && text.EndsWith('%')
-            && long.TryParse(text[..^1], System.Globalization.CultureInfo.InvariantCulture, out var percent)
-            ? (long)Math.Ceiling(percent * total / 100.0)
-            : Json.Num(value) ?? 0;
 
     private static bool Selects(JsonObject selector, JsonObject? labels) => K8sNet.Testing.Cluster.ObjectValidation.Matches(selector, labels);
 
