@@ -82,6 +82,17 @@ internal static class FieldValidation
             }
         }
 
+        // Container resources are resource.Quantity: Go's decoder refuses what does not parse, before validation.
+        var podSpec = type == ResourceType.Pod ? obj["spec"] as JsonObject
+            : type == ResourceType.CronJob ? obj["spec"]?["jobTemplate"]?["spec"]?["template"]?["spec"] as JsonObject
+            : type == ResourceType.Deployment || type == ResourceType.ReplicaSet || type == ResourceType.StatefulSet || type == ResourceType.DaemonSet || type == ResourceType.Job
+                ? obj["spec"]?["template"]?["spec"] as JsonObject
+                : null;
+        if (K8sNet.Testing.Cluster.ObjectValidation.MalformedQuantities(podSpec).Any())
+        {
+            throw KubernetesStatusException.BadRequest($"{type.Kind} in version \"{type.Version}\" cannot be handled as a {type.Kind}: {K8sNet.Testing.Cluster.ObjectValidation.QuantityFormat}");
+        }
+
         if (type.Definition?.Schema is { } crdSchema)
         {
             // A CRD's kind: the fields its structural schema does not declare (pruned unless Strict refuses them).

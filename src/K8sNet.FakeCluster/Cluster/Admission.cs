@@ -400,6 +400,16 @@ internal sealed class Admission
             {
                 throw KubernetesStatusException.Invalid(ResourceType.Service, name, $"spec.ports[{i}].protocol: Unsupported value: {Json.Quote(Json.Str(p["protocol"]) ?? string.Empty)}: supported values: \"SCTP\", \"TCP\", \"UDP\"");
             }
+
+            if (type == "ClusterIP" && Json.Num(p["nodePort"]) is > 0)
+            {
+                throw KubernetesStatusException.Invalid(ResourceType.Service, name, $"spec.ports[{i}].nodePort: Forbidden: may not be used when `type` is 'ClusterIP'");
+            }
+        }
+
+        if (Json.Str(spec["sessionAffinity"]) == "ClientIP" && Json.Num(spec["sessionAffinityConfig"]?["clientIP"]?["timeoutSeconds"]) is { } timeout and (<= 0 or > 86400))
+        {
+            throw KubernetesStatusException.Invalid(ResourceType.Service, name, $"spec.sessionAffinityConfig.clientIP.timeoutSeconds: Invalid value: {timeout}: must be greater than 0 and less than 86400");
         }
     }
 

@@ -91,9 +91,17 @@ internal static partial class ObjectValidation
         {
             errors.Add(new FieldError("spec.selector", "Invalid value", "v1.LabelSelector{...}", "field is immutable"));
         }
+        else if (type == ResourceType.StatefulSet && StatefulSetFrozen(obj["spec"] as JsonObject) is var now && StatefulSetFrozen(current["spec"] as JsonObject) is var was && !JsonNode.DeepEquals(now, was))
+        {
+            errors.Add(new FieldError("spec", "Forbidden", null, "updates to statefulset spec for fields other than 'replicas', 'ordinals', 'template', 'updateStrategy', 'persistentVolumeClaimRetentionPolicy' and 'minReadySeconds' are forbidden"));
+        }
         else if (type == ResourceType.Job)
         {
             JobImmutables(obj, current, errors);
+        }
+        else if (type == ResourceType.EndpointSlice && Json.Str(current["addressType"]) is { } oldType && Json.Str(obj["addressType"]) is { } newType && newType != oldType)
+        {
+            errors.Add(new FieldError("addressType", "Invalid value", Quote(newType), "field is immutable"));
         }
         else if ((type == ResourceType.RoleBinding || type == ResourceType.ClusterRoleBinding) && !JsonNode.DeepEquals(obj["roleRef"], current["roleRef"]))
         {
@@ -151,6 +159,16 @@ internal static partial class ObjectValidation
             errors.Add(new FieldError($"{path}.maxSurge", "Invalid value", s.Percent ? Inv($"{s.Value}%") : Inv($"{s.Value}"), "may not be set when maxUnavailable is non-zero"));
         }
     }
+
+    // ValidateStatefulSetUpdate: what may not change (everything but the fields its message names; the defaulted
+    // revisionHistoryLimit too may change).
+    private static JsonObject StatefulSetFrozen(JsonObject? spec) => new()
+    {
+        // The fields that may not change, with their defaults (the selector is checked on its own).
+        ["serviceName"] = Json.Str(spec?["serviceName"]) ?? string.Empty,
+        ["podManagementPolicy"] = Json.Str(spec?["podManagementPolicy"]) ?? "OrderedReady",
+        ["volumeClaimTemplates"] = spec?["volumeClaimTemplates"] is JsonArray { Count: > 0 } claims ? claims.DeepClone() : null,
+    };
 
     // ValidateSecret: keys as config keys, the data at most 1 MiB, and the keys each well-known type requires.
     private static void Secret(JsonObject obj, List<FieldError> errors)

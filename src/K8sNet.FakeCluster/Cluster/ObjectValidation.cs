@@ -351,6 +351,7 @@ internal static partial class ObjectValidation
         }
 
         Supported(spec, "restartPolicy", path, ["Always", "Never", "OnFailure"], errors);
+        PodSecurityContext(spec["securityContext"] as JsonObject, $"{path}.securityContext", errors);
         Supported(spec, "dnsPolicy", path, ["ClusterFirst", "ClusterFirstWithHostNet", "Default", "None"], errors);
         NonNegative(spec, "terminationGracePeriodSeconds", path, errors);
         var volumes = Volumes(spec["volumes"] as JsonArray ?? [], $"{path}.volumes", errors);
@@ -406,7 +407,14 @@ internal static partial class ObjectValidation
                     {
                         errors.Add(new FieldError($"{at}.{probe}", "Required value", null, "must specify a handler type"));
                     }
+                    else if (container[probe] is JsonObject probed)
+                    {
+                        Probe(probed, $"{at}.{probe}", probe != "readinessProbe", errors);
+                    }
                 }
+
+                Resources(container["resources"] as JsonObject, $"{at}.resources", errors);
+                SecurityContext(container["securityContext"] as JsonObject, $"{at}.securityContext", errors);
 
                 var ports = container["ports"] as JsonArray ?? [];
                 for (var p = 0; p < ports.Count; p++)

@@ -1,0 +1,104 @@
+using System.Net;
+using K8sNet.Testing.Cluster;
+using K8sNet.Testing.Store;
+
+namespace K8sNet.Testing.Tests.ApiServer;
+
+/// <summary>
+/// More of kube-apiserver's core validation (issue 22): container resources as resource.Quantity (a malformed one is
+/// the decoder's 400, a request above its limit a 422), probes, security contexts, Service ports and session affinity,
+/// and what updates may not change (an EndpointSlice's address type, a StatefulSet's service name).
+/// </summary>
+public sealed class CoreValidationTests : ShopApiTests
+{
+    private static string Pod(string container, string podExtra = "") =>
+        "{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"p\"},\"spec\":{" + podExtra + "\"containers\":[{\"name\":\"app\",\"image\":\"app:1\"" + container + "}]}}";
+
+    [Theory]
+    [InlineData(",\"resources\":{\"limits\":{\"cpu\":\"1\"},\"requests\":{\"cpu\":\"2\"}}", "", "Pod \"p\" is invalid: spec.containers[0].resources.requests: Invalid value: \"2\": must be less than or equal to cpu limit of 1")]
+    [InlineData(",\"resources\":{\"limits\":{\"memory\":\"1Gi\"},\"requests\":{\"memory\":\"1025Mi\"}}", "", "Pod \"p\" is invalid: spec.containers[0].resources.requests: Invalid value: \"1025Mi\": must be less than or equal to memory limit of 1Gi")]
+    [InlineData(",\"securityContext\":{\"runAsUser\":-1}", "", "Pod \"p\" is invalid: spec.containers[0].securityContext.runAsUser: Invalid value: -1: must be between 0 and 4294967295, inclusive")]
+    [InlineData(",\"livenessProbe\":{\"exec\":{\"command\":[\"ls\"]},\"successThreshold\":2}", "", "Pod \"p\" is invalid: spec.containers[0].livenessProbe.successThreshold: Invalid value: 2: must be 1")]
+    [InlineData(",\"readinessProbe\":{\"httpGet\":{\"port\":0}}", "", "Pod \"p\" is invalid: spec.containers[0].readinessProbe.httpGet.port: Invalid value: 0: must be between 1 and 65535, inclusive")]
+    [InlineData(",\"readinessProbe\":{\"httpGet\":{\"port\":80,\"scheme\":\"FTP\"}}", "", "Pod \"p\" is invalid: spec.containers[0].readinessProbe.httpGet.scheme: Unsupported value: \"FTP\": supported values: \"HTTP\", \"HTTPS\"")]
+    [InlineData("", "\"securityContext\":{\"seccompProfile\":{\"type\":\"Localhost\"}},", "Pod \"p\" is invalid: spec.securityContext.seccompProfile.localhostProfile: Required value: must be set when seccomp type is Localhost")]
+    [InlineData("", "\"securityContext\":{\"fsGroupChangePolicy\":\"Sometimes\"},", "Pod \"p\" is invalid: spec.securityContext.fsGroupChangePolicy: Unsupported value: \"Sometimes\": supported values: \"Always\", \"OnRootMismatch\"")]
+    public async Task Pods_AreValidatedAsUpstream(string container, string podExtra, string message)
+    {
+        var (code, body) = await SendAsync("POST", "/api/v1/namespaces/shop/pods", Pod(container, podExtra));
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, code);
+        Assert.Equal(message, Json.Str(body["message"]));
+    }
+
+    [Fact]
+    public async Task AMalformedQuantity_IsTheDecodersError()
+    {
+        var (code, body) = await SendAsync("POST", Deployments, """
+            {"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"d"},"spec":{"selector":{"matchLabels":{"a":"b"}},
+             "template":{"metadata":{"labels":{"a":"b"}},"spec":{"containers":[{"name":"c","image":"i","resources":{"limits":{"cpu":"abc"}}}]}}}}
+            """);
+
+        Assert.Equal(HttpStatusCode.BadRequest, code);
+        Assert.Equal("Deployment in version \"v1\" cannot be handled as a Deployment: quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'", Json.Str(body["message"]));
+    }
+
+    [Theory]
+    [InlineData("1", 1.0)]
+    [InlineData("100m", 0.1)]
+    [InlineData("1Gi", 1073741824.0)]
+    [InlineData("1e3", 1000.0)]
+    [InlineData("0.5", 0.5)]
+    [InlineData("+2k", 2000.0)]
+    [InlineData("abc", null)]
+    [InlineData("1Qi", null)]
+    [InlineData("", null)]
+    public void Quantities_ParseAsApimachinery(string text, double? value) =>
+        Assert.Equal(value is null ? null : (decimal)value, ObjectValidation.Quantity(text));
+
+    [Theory]
+    [InlineData("""{"ports":[{"port":80,"nodePort":30080}]}""", "Service \"s\" is invalid: spec.ports[0].nodePort: Forbidden: may not be used when `type` is 'ClusterIP'")]
+    [InlineData("""{"ports":[{"port":80}],"sessionAffinity":"ClientIP","sessionAffinityConfig":{"clientIP":{"timeoutSeconds":0}}}""", "Service \"s\" is invalid: spec.sessionAffinityConfig.clientIP.timeoutSeconds: Invalid value: 0: must be greater than 0 and less than 86400")]
+    [InlineData("""{"ports":[{"port":80,"protocol":"HTTP"}]}""", "Service \"s\" is invalid: spec.ports[0].protocol: Unsupported value: \"HTTP\": supported values: \"SCTP\", \"TCP\", \"UDP\"")]
+    [InlineData("""{"ports":[{"port":80},{"port":81,"name":"b"}]}""", "Service \"s\" is invalid: spec.ports[0].name: Required value")]
+    public async Task Services_AreValidatedAsUpstream(string spec, string message)
+    {
+        var (code, body) = await SendAsync("POST", "/api/v1/namespaces/shop/services", $$"""{"apiVersion":"v1","kind":"Service","metadata":{"name":"s"},"spec":{{spec}}}""");
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, code);
+        Assert.Equal(message, Json.Str(body["message"]));
+    }
+
+    [Fact]
+    public async Task Updates_MayNotChangeWhatUpstreamFreezes()
+    {
+        Cluster.Apply("""
+            apiVersion: apps/v1
+            kind: StatefulSet
+            metadata: {name: db, namespace: shop}
+            spec:
+              serviceName: db
+              replicas: 1
+              selector: {matchLabels: {app: db}}
+              template:
+                metadata: {labels: {app: db}}
+                spec: {containers: [{name: db, image: "db:1"}]}
+            ---
+            apiVersion: discovery.k8s.io/v1
+            kind: EndpointSlice
+            metadata: {name: manual, namespace: shop}
+            addressType: IPv4
+            endpoints: [{addresses: [10.1.2.3]}]
+            """);
+
+        var (stsCode, sts) = await SendAsync("PATCH", "/apis/apps/v1/namespaces/shop/statefulsets/db", """{"spec":{"serviceName":"other","replicas":2}}""", "application/merge-patch+json");
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, stsCode);
+        Assert.Equal("StatefulSet.apps \"db\" is invalid: spec: Forbidden: updates to statefulset spec for fields other than 'replicas', 'ordinals', 'template', 'updateStrategy', 'persistentVolumeClaimRetentionPolicy' and 'minReadySeconds' are forbidden", Json.Str(sts["message"]));
+        var (scaled, _) = await SendAsync("PATCH", "/apis/apps/v1/namespaces/shop/statefulsets/db", """{"spec":{"replicas":2,"minReadySeconds":5}}""", "application/merge-patch+json");
+        Assert.Equal(HttpStatusCode.OK, scaled);
+
+        var (sliceCode, slice) = await SendAsync("PATCH", "/apis/discovery.k8s.io/v1/namespaces/shop/endpointslices/manual", """{"addressType":"IPv6","endpoints":[{"addresses":["fd00::1"]}]}""", "application/merge-patch+json");
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, sliceCode);
+        Assert.EndsWith("addressType: Invalid value: \"IPv6\": field is immutable", Json.Str(slice["message"]), StringComparison.Ordinal);
+    }
+}
