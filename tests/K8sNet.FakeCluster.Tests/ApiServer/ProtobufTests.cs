@@ -243,6 +243,16 @@ public sealed class ProtobufTests(Xunit.Abstractions.ITestOutputHelper output) :
         }
     }
 
+    [Fact]
+    public void AFieldTheTableDoesNotKnow_MeansNoProtobufForm_NotALostField()
+    {
+        var newer = new JsonObject { ["apiVersion"] = "v1", ["kind"] = "ConfigMap", ["metadata"] = new JsonObject { ["name"] = "x" }, ["futureField"] = 1 };
+
+        var ex = Assert.Throws<ProtoFormatException>(() => KubeProtobuf.EncodeObject(newer));
+
+        Assert.Equal("protobuf: core/v1.ConfigMap has no field \"futureField\" in the transcribed schema", ex.Message); // the server then answers JSON
+    }
+
     [Theory]
     [InlineData(0L, "0s")]
     [InlineData(1L, "1ns")]

@@ -29,22 +29,36 @@ internal static class ProtoJson
     public static byte[] Encode(JsonObject obj, ProtoMessage message)
     {
         var writer = new ProtoWriter();
-        EncodeMessage(writer, obj, message, 0);
+        EncodeMessage(writer, obj, message, 0, strict: true);
         return writer.ToArray();
     }
 
-    private static void EncodeMessage(ProtoWriter w, JsonObject obj, ProtoMessage message, int depth)
+    private static void EncodeMessage(ProtoWriter w, JsonObject obj, ProtoMessage message, int depth, bool strict)
     {
         if (depth > MaxDepth)
         {
             throw new ProtoFormatException($"protobuf: {message.Name} nests deeper than {MaxDepth}");
         }
 
+        if (strict)
+        {
+            // Nothing is dropped on the way out: a field the table does not know (a newer API's) means no protobuf
+            // form, and the caller answers in JSON instead.
+            var known = Known(message);
+            foreach (var (key, _) in obj)
+            {
+                if (!known.Contains(key) && !(depth == 0 && key is "apiVersion" or "kind"))
+                {
+                    throw new ProtoFormatException($"protobuf: {message.Name} has no field \"{key}\" in the transcribed schema");
+                }
+            }
+        }
+
         foreach (var field in message.Fields)
         {
             if (field.Inline && field.Kind == ProtoKind.Message)
             {
-                EncodeNested(w, field.Number, obj, field.Message!, depth); // its fields are this object's
+                EncodeNested(w, field.Number, obj, field.Message!, depth, strict: false); // its fields are this object's
                 continue;
             }
 
@@ -132,7 +146,7 @@ internal static class ProtoJson
         }
     }
 
-    private static void EncodeNested(ProtoWriter w, int number, JsonNode value, string messageName, int depth)
+    private static void EncodeNested(ProtoWriter w, int number, JsonNode value, string messageName, int depth, bool strict = true)
     {
         var inner = new ProtoWriter();
         switch (messageName)
@@ -186,7 +200,7 @@ internal static class ProtoJson
                     throw new ProtoFormatException($"protobuf: {messageName} must be a JSON object");
                 }
 
-                EncodeMessage(inner, obj, message, depth + 1);
+                EncodeMessage(inner, obj, message, depth + 1, strict);
                 break;
         }
 
@@ -521,6 +535,23 @@ internal static class ProtoJson
                 return DecodeMessage(data, message, depth + 1);
         }
     }
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, HashSet<string>> KnownNames = new(StringComparer.Ordinal);
+
+    // The JSON names a message's object may carry: its fields', and those of the structs it inlines.
+    private static HashSet<string> Known(ProtoMessage message) => KnownNames.GetOrAdd(message.Name, _ =>
+    {
+        var names = new HashSet<string>(message.ByJson.Keys, StringComparer.Ordinal);
+        foreach (var inline in message.Fields.Where(f => f.Inline && f.Kind == ProtoKind.Message))
+        {
+            if (ProtoSchema.Find(inline.Message!) is { } inner)
+            {
+                names.UnionWith(Known(inner));
+            }
+        }
+
+        return names;
+    });
 
     private static bool IsTime(ProtoField field) => field.Message is "meta/v1.Time" or "meta/v1.MicroTime";
 
