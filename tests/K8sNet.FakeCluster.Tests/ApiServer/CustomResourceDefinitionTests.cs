@@ -62,6 +62,10 @@ public sealed class CustomResourceDefinitionTests : ShopApiTests
         Assert.Equal(["v1"], status["storedVersions"]!.AsArray().Select(Json.Str));
         Assert.Equal(["NamesAccepted/True/NoConflicts", "Established/True/InitialNamesAccepted"],
             status["conditions"]!.AsArray().Select(c => $"{Json.Str(c!["type"])}/{Json.Str(c["status"])}/{Json.Str(c["reason"])}"));
+
+        // A built-in kind: it has its protobuf form too, schema and all.
+        var back = K8sNet.Testing.ApiServer.Protobuf.KubeProtobuf.DecodeObject(K8sNet.Testing.ApiServer.Protobuf.KubeProtobuf.EncodeObject(crd));
+        Assert.Null(ProtobufRoundTrip.Difference(crd, back, string.Empty));
     }
 
     [Theory]

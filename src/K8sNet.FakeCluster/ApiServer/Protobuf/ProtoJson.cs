@@ -19,7 +19,7 @@ namespace K8sNet.Testing.ApiServer.Protobuf;
 /// </remarks>
 internal static class ProtoJson
 {
-    public const int MaxDepth = 64;
+    public const int MaxDepth = 512; // a CRD's schema nests JSONSchemaProps in JSONSchemaProps
 
     private static readonly JsonSerializerOptions Compact = new() { MaxDepth = 600, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
@@ -191,7 +191,53 @@ internal static class ProtoJson
                 break;
             case "runtime.RawExtension":
             case "meta/v1.FieldsV1":
+            case "apiextensions/v1.JSON":
                 inner.BytesField(1, JsonSerializer.SerializeToUtf8Bytes(value, Compact));
+                break;
+            case "apiextensions/v1.CustomResourceSubresourceStatus":
+                break; // an empty struct
+            case "apiextensions/v1.JSONSchemaPropsOrArray":
+                // a schema (1), or an array of schemas (2)
+                if (value is JsonArray schemas)
+                {
+                    foreach (var schema in schemas.OfType<JsonNode>())
+                    {
+                        EncodeNested(inner, 2, schema, "apiextensions/v1.JSONSchemaProps", depth + 1);
+                    }
+                }
+                else
+                {
+                    EncodeNested(inner, 1, value, "apiextensions/v1.JSONSchemaProps", depth + 1);
+                }
+
+                break;
+            case "apiextensions/v1.JSONSchemaPropsOrBool":
+                // allows (1, always written), and a schema (2) — which allows
+                if (value is JsonObject)
+                {
+                    inner.VarintField(1, 1);
+                    EncodeNested(inner, 2, value, "apiextensions/v1.JSONSchemaProps", depth + 1);
+                }
+                else
+                {
+                    inner.VarintField(1, value.GetValueKind() == JsonValueKind.True ? 1UL : 0UL);
+                }
+
+                break;
+            case "apiextensions/v1.JSONSchemaPropsOrStringArray":
+                // a schema (1), or property names (2)
+                if (value is JsonArray names)
+                {
+                    foreach (var name in names)
+                    {
+                        inner.StringField(2, K8sNet.Testing.Store.Json.Str(name) ?? string.Empty);
+                    }
+                }
+                else
+                {
+                    EncodeNested(inner, 1, value, "apiextensions/v1.JSONSchemaProps", depth + 1);
+                }
+
                 break;
             default:
                 var message = ProtoSchema.Find(messageName) ?? throw new ProtoFormatException($"protobuf: no schema for {messageName}");
@@ -508,8 +554,47 @@ internal static class ProtoJson
                 return JsonValue.Create(text);
             }
 
+            case "apiextensions/v1.CustomResourceSubresourceStatus":
+                return new JsonObject();
+            case "apiextensions/v1.JSONSchemaPropsOrArray":
+            case "apiextensions/v1.JSONSchemaPropsOrBool":
+            case "apiextensions/v1.JSONSchemaPropsOrStringArray":
+            {
+                JsonNode? schema = null;
+                var many = new JsonArray();
+                var allows = false;
+                var reader = new ProtoReader(data);
+                while (!reader.End)
+                {
+                    var (number, wire) = reader.Tag();
+                    var orBool = messageName.EndsWith("OrBool", StringComparison.Ordinal);
+                    if (orBool && number == 1 && wire == 0)
+                    {
+                        allows = reader.Varint() != 0;
+                    }
+                    else if (number == (orBool ? 2 : 1) && wire == 2)
+                    {
+                        schema = DecodeNested(reader.LengthDelimited(), "apiextensions/v1.JSONSchemaProps", depth + 1);
+                    }
+                    else if (!orBool && number == 2 && wire == 2)
+                    {
+                        var item = reader.LengthDelimited();
+                        many.Add(messageName.EndsWith("OrArray", StringComparison.Ordinal)
+                            ? DecodeNested(item, "apiextensions/v1.JSONSchemaProps", depth + 1)
+                            : JsonValue.Create(Encoding.UTF8.GetString(item)));
+                    }
+                    else
+                    {
+                        reader.Skip(wire);
+                    }
+                }
+
+                return many.Count > 0 ? many : schema ?? (messageName.EndsWith("OrBool", StringComparison.Ordinal) ? JsonValue.Create(allows) : null);
+            }
+
             case "runtime.RawExtension":
             case "meta/v1.FieldsV1":
+            case "apiextensions/v1.JSON":
             {
                 var reader = new ProtoReader(data);
                 JsonNode? embedded = null;

@@ -105,6 +105,7 @@ internal static class ProtoSchema
             "networking.k8s.io" => "networking",
             "rbac.authorization.k8s.io" => "rbac",
             "events.k8s.io" => "events",
+            "apiextensions.k8s.io" => "apiextensions",
             _ => null,
         };
         return short_ is null ? null : $"{short_}/{version}";
