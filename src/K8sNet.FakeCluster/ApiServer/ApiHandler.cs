@@ -773,7 +773,7 @@ internal sealed partial class ApiHandler(FakeCluster cluster, FakeApiServer serv
         switch (method)
         {
             case "GET":
-                await WriteJsonAsync(context, 200, ScaleSubresource.ToScale(current)).ConfigureAwait(false);
+                await WriteJsonAsync(context, 200, ScaleSubresource.ToScale(current, route.Type)).ConfigureAwait(false);
                 return;
             case "PUT":
                 (scale, _) = await ReadObjectAsync(context, route).ConfigureAwait(false);
@@ -782,7 +782,7 @@ internal sealed partial class ApiHandler(FakeCluster cluster, FakeApiServer serv
                 var mediaType = MediaType(context.Request.ContentType);
                 var body = await ReadBodyAsync(context).ConfigureAwait(false);
                 var patch = ParsePatch(body, out _);
-                var original = ScaleSubresource.ToScale(current);
+                var original = ScaleSubresource.ToScale(current, route.Type);
                 scale = (mediaType switch
                 {
                     "application/merge-patch+json" or "application/strategic-merge-patch+json" => JsonPatches.MergePatch(original, patch), // a Scale has no lists: both merge alike
@@ -795,8 +795,8 @@ internal sealed partial class ApiHandler(FakeCluster cluster, FakeApiServer serv
                 throw MethodNotAllowed();
         }
 
-        var updated = cluster.Update(route.Type, ScaleSubresource.Apply(current, scale), DryRun(context, method == "PUT" ? "UpdateOptions" : "PatchOptions"));
-        await WriteJsonAsync(context, 200, ScaleSubresource.ToScale(updated)).ConfigureAwait(false);
+        var updated = cluster.Update(route.Type, ScaleSubresource.Apply(current, scale, route.Type), DryRun(context, method == "PUT" ? "UpdateOptions" : "PatchOptions"));
+        await WriteJsonAsync(context, 200, ScaleSubresource.ToScale(updated, route.Type)).ConfigureAwait(false);
     }
 
     private async Task<(JsonObject Object, bool Created)> PatchAsync(HttpContext context, ApiRoute route)

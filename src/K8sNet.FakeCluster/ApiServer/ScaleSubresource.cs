@@ -13,10 +13,25 @@ namespace K8sNet.Testing.ApiServer;
 internal static class ScaleSubresource
 {
     public static bool Supports(ResourceType type) =>
-        type == ResourceType.Deployment || type == ResourceType.ReplicaSet || type == ResourceType.StatefulSet;
+        type == ResourceType.Deployment || type == ResourceType.ReplicaSet || type == ResourceType.StatefulSet || type.Definition?.Scale is not null;
 
-    public static JsonObject ToScale(JsonObject obj)
+    public static JsonObject ToScale(JsonObject obj) => ToScale(obj, null);
+
+    /// <summary>
+    /// The Scale of an object; a CRD's kind reads its replicas, status replicas and selector at the paths its scale
+    /// subresource names (<c>specReplicasPath</c>, <c>statusReplicasPath</c>, <c>labelSelectorPath</c>).
+    /// </summary>
+    public static JsonObject ToScale(JsonObject obj, ResourceType? type)
     {
+        if (type?.Definition?.Scale is { } crdScale)
+        {
+            var scale = ToScale(obj, null);
+            scale["spec"]!["replicas"] = Json.Num(At(obj, Json.Str(crdScale["specReplicasPath"]))) ?? 0;
+            scale["status"]!["replicas"] = Json.Num(At(obj, Json.Str(crdScale["statusReplicasPath"]))) ?? 0;
+            scale["status"]!["selector"] = Json.Str(At(obj, Json.Str(crdScale["labelSelectorPath"])));
+            return scale;
+        }
+
         var meta = obj["metadata"] as JsonObject ?? [];
         var scaleMeta = new JsonObject();
         foreach (var field in new[] { "name", "namespace", "uid", "resourceVersion", "creationTimestamp" })
@@ -42,7 +57,10 @@ internal static class ScaleSubresource
     }
 
     /// <summary>The object with the Scale's replicas (and its resourceVersion as a precondition).</summary>
-    public static JsonObject Apply(JsonObject current, JsonObject scale)
+    private static JsonNode? At(JsonObject obj, string? path) =>
+        path is null ? null : JsonPathLite.Find(obj, path) is [var first, ..] ? first : null;
+
+    public static JsonObject Apply(JsonObject current, JsonObject scale, ResourceType? type = null)
     {
         if (Json.Str(scale["kind"]) is { } kind && kind != "Scale")
         {
@@ -71,7 +89,23 @@ internal static class ScaleSubresource
         }
 
         var updated = (JsonObject)current.DeepClone();
-        Json.Obj(updated, "spec")["replicas"] = replicas;
+        if (type?.Definition?.Scale is { } crdScale && Json.Str(crdScale["specReplicasPath"]) is { } path)
+        {
+            // Set at the CRD's specReplicasPath (".spec.replicas"): each parent made as needed.
+            var parts = path.TrimStart('.').Split('.');
+            var parent = updated;
+            foreach (var part in parts[..^1])
+            {
+                parent = Json.Obj(parent, part);
+            }
+
+            parent[parts[^1]] = replicas;
+        }
+        else
+        {
+            Json.Obj(updated, "spec")["replicas"] = replicas;
+        }
+
         Json.Obj(updated, "metadata")["resourceVersion"] = Json.Str(scale["metadata"]?["resourceVersion"]) is { Length: > 0 } version
             ? version
             : Json.Str(current["metadata"]?["resourceVersion"]);

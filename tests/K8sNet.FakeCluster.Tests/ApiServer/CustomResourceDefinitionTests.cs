@@ -135,6 +135,47 @@ public sealed class CustomResourceDefinitionTests : ShopApiTests
     }
 
     [Fact]
+    public async Task AScaleSubresource_ReadsAndWritesTheCrdsPaths()
+    {
+        Cluster.Apply("""
+            apiVersion: apiextensions.k8s.io/v1
+            kind: CustomResourceDefinition
+            metadata: {name: pools.example.com}
+            spec:
+              group: example.com
+              scope: Namespaced
+              names: {plural: pools, kind: Pool}
+              versions:
+              - name: v1
+                served: true
+                storage: true
+                subresources:
+                  status: {}
+                  scale: {specReplicasPath: .spec.size, statusReplicasPath: .status.ready, labelSelectorPath: .status.selector}
+                schema: {openAPIV3Schema: {type: object, x-kubernetes-preserve-unknown-fields: true}}
+            ---
+            apiVersion: example.com/v1
+            kind: Pool
+            metadata: {name: p, namespace: shop}
+            spec: {size: 2}
+            """);
+        await SendAsync("PATCH", "/apis/example.com/v1/namespaces/shop/pools/p/status", """{"status":{"ready":2,"selector":"app=pool"}}""", "application/merge-patch+json");
+
+        var (_, scale) = await SendAsync("GET", "/apis/example.com/v1/namespaces/shop/pools/p/scale", null);
+        Assert.Equal("Scale", Json.Str(scale["kind"]));
+        Assert.Equal(2, Json.Num(scale["spec"]!["replicas"]));
+        Assert.Equal(2, Json.Num(scale["status"]!["replicas"]));
+        Assert.Equal("app=pool", Json.Str(scale["status"]!["selector"]));
+
+        var (code, scaled) = await SendAsync("PATCH", "/apis/example.com/v1/namespaces/shop/pools/p/scale", """{"spec":{"replicas":5}}""", "application/merge-patch+json");
+        Assert.Equal(HttpStatusCode.OK, code);
+        Assert.Equal(5, Json.Num(scaled["spec"]!["replicas"]));
+        Assert.Equal(5, Json.Num(Cluster.Store.Get(new ResourceType("example.com", "v1", "Pool", "pools", true), "shop", "p")!["spec"]!["size"]));
+        var (_, resources) = await SendAsync("GET", "/apis/example.com/v1", null);
+        Assert.Contains(resources["resources"]!.AsArray(), r => Json.Str(r!["name"]) == "pools/scale");
+    }
+
+    [Fact]
     public async Task Discovery_AndOpenApi_ListItsKind()
     {
         Cluster.Apply(Widgets);
