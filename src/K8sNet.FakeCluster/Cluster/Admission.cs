@@ -153,6 +153,12 @@ internal sealed class Admission
 
         KindDefaults.Apply(type, obj);
         KindDefaults.TemplateGeneration(type, obj, current);
+        if (type == ResourceType.Pod && obj["spec"] is JsonObject podSpec)
+        {
+            DefaultPodSpec(podSpec);
+            DefaultTolerations(obj, podSpec); // the DefaultTolerationSeconds plugin admits updates too
+        }
+
         ObjectValidation.Check(type, obj);
         ObjectValidation.CheckUpdate(type, obj, current);
         if (type == ResourceType.Service)
@@ -561,6 +567,19 @@ internal sealed class Admission
     private static void DefaultPod(JsonObject obj)
     {
         var spec = Json.Obj(obj, "spec");
+        DefaultPodSpec(spec);
+
+        // The DefaultTolerationSeconds admission plugin: tolerate not-ready and unreachable nodes for 300 s, unless the
+        // pod already says how long.
+        DefaultTolerations(obj, spec);
+        var status = Json.Obj(obj, "status");
+        status["phase"] ??= "Pending";
+        status["qosClass"] ??= "BestEffort";
+    }
+
+    // SetDefaults_PodSpec and its containers': on every decode, updates included.
+    private static void DefaultPodSpec(JsonObject spec)
+    {
         spec["dnsPolicy"] ??= "ClusterFirst";
         spec["restartPolicy"] ??= "Always";
         spec["terminationGracePeriodSeconds"] ??= 30;
@@ -587,8 +606,10 @@ internal sealed class Admission
             }
         }
 
-        // The DefaultTolerationSeconds admission plugin: tolerate not-ready and unreachable nodes for 300 s, unless the
-        // pod already says how long.
+    }
+
+    private static void DefaultTolerations(JsonObject obj, JsonObject spec)
+    {
         var tolerations = Json.Arr(spec, "tolerations");
         foreach (var key in new[] { NodeLifecycleController.NotReadyTaint, NodeLifecycleController.UnreachableTaint })
         {
@@ -604,9 +625,5 @@ internal sealed class Admission
                 });
             }
         }
-
-        var status = Json.Obj(obj, "status");
-        status["phase"] ??= "Pending";
-        status["qosClass"] ??= "BestEffort";
     }
 }

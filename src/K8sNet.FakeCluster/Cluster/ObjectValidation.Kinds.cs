@@ -59,6 +59,78 @@ internal static partial class ObjectValidation
         {
             Batch(type, obj, errors);
         }
+        else if (type == ResourceType.Node)
+        {
+            NodeTaints(spec["taints"] as JsonArray ?? [], errors);
+        }
+        else if (type == ResourceType.EndpointSlice)
+        {
+            SliceEndpoints(obj, errors);
+        }
+    }
+
+    // ValidateNodeSpecificAnnotations/validateNodeTaints: reported under metadata.taints, as upstream does.
+    private static void NodeTaints(JsonArray taints, List<FieldError> errors)
+    {
+        var seen = new HashSet<(string?, string?)>();
+        for (var i = 0; i < taints.Count; i++)
+        {
+            var taint = taints[i] as JsonObject ?? [];
+            var effect = Json.Str(taint["effect"]) ?? string.Empty;
+            if (effect.Length == 0)
+            {
+                errors.Add(new FieldError($"metadata.taints[{i}].effect", "Required value", null, string.Empty));
+            }
+            else if (effect is not ("NoSchedule" or "PreferNoSchedule" or "NoExecute"))
+            {
+                errors.Add(new FieldError($"metadata.taints[{i}].effect", "Unsupported value", Quote(effect), "supported values: \"NoSchedule\", \"PreferNoSchedule\", \"NoExecute\""));
+            }
+
+            var key = Json.Str(taint["key"]) ?? string.Empty;
+            errors.AddRange(QualifiedName(key).Select(m => new FieldError($"metadata.taints[{i}].key", "Invalid value", Quote(key), m)));
+            if (!seen.Add((key, effect)))
+            {
+                errors.Add(new FieldError($"metadata.taints[{i}]", "Duplicate value", $"core.Taint{{Key:{Quote(key)}, Value:{Quote(Json.Str(taint["value"]) ?? string.Empty)}, Effect:{Quote(effect)}, TimeAdded:<nil>}}", "taints must be unique by key and effect pair"));
+            }
+        }
+    }
+
+    // ValidateEndpointSlice's endpoints: 1 to 100 addresses each, of the slice's address type.
+    private static void SliceEndpoints(JsonObject slice, List<FieldError> errors)
+    {
+        var addressType = Json.Str(slice["addressType"]);
+        var endpoints = slice["endpoints"] as JsonArray ?? [];
+        for (var i = 0; i < endpoints.Count; i++)
+        {
+            var addresses = endpoints[i]?["addresses"] as JsonArray ?? [];
+            if (addresses.Count == 0)
+            {
+                errors.Add(new FieldError($"endpoints[{i}].addresses", "Required value", null, "must contain at least 1 address"));
+            }
+            else if (addresses.Count > 100)
+            {
+                errors.Add(new FieldError($"endpoints[{i}].addresses", "Too many", addresses.Count.ToString(CultureInfo.InvariantCulture), "must have at most 100 items"));
+            }
+
+            for (var j = 0; j < addresses.Count; j++)
+            {
+                var text = Json.Str(addresses[j]) ?? string.Empty;
+                var parsed = IPAddress.TryParse(text, out var ip) && !text.Contains('%', StringComparison.Ordinal) ? ip : null;
+                if (addressType == "IPv4" && parsed?.AddressFamily != System.Net.Sockets.AddressFamily.InterNetwork)
+                {
+                    errors.Add(new FieldError($"endpoints[{i}].addresses[{j}]", "Invalid value", Quote(text), "must be a valid IPv4 address"));
+                }
+                else if (addressType == "IPv6" && parsed?.AddressFamily != System.Net.Sockets.AddressFamily.InterNetworkV6)
+                {
+                    errors.Add(new FieldError($"endpoints[{i}].addresses[{j}]", "Invalid value", Quote(text), "must be a valid IPv6 address"));
+                }
+
+                if (addressType is "IPv4" or "IPv6" && parsed is null)
+                {
+                    errors.Add(new FieldError($"endpoints[{i}].addresses[{j}]", "Invalid value", Quote(text), "must be a valid IP address"));
+                }
+            }
+        }
     }
 
     private static void Immutables(ResourceType type, JsonObject obj, JsonObject current, List<FieldError> errors)
@@ -102,6 +174,15 @@ internal static partial class ObjectValidation
         else if (type == ResourceType.EndpointSlice && Json.Str(current["addressType"]) is { } oldType && Json.Str(obj["addressType"]) is { } newType && newType != oldType)
         {
             errors.Add(new FieldError("addressType", "Invalid value", Quote(newType), "field is immutable"));
+        }
+        else if (type == ResourceType.Pod && PodSpecChanged(obj["spec"] as JsonObject, current["spec"] as JsonObject) is { } diff)
+        {
+            errors.Add(new FieldError("spec", "Forbidden", null,
+                "pod updates may not change fields other than `spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)\n" + diff));
+        }
+        else if (type == ResourceType.Node && Json.Str(current["spec"]?["providerID"]) is { Length: > 0 } providerId && Json.Str(obj["spec"]?["providerID"]) != providerId)
+        {
+            errors.Add(new FieldError("spec.providerID", "Forbidden", null, "node updates may not change providerID except from \"\" to valid"));
         }
         else if ((type == ResourceType.RoleBinding || type == ResourceType.ClusterRoleBinding) && !JsonNode.DeepEquals(obj["roleRef"], current["roleRef"]))
         {
@@ -158,6 +239,60 @@ internal static partial class ObjectValidation
         {
             errors.Add(new FieldError($"{path}.maxSurge", "Invalid value", s.Percent ? Inv($"{s.Value}%") : Inv($"{s.Value}"), "may not be set when maxUnavailable is non-zero"));
         }
+    }
+
+    // ValidatePodUpdate: with what may change set back to the old values (images, activeDeadlineSeconds, tolerations
+    // that only add, the grace period), the spec must be the old one; else a readable diff of the first difference.
+    private static string? PodSpecChanged(JsonObject? spec, JsonObject? old)
+    {
+        if (spec is null || old is null)
+        {
+            return null;
+        }
+
+        var relaxed = (JsonObject)spec.DeepClone();
+        foreach (var list in new[] { "containers", "initContainers" })
+        {
+            var now = relaxed[list] as JsonArray ?? [];
+            var was = old[list] as JsonArray ?? [];
+            for (var i = 0; i < now.Count && i < was.Count; i++)
+            {
+                if (now[i] is JsonObject c && was[i]?["image"] is { } image)
+                {
+                    c["image"] = image.DeepClone();
+                }
+            }
+        }
+
+        foreach (var field in new[] { "activeDeadlineSeconds", "terminationGracePeriodSeconds" })
+        {
+            relaxed.Remove(field);
+            if (old[field] is { } value)
+            {
+                relaxed[field] = value.DeepClone();
+            }
+        }
+
+        var oldTolerations = old["tolerations"] as JsonArray ?? [];
+        var newTolerations = relaxed["tolerations"] as JsonArray ?? [];
+        if (oldTolerations.All(t => newTolerations.Any(n => JsonNode.DeepEquals(n, t))))
+        {
+            relaxed.Remove("tolerations");
+            if (old["tolerations"] is { } tolerations)
+            {
+                relaxed["tolerations"] = tolerations.DeepClone();
+            }
+        }
+
+        foreach (var (key, value) in relaxed.Concat(old).Select(kv => kv.Key).Distinct().Select(k => (k, relaxed[k])))
+        {
+            if (!JsonNode.DeepEquals(value, old[key]))
+            {
+                return $"  core.PodSpec{{\n-  {key}: {old[key]?.ToJsonString() ?? "null"},\n+  {key}: {value?.ToJsonString() ?? "null"},\n  }}";
+            }
+        }
+
+        return null;
     }
 
     // ValidateStatefulSetUpdate: what may not change (everything but the fields its message names; the defaulted

@@ -70,6 +70,40 @@ public sealed class CoreValidationTests : ShopApiTests
     }
 
     [Fact]
+    public async Task APod_MayChangeItsImage_ButNotItsRestartPolicy()
+    {
+        Cluster.Apply("""
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: p, namespace: shop}
+            spec: {containers: [{name: app, image: "app:1"}]}
+            """);
+
+        var (imageCode, _) = await SendAsync("PATCH", "/api/v1/namespaces/shop/pods/p", """{"spec":{"containers":[{"name":"app","image":"app:2"}]}}""", "application/strategic-merge-patch+json");
+        Assert.Equal(HttpStatusCode.OK, imageCode);
+
+        var (code, body) = await SendAsync("PATCH", "/api/v1/namespaces/shop/pods/p", """{"spec":{"restartPolicy":"Never"}}""", "application/merge-patch+json");
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, code);
+        Assert.StartsWith("Pod \"p\" is invalid: spec: Forbidden: pod updates may not change fields other than `spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)\n",
+            Json.Str(body["message"]), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("/api/v1/nodes", """{"apiVersion":"v1","kind":"Node","metadata":{"name":"n"},"spec":{"taints":[{"key":"a","effect":"Sometimes"}]}}""",
+        "Node \"n\" is invalid: metadata.taints[0].effect: Unsupported value: \"Sometimes\": supported values: \"NoSchedule\", \"PreferNoSchedule\", \"NoExecute\"")]
+    [InlineData("/apis/discovery.k8s.io/v1/namespaces/shop/endpointslices", """{"apiVersion":"discovery.k8s.io/v1","kind":"EndpointSlice","metadata":{"name":"e"},"addressType":"IPv4","endpoints":[{"addresses":["foo"]}]}""",
+        "EndpointSlice.discovery.k8s.io \"e\" is invalid: [endpoints[0].addresses[0]: Invalid value: \"foo\": must be a valid IPv4 address, endpoints[0].addresses[0]: Invalid value: \"foo\": must be a valid IP address]")]
+    [InlineData("/apis/discovery.k8s.io/v1/namespaces/shop/endpointslices", """{"apiVersion":"discovery.k8s.io/v1","kind":"EndpointSlice","metadata":{"name":"e"},"addressType":"IPv4","endpoints":[{"addresses":[]}]}""",
+        "EndpointSlice.discovery.k8s.io \"e\" is invalid: endpoints[0].addresses: Required value: must contain at least 1 address")]
+    public async Task NodesAndSlices_AreValidatedAsUpstream(string path, string body, string message)
+    {
+        var (code, answer) = await SendAsync("POST", path, body);
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, code);
+        Assert.Equal(message, Json.Str(answer["message"]));
+    }
+
+    [Fact]
     public async Task Updates_MayNotChangeWhatUpstreamFreezes()
     {
         Cluster.Apply("""
