@@ -82,15 +82,11 @@ internal static class FieldValidation
             }
         }
 
-        // Container resources are resource.Quantity: Go's decoder refuses what does not parse, before validation.
-        var podSpec = type == ResourceType.Pod ? obj["spec"] as JsonObject
-            : type == ResourceType.CronJob ? obj["spec"]?["jobTemplate"]?["spec"]?["template"]?["spec"] as JsonObject
-            : type == ResourceType.Deployment || type == ResourceType.ReplicaSet || type == ResourceType.StatefulSet || type == ResourceType.DaemonSet || type == ResourceType.Job
-                ? obj["spec"]?["template"]?["spec"] as JsonObject
-                : null;
-        if (K8sNet.Testing.Cluster.ObjectValidation.MalformedQuantities(podSpec).Any())
+        // Quantities (container resources, node capacity, HPA targets, ...) are resource.Quantity: Go's decoder refuses
+        // what does not parse, before validation, and what it keeps is written back in canonical form.
+        if (QuantityFields.Canonicalize(type.ApiVersion, type.Kind, obj) is { } quantityError)
         {
-            throw KubernetesStatusException.BadRequest($"{type.Kind} in version \"{type.Version}\" cannot be handled as a {type.Kind}: {K8sNet.Testing.Cluster.ObjectValidation.QuantityFormat}");
+            throw KubernetesStatusException.BadRequest($"{type.Kind} in version \"{type.Version}\" cannot be handled as a {type.Kind}: {quantityError}");
         }
 
         if (type.Definition?.Schema is { } crdSchema)

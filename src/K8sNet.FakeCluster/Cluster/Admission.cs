@@ -51,7 +51,13 @@ internal sealed class Admission
         if (type == ResourceType.Service)
         {
             DefaultService(obj);
-            ValidateService(obj);
+            var spec = Json.Obj(obj, "spec");
+            if (Json.Str(spec["clusterIP"]) is { Length: > 0 } clusterIP && spec["clusterIPs"] is null or JsonArray { Count: 0 })
+            {
+                spec["clusterIPs"] = new JsonArray(clusterIP); // NormalizeClusterIPs: an old client's singular fills the plural
+            }
+
+            ObjectValidation.CheckService(obj, null);
             AllocateService(obj);
         }
         else if (type == ResourceType.Pod)
@@ -163,21 +169,34 @@ internal sealed class Admission
         ObjectValidation.CheckUpdate(type, obj, current);
         if (type == ResourceType.Service)
         {
-            DefaultService(obj);
-            var spec = Json.Obj(obj, "spec");
-            var old = current["spec"] as JsonObject ?? [];
-            if (spec["clusterIP"] is null && old["clusterIP"] is not null)
+            UpdateService(obj, current);
+        }
+    }
+
+    // The registry's update of a Service (pkg/registry/core/service/storage): the values it allocated are kept when the
+    // client did not send them (patchAllocatedValues), what the new type no longer needs and the client left as it was
+    // is dropped (dropTypeDependentFields), cluster IPs are normalized, then the Service is validated and what the new
+    // type needs is allocated.
+    private void UpdateService(JsonObject obj, JsonObject current)
+    {
+        DefaultService(obj);
+        var spec = Json.Obj(obj, "spec");
+        var old = current["spec"] as JsonObject ?? [];
+        var type = Json.Str(spec["type"]);
+        var oldType = Json.Str(old["type"]);
+        if (type != "ExternalName" && oldType != "ExternalName" && string.IsNullOrEmpty(Json.Str(spec["clusterIP"])) && old["clusterIP"] is not null)
+        {
+            spec["clusterIP"] = old["clusterIP"]!.DeepClone();
+            if (spec["clusterIPs"] is null or JsonArray { Count: 0 })
             {
-                spec["clusterIP"] = old["clusterIP"]!.DeepClone();
                 spec["clusterIPs"] = old["clusterIPs"]?.DeepClone();
             }
-            else if (Json.Str(spec["clusterIP"]) != Json.Str(old["clusterIP"]) && Json.Str(old["type"]) != "ExternalName")
-            {
-                throw KubernetesStatusException.Invalid(type, Json.Name(obj), $"spec.clusterIPs[0]: Invalid value: {Json.Quote(Json.Str(spec["clusterIP"]) ?? string.Empty)}: may not change once set");
-            }
+        }
 
+        var oldPorts = old["ports"] as JsonArray ?? [];
+        if (NeedsNodePorts(spec))
+        {
             // Keep node ports the client did not send (kubectl apply of a manifest without them).
-            var oldPorts = old["ports"] as JsonArray ?? [];
             foreach (var port in spec["ports"] as JsonArray ?? [])
             {
                 if (port is JsonObject p && Json.Num(p["nodePort"]) is null or 0)
@@ -189,14 +208,104 @@ internal sealed class Admission
                     }
                 }
             }
+        }
 
-            if (obj["status"] is null && current["status"] is not null)
+        DropTypeDependentFields(obj, spec, old);
+
+        // NormalizeClusterIPs: the singular changed and the plural left as it was → the plural follows.
+        var clusterIP = Json.Str(spec["clusterIP"]) ?? string.Empty;
+        if (clusterIP != (Json.Str(old["clusterIP"]) ?? string.Empty) && JsonNode.DeepEquals(spec["clusterIPs"], old["clusterIPs"]))
+        {
+            spec["clusterIPs"] = clusterIP.Length == 0 ? null : new JsonArray(clusterIP);
+        }
+        else if (clusterIP.Length > 0 && spec["clusterIPs"] is null or JsonArray { Count: 0 })
+        {
+            spec["clusterIPs"] = new JsonArray(clusterIP);
+        }
+
+        if (spec["clusterIPs"] is null)
+        {
+            spec.Remove("clusterIPs");
+        }
+
+        if (obj["status"] is null && current["status"] is not null)
+        {
+            obj["status"] = current["status"]!.DeepClone();
+        }
+
+        ObjectValidation.CheckService(obj, current);
+        if (oldType == "ExternalName" && type != "ExternalName")
+        {
+            AllocateService(obj); // a cluster IP, node ports and a load balancer, as a create would
+            return;
+        }
+
+        AllocateNodePorts(obj);
+        if (type == "LoadBalancer" && oldType != "LoadBalancer" && obj["status"]?["loadBalancer"]?["ingress"] is null or JsonArray { Count: 0 })
+        {
+            AllocateLoadBalancer(obj);
+        }
+    }
+
+    private static bool NeedsNodePorts(JsonObject spec) =>
+        Json.Str(spec["type"]) == "NodePort" || (Json.Str(spec["type"]) == "LoadBalancer" && Json.Bool(spec["allocateLoadBalancerNodePorts"]) != false);
+
+    // dropTypeDependentFields: wipe only what the new type cannot use, might have been set automatically, and the
+    // client did not change.
+    private static void DropTypeDependentFields(JsonObject obj, JsonObject spec, JsonObject old)
+    {
+        var type = Json.Str(spec["type"]);
+        var oldType = Json.Str(old["type"]);
+        if (type == "ExternalName" && oldType != "ExternalName" && Json.Str(spec["clusterIP"]) == Json.Str(old["clusterIP"]) && JsonNode.DeepEquals(spec["clusterIPs"], old["clusterIPs"]))
+        {
+            spec.Remove("clusterIP");
+            spec.Remove("clusterIPs");
+        }
+
+        if (type == "ExternalName" && oldType != "ExternalName")
+        {
+            foreach (var field in new[] { "ipFamilies", "ipFamilyPolicy" })
             {
-                obj["status"] = current["status"]!.DeepClone();
+                if (JsonNode.DeepEquals(spec[field], old[field]))
+                {
+                    spec.Remove(field);
+                }
+            }
+        }
+
+        var oldNodePorts = (old["ports"] as JsonArray ?? []).Select(p => Json.Num(p?["nodePort"]) ?? 0).ToList();
+        var nodePorts = (spec["ports"] as JsonArray ?? []).Select(p => Json.Num(p?["nodePort"]) ?? 0).ToList();
+        if (!NeedsNodePorts(spec) && NeedsNodePorts(old) && nodePorts.All(n => n == 0 || oldNodePorts.Contains(n)))
+        {
+            foreach (var port in spec["ports"] as JsonArray ?? [])
+            {
+                (port as JsonObject)?.Remove("nodePort");
+            }
+        }
+
+        var healthCheck = Json.Num(spec["healthCheckNodePort"]) ?? 0;
+        if (healthCheck != 0 && healthCheck == (Json.Num(old["healthCheckNodePort"]) ?? 0) && !(type == "LoadBalancer" && Json.Str(spec["externalTrafficPolicy"]) == "Local"))
+        {
+            spec.Remove("healthCheckNodePort");
+        }
+
+        if (type != "LoadBalancer" && oldType == "LoadBalancer")
+        {
+            foreach (var field in new[] { "allocateLoadBalancerNodePorts", "loadBalancerClass" })
+            {
+                if (JsonNode.DeepEquals(spec[field], old[field]))
+                {
+                    spec.Remove(field);
+                }
             }
 
-            ValidateService(obj);
-            AllocateNodePorts(obj);
+            (obj["status"] as JsonObject)?.Remove("loadBalancer");
+        }
+
+        var external = type is "NodePort" or "LoadBalancer" || (spec["externalIPs"] as JsonArray)?.Count > 0;
+        if (!external && Json.Str(spec["externalTrafficPolicy"]) is { } policy && policy == Json.Str(old["externalTrafficPolicy"]))
+        {
+            spec.Remove("externalTrafficPolicy");
         }
     }
 
@@ -331,9 +440,9 @@ internal sealed class Admission
             Json.Obj(Json.Obj(spec, "sessionAffinityConfig"), "clientIP")["timeoutSeconds"] = 10800;
         }
 
-        if (type is "NodePort" or "LoadBalancer")
+        if (type is "NodePort" or "LoadBalancer" || (type == "ClusterIP" && (spec["externalIPs"] as JsonArray)?.Count > 0))
         {
-            spec["externalTrafficPolicy"] ??= "Cluster";
+            spec["externalTrafficPolicy"] ??= "Cluster"; // externally accessible
         }
 
         if (type != "ExternalName")
@@ -344,78 +453,6 @@ internal sealed class Admission
         if (type == "LoadBalancer")
         {
             spec["allocateLoadBalancerNodePorts"] ??= true;
-        }
-    }
-
-    private static void ValidateService(JsonObject obj)
-    {
-        var spec = Json.Obj(obj, "spec");
-        var name = Json.Name(obj);
-        var type = Json.Str(spec["type"]);
-        if (type is not ("ClusterIP" or "NodePort" or "LoadBalancer" or "ExternalName"))
-        {
-            throw KubernetesStatusException.Invalid(ResourceType.Service, name,
-                $"spec.type: Unsupported value: {Json.Quote(type ?? string.Empty)}: supported values: \"ClusterIP\", \"ExternalName\", \"LoadBalancer\", \"NodePort\"");
-        }
-
-        if (type == "ExternalName")
-        {
-            var external = Json.Str(spec["externalName"]);
-            if (string.IsNullOrEmpty(external) || !KubernetesNames.IsDns1123Subdomain(external.TrimEnd('.')))
-            {
-                throw KubernetesStatusException.Invalid(ResourceType.Service, name, $"spec.externalName: Invalid value: {Json.Quote(external ?? string.Empty)}: must be a valid RFC-1123 hostname");
-            }
-
-            return;
-        }
-
-        var ports = spec["ports"] as JsonArray ?? [];
-        var headless = Json.Str(spec["clusterIP"]) == "None";
-        if (ports.Count == 0 && !headless)
-        {
-            throw KubernetesStatusException.Invalid(ResourceType.Service, name, "spec.ports: Required value");
-        }
-
-        var names = new HashSet<string>(StringComparer.Ordinal);
-        for (var i = 0; i < ports.Count; i++)
-        {
-            var p = ports[i] as JsonObject ?? [];
-            var portName = Json.Str(p["name"]) ?? string.Empty;
-            if (ports.Count > 1 && portName.Length == 0)
-            {
-                throw KubernetesStatusException.Invalid(ResourceType.Service, name, $"spec.ports[{i}].name: Required value");
-            }
-
-            if (portName.Length > 0 && KubernetesNames.ValidateDns1123Label(portName) is { Count: > 0 } errors)
-            {
-                throw KubernetesStatusException.Invalid(ResourceType.Service, name, $"spec.ports[{i}].name: Invalid value: {Json.Quote(portName)}: {errors[0]}");
-            }
-
-            if (!names.Add(portName))
-            {
-                throw KubernetesStatusException.Invalid(ResourceType.Service, name, $"spec.ports[{i}].name: Duplicate value: {Json.Quote(portName)}");
-            }
-
-            var number = Json.Num(p["port"]);
-            if (number is null or < 1 or > 65535)
-            {
-                throw KubernetesStatusException.Invalid(ResourceType.Service, name, $"spec.ports[{i}].port: Invalid value: {number ?? 0}: must be between 1 and 65535, inclusive");
-            }
-
-            if (Json.Str(p["protocol"]) is not ("TCP" or "UDP" or "SCTP"))
-            {
-                throw KubernetesStatusException.Invalid(ResourceType.Service, name, $"spec.ports[{i}].protocol: Unsupported value: {Json.Quote(Json.Str(p["protocol"]) ?? string.Empty)}: supported values: \"SCTP\", \"TCP\", \"UDP\"");
-            }
-
-            if (type == "ClusterIP" && Json.Num(p["nodePort"]) is > 0)
-            {
-                throw KubernetesStatusException.Invalid(ResourceType.Service, name, $"spec.ports[{i}].nodePort: Forbidden: may not be used when `type` is 'ClusterIP'");
-            }
-        }
-
-        if (Json.Str(spec["sessionAffinity"]) == "ClientIP" && Json.Num(spec["sessionAffinityConfig"]?["clientIP"]?["timeoutSeconds"]) is { } timeout and (<= 0 or > 86400))
-        {
-            throw KubernetesStatusException.Invalid(ResourceType.Service, name, $"spec.sessionAffinityConfig.clientIP.timeoutSeconds: Invalid value: {timeout}: must be greater than 0 and less than 86400");
         }
     }
 
@@ -484,10 +521,15 @@ internal sealed class Admission
         AllocateNodePorts(obj);
         if (Json.Str(spec["type"]) == "LoadBalancer")
         {
-            var ip = _loadBalancers.Allocate() ?? throw new KubernetesStatusException(500, "InternalError", "load balancer pool is exhausted");
-            var ingress = new JsonObject { ["ip"] = ip.ToString(), ["ipMode"] = "VIP" };
-            Json.Obj(Json.Obj(obj, "status"), "loadBalancer")["ingress"] = new JsonArray(ingress);
+            AllocateLoadBalancer(obj);
         }
+    }
+
+    private void AllocateLoadBalancer(JsonObject obj)
+    {
+        var ip = _loadBalancers.Allocate() ?? throw new KubernetesStatusException(500, "InternalError", "load balancer pool is exhausted");
+        var ingress = new JsonObject { ["ip"] = ip.ToString(), ["ipMode"] = "VIP" };
+        Json.Obj(Json.Obj(obj, "status"), "loadBalancer")["ingress"] = new JsonArray(ingress);
     }
 
     private List<CidrAllocator> WantedFamilies(JsonObject spec)

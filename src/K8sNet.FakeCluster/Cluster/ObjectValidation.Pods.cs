@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
 using K8sNet.Testing.Store;
 
 namespace K8sNet.Testing.Cluster;
@@ -14,61 +13,6 @@ namespace K8sNet.Testing.Cluster;
 /// </summary>
 internal static partial class ObjectValidation
 {
-    /// <summary>What resource.ParseQuantity refuses (the decode error, a 400).</summary>
-    internal const string QuantityFormat = "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'";
-
-    private static readonly string[] Suffixes = ["", "n", "u", "m", "k", "M", "G", "T", "P", "E", "Ki", "Mi", "Gi", "Ti", "Pi", "Ei"];
-
-    /// <summary>A quantity's value (resource.ParseQuantity), or <see langword="null"/> when it is not one.</summary>
-    internal static decimal? Quantity(string text)
-    {
-        var match = QuantityRegex().Match(text);
-        if (!match.Success || !decimal.TryParse(match.Groups[1].Value, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var number))
-        {
-            return null;
-        }
-
-        var suffix = match.Groups[2].Value;
-        decimal scale;
-        if (Array.IndexOf(Suffixes, suffix) is var i and >= 0)
-        {
-            scale = suffix switch
-            {
-                "" => 1m, "n" => 1e-9m, "u" => 1e-6m, "m" => 1e-3m, "k" => 1e3m, "M" => 1e6m, "G" => 1e9m, "T" => 1e12m, "P" => 1e15m, "E" => 1e18m,
-                _ => (decimal)Math.Pow(1024, i - 9),
-            };
-        }
-        else if (suffix.Length > 1 && suffix[0] is 'e' or 'E' && int.TryParse(suffix[1..], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var exponent) && Math.Abs(exponent) <= 18)
-        {
-            scale = (decimal)Math.Pow(10, exponent);
-        }
-        else
-        {
-            return null;
-        }
-
-        return number * scale;
-    }
-
-    /// <summary>Every container resource quantity of a pod spec at <paramref name="podSpec"/> that is not one.</summary>
-    internal static IEnumerable<string> MalformedQuantities(JsonObject? podSpec)
-    {
-        foreach (var container in (podSpec?["containers"] as JsonArray ?? []).Concat(podSpec?["initContainers"] as JsonArray ?? []).OfType<JsonObject>())
-        {
-            foreach (var field in new[] { "limits", "requests" })
-            {
-                foreach (var (_, value) in container["resources"]?[field] as JsonObject ?? [])
-                {
-                    var text = value is JsonValue v && v.GetValueKind() == JsonValueKind.Number ? v.ToJsonString() : Json.Str(value);
-                    if (text is null || Quantity(text) is null)
-                    {
-                        yield return text ?? value?.ToJsonString() ?? "null";
-                    }
-                }
-            }
-        }
-    }
-
     // ValidateResourceRequirements: not negative, and each request at most its limit (the error on the requests, the
     // message naming the resource).
     private static void Resources(JsonObject? resources, string path, List<FieldError> errors)
@@ -78,18 +22,18 @@ internal static partial class ObjectValidation
             return;
         }
 
-        var limits = new Dictionary<string, (string Text, decimal Value)>(StringComparer.Ordinal);
+        var limits = new Dictionary<string, (string Text, ResourceQuantity Value)>(StringComparer.Ordinal);
         foreach (var field in new[] { "limits", "requests" })
         {
             foreach (var (name, value) in resources[field] as JsonObject ?? [])
             {
                 var text = value is JsonValue v && v.GetValueKind() == JsonValueKind.Number ? v.ToJsonString() : Json.Str(value) ?? string.Empty;
-                if (Quantity(text) is not { } amount)
+                if (!ResourceQuantity.TryParse(text.Trim(), out var amount, out _))
                 {
                     continue; // refused when the body was decoded
                 }
 
-                if (amount < 0)
+                if (amount.Sign < 0)
                 {
                     errors.Add(new FieldError($"{path}.{field}[{name}]", "Invalid value", Quote(text), "must be greater than or equal to 0"));
                 }
@@ -98,7 +42,7 @@ internal static partial class ObjectValidation
                 {
                     limits[name] = (text, amount);
                 }
-                else if (limits.TryGetValue(name, out var limit) && amount > limit.Value)
+                else if (limits.TryGetValue(name, out var limit) && amount.CompareTo(limit.Value) > 0)
                 {
                     errors.Add(new FieldError($"{path}.requests", "Invalid value", Quote(text), $"must be less than or equal to {name} limit of {limit.Text}"));
                 }
@@ -223,7 +167,4 @@ internal static partial class ObjectValidation
             errors.Add(new FieldError($"{path}.localhostProfile", "Invalid value", Quote(Json.Str(profile["localhostProfile"]) ?? string.Empty), "can only be set if seccomp type is Localhost"));
         }
     }
-
-    [GeneratedRegex("^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$", RegexOptions.CultureInvariant)]
-    private static partial Regex QuantityRegex();
 }

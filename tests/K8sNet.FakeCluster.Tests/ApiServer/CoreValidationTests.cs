@@ -43,18 +43,49 @@ public sealed class CoreValidationTests : ShopApiTests
         Assert.Equal("Deployment in version \"v1\" cannot be handled as a Deployment: quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'", Json.Str(body["message"]));
     }
 
+    [Fact]
+    public async Task Quantities_AreWrittenBackCanonical_AsTheApiServerStoresThem()
+    {
+        // research D29: cpu 1000m → "1", memory 2048Mi → "2Gi", cpu 0.5 (a JSON number) → "500m"; canonical text is kept as sent.
+        var (code, created) = await SendAsync("POST", "/api/v1/namespaces/shop/pods", Pod(
+            ",\"resources\":{\"limits\":{\"cpu\":\"1000m\",\"memory\":\"2048Mi\",\"ephemeral-storage\":\"+1\"},\"requests\":{\"cpu\":0.5,\"memory\":\" 1.5Gi \"}}",
+            "\"overhead\":{\"cpu\":\"0.1\"},\"volumes\":[{\"name\":\"scratch\",\"emptyDir\":{\"sizeLimit\":\"1000000\"}}],"));
+        Assert.True(code == HttpStatusCode.Created, created.ToJsonString());
+
+        var (_, read) = await SendAsync("GET", "/api/v1/namespaces/shop/pods/p", null);
+        foreach (var pod in new[] { created, read })
+        {
+            var resources = pod["spec"]!["containers"]![0]!["resources"]!;
+            Assert.Equal("1", Json.Str(resources["limits"]!["cpu"]));
+            Assert.Equal("2Gi", Json.Str(resources["limits"]!["memory"]));
+            Assert.Equal("+1", Json.Str(resources["limits"]!["ephemeral-storage"]));
+            Assert.Equal("500m", Json.Str(resources["requests"]!["cpu"]));
+            Assert.Equal("1536Mi", Json.Str(resources["requests"]!["memory"]));
+            Assert.Equal("100m", Json.Str(pod["spec"]!["overhead"]!["cpu"]));
+            Assert.Equal("1M", Json.Str(pod["spec"]!["volumes"]![0]!["emptyDir"]!["sizeLimit"]));
+        }
+    }
+
     [Theory]
-    [InlineData("1", 1.0)]
-    [InlineData("100m", 0.1)]
-    [InlineData("1Gi", 1073741824.0)]
-    [InlineData("1e3", 1000.0)]
-    [InlineData("0.5", 0.5)]
-    [InlineData("+2k", 2000.0)]
-    [InlineData("abc", null)]
-    [InlineData("1Qi", null)]
-    [InlineData("", null)]
-    public void Quantities_ParseAsApimachinery(string text, double? value) =>
-        Assert.Equal(value is null ? null : (decimal)value, ObjectValidation.Quantity(text));
+    [InlineData("1Zi", "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'")]
+    [InlineData("1ii", "unable to parse quantity's suffix")]
+    [InlineData("true", "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'")]
+    public async Task AnHpaTarget_IsAQuantityToo(string value, string error)
+    {
+        var target = value == "true" ? "true" : $"\"{value}\"";
+        var hpa = """
+            {"apiVersion":"autoscaling/v2","kind":"HorizontalPodAutoscaler","metadata":{"name":"h"},"spec":{"scaleTargetRef":{"apiVersion":"apps/v1","kind":"Deployment","name":"orders"},
+             "maxReplicas":3,"metrics":[{"type":"Resource","resource":{"name":"memory","target":{"type":"AverageValue","averageValue":TARGET}}}]}}
+            """;
+        var (code, body) = await SendAsync("POST", "/apis/autoscaling/v2/namespaces/shop/horizontalpodautoscalers", hpa.Replace("TARGET", target, StringComparison.Ordinal));
+
+        Assert.Equal(HttpStatusCode.BadRequest, code);
+        Assert.Equal($"HorizontalPodAutoscaler in version \"v2\" cannot be handled as a HorizontalPodAutoscaler: {error}", Json.Str(body["message"]));
+
+        var (okCode, created) = await SendAsync("POST", "/apis/autoscaling/v2/namespaces/shop/horizontalpodautoscalers", hpa.Replace("TARGET", "\"2048Mi\"", StringComparison.Ordinal));
+        Assert.Equal(HttpStatusCode.Created, okCode);
+        Assert.Equal("2Gi", Json.Str(created["spec"]!["metrics"]![0]!["resource"]!["target"]!["averageValue"]));
+    }
 
     [Theory]
     [InlineData("""{"ports":[{"port":80,"nodePort":30080}]}""", "Service \"s\" is invalid: spec.ports[0].nodePort: Forbidden: may not be used when `type` is 'ClusterIP'")]
