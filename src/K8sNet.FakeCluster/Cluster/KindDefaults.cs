@@ -20,6 +20,15 @@ internal static class KindDefaults
         {
             Secret(obj);
         }
+        else if (type == ResourceType.EndpointSlice)
+        {
+            // discovery/v1 SetDefaults_EndpointPort: a port's name "" and protocol TCP.
+            foreach (var port in (obj["ports"] as JsonArray ?? []).OfType<JsonObject>())
+            {
+                port["name"] ??= string.Empty;
+                port["protocol"] ??= "TCP";
+            }
+        }
         else if (type == ResourceType.ServiceAccount)
         {
             // The strategy keeps only each secret reference's name (cleanSecretReferences).

@@ -65,7 +65,7 @@ internal static partial class ObjectValidation
         }
         else if (type == ResourceType.EndpointSlice)
         {
-            SliceEndpoints(obj, errors);
+            EndpointSlice(obj, errors);
         }
     }
 
@@ -95,41 +95,166 @@ internal static partial class ObjectValidation
         }
     }
 
-    // ValidateEndpointSlice's endpoints: 1 to 100 addresses each, of the slice's address type.
-    private static void SliceEndpoints(JsonObject slice, List<FieldError> errors)
+    // ValidateEndpointSlice (discovery validation, 1.32): the address type, at most 1000 endpoints of 1 to 100
+    // addresses each, of the slice's address type and in no special range; node names, hostnames and zone hints; at most
+    // 20000 ports, named with DNS labels (unique, "" included), with a protocol. Paths have no "spec.": a slice has none.
+    private static void EndpointSlice(JsonObject slice, List<FieldError> errors)
     {
-        var addressType = Json.Str(slice["addressType"]);
-        var endpoints = slice["endpoints"] as JsonArray ?? [];
-        for (var i = 0; i < endpoints.Count; i++)
+        var addressType = Json.Str(slice["addressType"]) ?? string.Empty;
+        if (addressType.Length == 0)
         {
-            var addresses = endpoints[i]?["addresses"] as JsonArray ?? [];
-            if (addresses.Count == 0)
+            errors.Add(new FieldError("addressType", "Required value", null, string.Empty));
+        }
+        else if (addressType is not ("IPv4" or "IPv6" or "FQDN"))
+        {
+            errors.Add(new FieldError("addressType", "Unsupported value", Quote(addressType), "supported values: \"FQDN\", \"IPv4\", \"IPv6\""));
+        }
+
+        var endpoints = slice["endpoints"] as JsonArray ?? [];
+        if (endpoints.Count > 1000)
+        {
+            errors.Add(new FieldError("endpoints", "Too many", endpoints.Count.ToString(CultureInfo.InvariantCulture), "must have at most 1000 items"));
+        }
+        else
+        {
+            for (var i = 0; i < endpoints.Count; i++)
             {
-                errors.Add(new FieldError($"endpoints[{i}].addresses", "Required value", null, "must contain at least 1 address"));
+                SliceEndpoint(endpoints[i] as JsonObject ?? [], $"endpoints[{i}]", addressType, errors);
             }
-            else if (addresses.Count > 100)
+        }
+
+        var ports = slice["ports"] as JsonArray ?? [];
+        if (ports.Count > 20000)
+        {
+            errors.Add(new FieldError("ports", "Too many", ports.Count.ToString(CultureInfo.InvariantCulture), "must have at most 20000 items"));
+            return;
+        }
+
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < ports.Count; i++)
+        {
+            var port = ports[i] as JsonObject ?? [];
+            var name = Json.Str(port["name"]) ?? string.Empty;
+            if (name.Length > 0)
             {
-                errors.Add(new FieldError($"endpoints[{i}].addresses", "Too many", addresses.Count.ToString(CultureInfo.InvariantCulture), "must have at most 100 items"));
+                errors.AddRange(KubernetesNames.ValidateDns1123Label(name).Select(m => new FieldError($"ports[{i}].name", "Invalid value", Quote(name), m)));
             }
 
-            for (var j = 0; j < addresses.Count; j++)
+            if (!names.Add(name))
             {
-                var text = Json.Str(addresses[j]) ?? string.Empty;
-                var parsed = IPAddress.TryParse(text, out var ip) && !text.Contains('%', StringComparison.Ordinal) ? ip : null;
-                if (addressType == "IPv4" && parsed?.AddressFamily != System.Net.Sockets.AddressFamily.InterNetwork)
-                {
-                    errors.Add(new FieldError($"endpoints[{i}].addresses[{j}]", "Invalid value", Quote(text), "must be a valid IPv4 address"));
-                }
-                else if (addressType == "IPv6" && parsed?.AddressFamily != System.Net.Sockets.AddressFamily.InterNetworkV6)
-                {
-                    errors.Add(new FieldError($"endpoints[{i}].addresses[{j}]", "Invalid value", Quote(text), "must be a valid IPv6 address"));
-                }
-
-                if (addressType is "IPv4" or "IPv6" && parsed is null)
-                {
-                    errors.Add(new FieldError($"endpoints[{i}].addresses[{j}]", "Invalid value", Quote(text), "must be a valid IP address"));
-                }
+                errors.Add(new FieldError($"ports[{i}].name", "Duplicate value", Quote(name), string.Empty));
             }
+
+            var protocol = Json.Str(port["protocol"]) ?? string.Empty;
+            if (protocol.Length == 0)
+            {
+                errors.Add(new FieldError($"ports[{i}].protocol", "Required value", null, string.Empty));
+            }
+            else if (protocol is not ("SCTP" or "TCP" or "UDP"))
+            {
+                errors.Add(new FieldError($"ports[{i}].protocol", "Unsupported value", Quote(protocol), "supported values: \"SCTP\", \"TCP\", \"UDP\""));
+            }
+
+            if (Json.Str(port["appProtocol"]) is { } appProtocol)
+            {
+                errors.AddRange(QualifiedName(appProtocol).Select(m => new FieldError($"ports[{i}].appProtocol", "Invalid value", Quote(appProtocol), m)));
+            }
+        }
+    }
+
+    private static void SliceEndpoint(JsonObject endpoint, string path, string addressType, List<FieldError> errors)
+    {
+        var addresses = endpoint["addresses"] as JsonArray ?? [];
+        if (addresses.Count == 0)
+        {
+            errors.Add(new FieldError($"{path}.addresses", "Required value", null, "must contain at least 1 address"));
+        }
+        else if (addresses.Count > 100)
+        {
+            errors.Add(new FieldError($"{path}.addresses", "Too many", addresses.Count.ToString(CultureInfo.InvariantCulture), "must have at most 100 items"));
+        }
+
+        for (var j = 0; j < addresses.Count; j++)
+        {
+            var at = $"{path}.addresses[{j}]";
+            var text = Json.Str(addresses[j]) ?? string.Empty;
+            if (addressType == "FQDN")
+            {
+                FqdnAddress(text, at, errors);
+                continue;
+            }
+
+            var parsed = IPAddress.TryParse(text, out var ip) && !text.Contains('%', StringComparison.Ordinal) ? ip : null;
+            if (addressType == "IPv4" && parsed?.AddressFamily != System.Net.Sockets.AddressFamily.InterNetwork)
+            {
+                errors.Add(new FieldError(at, "Invalid value", Quote(text), "must be a valid IPv4 address"));
+            }
+            else if (addressType == "IPv6" && parsed?.AddressFamily != System.Net.Sockets.AddressFamily.InterNetworkV6)
+            {
+                errors.Add(new FieldError(at, "Invalid value", Quote(text), "must be a valid IPv6 address"));
+            }
+
+            if (addressType is "IPv4" or "IPv6" && parsed is null)
+            {
+                errors.Add(new FieldError(at, "Invalid value", Quote(text), "must be a valid IP address"));
+            }
+            else if (addressType is "IPv4" or "IPv6" && SpecialAddress(parsed!) is { } special && !IPAddress.IsLoopback(parsed!))
+            {
+                // Loopback is upstream's special range too, but the fake's loopback pod network puts pods there: their
+                // slices must be writable, so only the other special ranges are refused.
+                errors.Add(new FieldError(at, "Invalid value", Quote(text), special));
+            }
+        }
+
+        if (Json.Str(endpoint["nodeName"]) is { } nodeName)
+        {
+            errors.AddRange(KubernetesNames.ValidateDns1123Subdomain(nodeName).Select(m => new FieldError($"{path}.nodeName", "Invalid value", Quote(nodeName), m)));
+        }
+
+        if (Json.Str(endpoint["hostname"]) is { } hostname)
+        {
+            errors.AddRange(KubernetesNames.ValidateDns1123Label(hostname).Select(m => new FieldError($"{path}.hostname", "Invalid value", Quote(hostname), m)));
+        }
+
+        var zones = endpoint["hints"]?["forZones"] as JsonArray ?? [];
+        if (zones.Count > 8)
+        {
+            errors.Add(new FieldError($"{path}.hints.forZones", "Too many", zones.Count.ToString(CultureInfo.InvariantCulture), "must have at most 8 items"));
+            return;
+        }
+
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (var k = 0; k < zones.Count; k++)
+        {
+            var zone = Json.Str(zones[k]?["name"]) ?? string.Empty;
+            if (!seen.Add(zone))
+            {
+                errors.Add(new FieldError($"{path}.hints.forZones[{k}].name", "Duplicate value", Quote(zone), string.Empty));
+            }
+            else
+            {
+                errors.AddRange(LabelValue(zone).Select(m => new FieldError($"{path}.hints.forZones[{k}].name", "Invalid value", Quote(zone), m)));
+            }
+        }
+    }
+
+    // An FQDN slice's address: a DNS subdomain (one trailing dot allowed) of at least two labels.
+    private static void FqdnAddress(string text, string path, List<FieldError> errors)
+    {
+        if (text.Length == 0)
+        {
+            errors.Add(new FieldError(path, "Required value", null, string.Empty));
+            return;
+        }
+
+        var name = text.EndsWith('.') ? text[..^1] : text;
+        if (KubernetesNames.ValidateDns1123Subdomain(name) is { Count: > 0 } problems)
+        {
+            errors.Add(new FieldError(path, "Invalid value", Quote(text), string.Join(",", problems)));
+        }
+        else if (!name.Contains('.', StringComparison.Ordinal))
+        {
+            errors.Add(new FieldError(path, "Invalid value", Quote(text), "should be a domain with at least two segments separated by dots"));
         }
     }
 

@@ -16,6 +16,7 @@ internal readonly record struct FieldError(string Field, string Type, string? Va
     {
         "Required value" => "FieldValueRequired",
         "Duplicate value" => "FieldValueDuplicate",
+        "Too many" => "FieldValueTooMany",
         "Too long" => "FieldValueTooLong",
         "Unsupported value" => "FieldValueNotSupported",
         "Forbidden" => "FieldValueForbidden",

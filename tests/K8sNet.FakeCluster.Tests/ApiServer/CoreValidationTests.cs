@@ -126,12 +126,30 @@ public sealed class CoreValidationTests : ShopApiTests
         "EndpointSlice.discovery.k8s.io \"e\" is invalid: [endpoints[0].addresses[0]: Invalid value: \"foo\": must be a valid IPv4 address, endpoints[0].addresses[0]: Invalid value: \"foo\": must be a valid IP address]")]
     [InlineData("/apis/discovery.k8s.io/v1/namespaces/shop/endpointslices", """{"apiVersion":"discovery.k8s.io/v1","kind":"EndpointSlice","metadata":{"name":"e"},"addressType":"IPv4","endpoints":[{"addresses":[]}]}""",
         "EndpointSlice.discovery.k8s.io \"e\" is invalid: endpoints[0].addresses: Required value: must contain at least 1 address")]
+    [InlineData("/apis/discovery.k8s.io/v1/namespaces/shop/endpointslices", """{"apiVersion":"discovery.k8s.io/v1","kind":"EndpointSlice","metadata":{"name":"e"},"addressType":"FQDN","endpoints":[{"addresses":["localhost"]}],"ports":[{"port":80},{"port":81}]}""",
+        "EndpointSlice.discovery.k8s.io \"e\" is invalid: [endpoints[0].addresses[0]: Invalid value: \"localhost\": should be a domain with at least two segments separated by dots, ports[1].name: Duplicate value: \"\"]")]
+    [InlineData("/apis/discovery.k8s.io/v1/namespaces/shop/endpointslices", """{"apiVersion":"discovery.k8s.io/v1","kind":"EndpointSlice","metadata":{"name":"e"},"addressType":"IPv4","endpoints":[{"addresses":["169.254.0.9"],"hostname":"a.b","hints":{"forZones":[{"name":"z"},{"name":"z"}]}}],"ports":[{"port":80,"protocol":"HTTP"}]}""",
+        "EndpointSlice.discovery.k8s.io \"e\" is invalid: [endpoints[0].addresses[0]: Invalid value: \"169.254.0.9\": may not be in the link-local range (169.254.0.0/16, fe80::/10), endpoints[0].hostname: Invalid value: \"a.b\": must not contain dots, endpoints[0].hints.forZones[1].name: Duplicate value: \"z\", ports[0].protocol: Unsupported value: \"HTTP\": supported values: \"SCTP\", \"TCP\", \"UDP\"]")]
+    [InlineData("/apis/discovery.k8s.io/v1/namespaces/shop/endpointslices", """{"apiVersion":"discovery.k8s.io/v1","kind":"EndpointSlice","metadata":{"name":"e"},"addressType":"MAC"}""",
+        "EndpointSlice.discovery.k8s.io \"e\" is invalid: addressType: Unsupported value: \"MAC\": supported values: \"FQDN\", \"IPv4\", \"IPv6\"")]
     public async Task NodesAndSlices_AreValidatedAsUpstream(string path, string body, string message)
     {
         var (code, answer) = await SendAsync("POST", path, body);
 
         Assert.Equal(HttpStatusCode.UnprocessableEntity, code);
         Assert.Equal(message, Json.Str(answer["message"]));
+    }
+
+    [Fact]
+    public async Task ASliceOfMoreThan1000Endpoints_IsTooMany()
+    {
+        var endpoints = string.Join(",", Enumerable.Range(0, 1001).Select(i => $"{{\"addresses\":[\"10.1.{i / 250}.{(i % 250) + 1}\"]}}"));
+        var (code, body) = await SendAsync("POST", "/apis/discovery.k8s.io/v1/namespaces/shop/endpointslices",
+            $"{{\"apiVersion\":\"discovery.k8s.io/v1\",\"kind\":\"EndpointSlice\",\"metadata\":{{\"name\":\"e\"}},\"addressType\":\"IPv4\",\"endpoints\":[{endpoints}]}}");
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, code);
+        Assert.Equal("EndpointSlice.discovery.k8s.io \"e\" is invalid: endpoints: Too many: 1001: must have at most 1000 items", Json.Str(body["message"]));
+        Assert.Equal("FieldValueTooMany", Json.Str(body["details"]!["causes"]![0]!["reason"]));
     }
 
     [Fact]
