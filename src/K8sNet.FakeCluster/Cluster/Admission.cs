@@ -47,6 +47,11 @@ internal sealed class Admission
 
         KindDefaults.Apply(type, obj);
         KindDefaults.TemplateGeneration(type, obj, null);
+        if (type == ResourceType.Pod)
+        {
+            DefaultPod(obj); // defaults and the mutating admission plugins come before validation, as upstream
+        }
+
         ObjectValidation.Check(type, obj);
         if (type == ResourceType.Service)
         {
@@ -59,10 +64,6 @@ internal sealed class Admission
 
             ObjectValidation.CheckService(obj, null);
             AllocateService(obj);
-        }
-        else if (type == ResourceType.Pod)
-        {
-            DefaultPod(obj);
         }
         else if (type == ResourceType.Namespace)
         {
@@ -616,7 +617,7 @@ internal sealed class Admission
         DefaultTolerations(obj, spec);
         var status = Json.Obj(obj, "status");
         status["phase"] ??= "Pending";
-        status["qosClass"] ??= "BestEffort";
+        status["qosClass"] ??= ObjectValidation.QosClass(spec);
     }
 
     // SetDefaults_PodSpec and its containers': on every decode, updates included.
@@ -627,11 +628,24 @@ internal sealed class Admission
         spec["terminationGracePeriodSeconds"] ??= 30;
         spec["schedulerName"] ??= "default-scheduler";
         spec["enableServiceLinks"] ??= true;
-        foreach (var c in spec["containers"] as JsonArray ?? [])
+        foreach (var c in (spec["containers"] as JsonArray ?? []).Concat(spec["initContainers"] as JsonArray ?? []))
         {
             if (c is not JsonObject container)
             {
                 continue;
+            }
+
+            // SetDefaults_Pod: a limit without its request gets the limit as its request.
+            if (container["resources"]?["limits"] is JsonObject { Count: > 0 } limits)
+            {
+                var requests = Json.Obj(Json.Obj(container, "resources"), "requests");
+                foreach (var (name, limit) in limits)
+                {
+                    if (requests[name] is null && limit is not null)
+                    {
+                        requests[name] = limit.DeepClone();
+                    }
+                }
             }
 
             var image = Json.Str(container["image"]) ?? string.Empty;

@@ -352,7 +352,20 @@ internal static partial class ObjectValidation
         }
 
         Supported(spec, "restartPolicy", path, ["Always", "Never", "OnFailure"], errors);
-        PodSecurityContext(spec["securityContext"] as JsonObject, $"{path}.securityContext", errors);
+        PodSecurityContext(spec, spec["securityContext"] as JsonObject, $"{path}.securityContext", errors);
+        if ((spec["ephemeralContainers"] as JsonArray)?.Count > 0)
+        {
+            // Ephemeral containers come only through the pods/ephemeralcontainers subresource.
+            errors.Add(path == "spec"
+                ? new FieldError($"{path}.ephemeralContainers", "Forbidden", null, "cannot be set on create")
+                : new FieldError($"{path}.ephemeralContainers", "Forbidden", null, "ephemeral containers not allowed in pod template"));
+        }
+
+        if (Json.Num(spec["activeDeadlineSeconds"]) is { } deadline and (< 1 or > int.MaxValue))
+        {
+            errors.Add(new FieldError($"{path}.activeDeadlineSeconds", "Invalid value", deadline.ToString(CultureInfo.InvariantCulture), "must be between 1 and 2147483647, inclusive"));
+        }
+
         Supported(spec, "dnsPolicy", path, ["ClusterFirst", "ClusterFirstWithHostNet", "Default", "None"], errors);
         NonNegative(spec, "terminationGracePeriodSeconds", path, errors);
         var volumes = Volumes(spec["volumes"] as JsonArray ?? [], $"{path}.volumes", errors);
@@ -402,17 +415,44 @@ internal static partial class ObjectValidation
                     }
                 }
 
-                foreach (var probe in new[] { "livenessProbe", "readinessProbe", "startupProbe" })
+                var sidecar = Json.Str(container["restartPolicy"]) == "Always";
+                if (field == "initContainers" && !sidecar)
                 {
-                    if (container[probe] is JsonObject handlerless && !handlerless.Any(kv => kv.Key is "exec" or "httpGet" or "tcpSocket" or "grpc" && kv.Value is not null))
+                    if (container["restartPolicy"] is not null)
                     {
-                        errors.Add(new FieldError($"{at}.{probe}", "Required value", null, "must specify a handler type"));
+                        errors.Add(new FieldError($"{at}.restartPolicy", "Unsupported value", Quote(Json.Str(container["restartPolicy"]) ?? string.Empty), "supported values: \"Always\""));
                     }
-                    else if (container[probe] is JsonObject probed)
+
+                    foreach (var forbidden in new[] { "lifecycle", "livenessProbe", "readinessProbe", "startupProbe" })
                     {
-                        Probe(probed, $"{at}.{probe}", probe != "readinessProbe", errors);
+                        if (container[forbidden] is not null)
+                        {
+                            errors.Add(new FieldError($"{at}.{forbidden}", "Forbidden", null, "may not be set for init containers without restartPolicy=Always"));
+                        }
                     }
                 }
+                else
+                {
+                    if (field == "containers" && container["restartPolicy"] is not null)
+                    {
+                        errors.Add(new FieldError($"{at}.restartPolicy", "Forbidden", null, "may not be set for non-init containers"));
+                    }
+
+                    foreach (var probe in new[] { "livenessProbe", "readinessProbe", "startupProbe" })
+                    {
+                        if (container[probe] is JsonObject handlerless && !handlerless.Any(kv => kv.Key is "exec" or "httpGet" or "tcpSocket" or "grpc" && kv.Value is not null))
+                        {
+                            errors.Add(new FieldError($"{at}.{probe}", "Required value", null, "must specify a handler type"));
+                        }
+                        else if (container[probe] is JsonObject probed)
+                        {
+                            Probe(probed, $"{at}.{probe}", probe != "readinessProbe", probe == "readinessProbe", errors);
+                        }
+                    }
+                }
+
+                Supported(container, "imagePullPolicy", at, ["Always", "IfNotPresent", "Never"], errors);
+                Supported(container, "terminationMessagePolicy", at, ["File", "FallbackToLogsOnError"], errors);
 
                 Resources(container["resources"] as JsonObject, $"{at}.resources", errors);
                 SecurityContext(container["securityContext"] as JsonObject, $"{at}.securityContext", errors);

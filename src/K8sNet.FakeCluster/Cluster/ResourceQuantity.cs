@@ -245,6 +245,39 @@ internal readonly struct ResourceQuantity : IComparable<ResourceQuantity>
         return mantissa.ToString(CultureInfo.InvariantCulture) + suffix;
     }
 
+    /// <summary>Whether the value is whole (MilliValue() % 1000 == 0 for the sizes that matter).</summary>
+    public bool IsInteger => Exponent >= 0 || (Mantissa % BigInteger.Pow(10, (int)Math.Min(-Exponent, 40))).IsZero;
+
+    /// <summary>The value rounded up (away from zero) to a whole number, as Quantity.Value() rounds it.</summary>
+    public BigInteger CeilingInteger()
+    {
+        if (Exponent >= 0)
+        {
+            return Exponent > 40 ? BigInteger.Pow(10, 40) * Mantissa.Sign : Mantissa * BigInteger.Pow(10, (int)Exponent); // far past int64: capped
+        }
+
+        var quotient = BigInteger.DivRem(Mantissa, BigInteger.Pow(10, (int)Math.Min(-Exponent, 40)), out var rest);
+        return rest.IsZero ? quotient : quotient + Mantissa.Sign;
+    }
+
+    /// <summary>The sum of two quantities, in this one's format (Quantity.Add).</summary>
+    public ResourceQuantity Add(ResourceQuantity other)
+    {
+        if (Mantissa.IsZero)
+        {
+            return new(other.Mantissa, other.Exponent, other.Format, null);
+        }
+
+        var exponent = Math.Min(Exponent, other.Exponent);
+        if (Math.Max(Exponent, other.Exponent) - exponent > 60)
+        {
+            return CompareTo(other) >= 0 ? this : other; // a sum this lopsided is not a resource amount
+        }
+
+        var sum = (Mantissa * BigInteger.Pow(10, (int)(Exponent - exponent))) + (other.Mantissa * BigInteger.Pow(10, (int)(other.Exponent - exponent)));
+        return new(sum, exponent, Format, null);
+    }
+
     /// <inheritdoc/>
     public int CompareTo(ResourceQuantity other)
     {

@@ -23,6 +23,19 @@ public sealed class CoreValidationTests : ShopApiTests
     [InlineData(",\"readinessProbe\":{\"httpGet\":{\"port\":80,\"scheme\":\"FTP\"}}", "", "Pod \"p\" is invalid: spec.containers[0].readinessProbe.httpGet.scheme: Unsupported value: \"FTP\": supported values: \"HTTP\", \"HTTPS\"")]
     [InlineData("", "\"securityContext\":{\"seccompProfile\":{\"type\":\"Localhost\"}},", "Pod \"p\" is invalid: spec.securityContext.seccompProfile.localhostProfile: Required value: must be set when seccomp type is Localhost")]
     [InlineData("", "\"securityContext\":{\"fsGroupChangePolicy\":\"Sometimes\"},", "Pod \"p\" is invalid: spec.securityContext.fsGroupChangePolicy: Unsupported value: \"Sometimes\": supported values: \"Always\", \"OnRootMismatch\"")]
+    [InlineData(",\"resources\":{\"limits\":{\"example.com/gpu\":\"500m\"}}", "", "Pod \"p\" is invalid: [spec.containers[0].resources.limits[example.com/gpu]: Invalid value: 500m: must be an integer, spec.containers[0].resources.requests[example.com/gpu]: Invalid value: 500m: must be an integer]")]
+    [InlineData(",\"resources\":{\"requests\":{\"example.com/gpu\":\"1\"}}", "", "Pod \"p\" is invalid: spec.containers[0].resources.limits: Required value: Limit must be set for non overcommitable resources")]
+    [InlineData(",\"resources\":{\"requests\":{\"foo\":\"1\"}}", "", "Pod \"p\" is invalid: [spec.containers[0].resources.requests[foo]: Invalid value: \"foo\": must be a standard resource type or fully qualified, spec.containers[0].resources.requests[foo]: Invalid value: \"foo\": must be a standard resource for containers]")]
+    [InlineData(",\"resources\":{\"limits\":{\"hugepages-2Mi\":\"1Mi\"}}", "", "Pod \"p\" is invalid: [spec.containers[0].resources.limits[hugepages-2Mi]: Invalid value: \"1Mi\": 1Mi is not positive integer multiple of hugepages-2Mi, spec.containers[0].resources.requests[hugepages-2Mi]: Invalid value: \"1Mi\": 1Mi is not positive integer multiple of hugepages-2Mi, spec.containers[0].resources: Forbidden: HugePages require cpu or memory]")]
+    [InlineData("", "\"initContainers\":[{\"name\":\"init\",\"image\":\"i\",\"livenessProbe\":{\"exec\":{\"command\":[\"x\"]}}}],", "Pod \"p\" is invalid: spec.initContainers[0].livenessProbe: Forbidden: may not be set for init containers without restartPolicy=Always")]
+    [InlineData("", "\"initContainers\":[{\"name\":\"init\",\"image\":\"i\",\"restartPolicy\":\"Never\"}],", "Pod \"p\" is invalid: spec.initContainers[0].restartPolicy: Unsupported value: \"Never\": supported values: \"Always\"")]
+    [InlineData(",\"restartPolicy\":\"Always\"", "", "Pod \"p\" is invalid: spec.containers[0].restartPolicy: Forbidden: may not be set for non-init containers")]
+    [InlineData(",\"readinessProbe\":{\"exec\":{\"command\":[\"x\"]},\"tcpSocket\":{\"port\":80},\"terminationGracePeriodSeconds\":5}", "", "Pod \"p\" is invalid: [spec.containers[0].readinessProbe.tcpSocket: Forbidden: may not specify more than 1 handler type, spec.containers[0].readinessProbe.terminationGracePeriodSeconds: Invalid value: 5: must not be set for readinessProbes]")]
+    [InlineData("", "\"hostNetwork\":true,\"securityContext\":{\"sysctls\":[{\"name\":\"net.core.somaxconn\",\"value\":\"1\"},{\"name\":\"Bad Name\",\"value\":\"1\"}]},", "Pod \"p\" is invalid: [spec.securityContext.sysctls[0].name: Invalid value: \"net.core.somaxconn\": may not be specified when 'hostNetwork' is true, spec.securityContext.sysctls[1].name: Invalid value: \"Bad Name\": must have at most 253 characters and match regex ^([a-z0-9]([-_a-z0-9]*[a-z0-9])?[\\./])*[a-z0-9]([-_a-z0-9]*[a-z0-9])?$]")]
+    [InlineData(",\"securityContext\":{\"appArmorProfile\":{\"type\":\"Localhost\"}}", "", "Pod \"p\" is invalid: spec.containers[0].securityContext.appArmorProfile.localhostProfile: Required value: must be set when AppArmor type is Localhost")]
+    [InlineData(",\"imagePullPolicy\":\"Sometimes\"", "", "Pod \"p\" is invalid: spec.containers[0].imagePullPolicy: Unsupported value: \"Sometimes\": supported values: \"Always\", \"IfNotPresent\", \"Never\"")]
+    [InlineData("", "\"ephemeralContainers\":[{\"name\":\"debug\",\"image\":\"busybox\"}],", "Pod \"p\" is invalid: spec.ephemeralContainers: Forbidden: cannot be set on create")]
+    [InlineData("", "\"activeDeadlineSeconds\":0,", "Pod \"p\" is invalid: spec.activeDeadlineSeconds: Invalid value: 0: must be between 1 and 2147483647, inclusive")]
     public async Task Pods_AreValidatedAsUpstream(string container, string podExtra, string message)
     {
         var (code, body) = await SendAsync("POST", "/api/v1/namespaces/shop/pods", Pod(container, podExtra));
@@ -63,6 +76,23 @@ public sealed class CoreValidationTests : ShopApiTests
             Assert.Equal("1536Mi", Json.Str(resources["requests"]!["memory"]));
             Assert.Equal("100m", Json.Str(pod["spec"]!["overhead"]!["cpu"]));
             Assert.Equal("1M", Json.Str(pod["spec"]!["volumes"]![0]!["emptyDir"]!["sizeLimit"]));
+        }
+    }
+
+    [Theory]
+    [InlineData("\"limits\":{\"cpu\":\"1\",\"memory\":\"1Gi\"}", "Guaranteed")]
+    [InlineData("\"requests\":{\"cpu\":\"100m\"}", "Burstable")]
+    [InlineData("\"limits\":{\"cpu\":\"1\",\"memory\":\"1Gi\"},\"requests\":{\"cpu\":\"500m\"}", "Burstable")]
+    [InlineData("", "BestEffort")]
+    public async Task APodsQosClass_IsComputedFromItsResources_AndALimitIsItsRequestUnlessSet(string resources, string qos)
+    {
+        var (code, pod) = await SendAsync("POST", "/api/v1/namespaces/shop/pods", Pod($",\"resources\":{{{resources}}}"));
+
+        Assert.Equal(HttpStatusCode.Created, code);
+        Assert.Equal(qos, Json.Str(pod["status"]!["qosClass"]));
+        if (qos == "Guaranteed")
+        {
+            Assert.Equal("1Gi", Json.Str(pod["spec"]!["containers"]![0]!["resources"]!["requests"]!["memory"])); // SetDefaults_Pod
         }
     }
 
