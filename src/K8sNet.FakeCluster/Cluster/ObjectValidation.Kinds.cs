@@ -437,10 +437,7 @@ internal static partial class ObjectValidation
         var size = 0L;
         foreach (var (key, value) in data)
         {
-            if (key.Length == 0 || key.Length > 253 || key is "." or ".." || key.StartsWith("..", StringComparison.Ordinal) || !ConfigMapKeyRegex().IsMatch(key))
-            {
-                errors.Add(new FieldError($"data[{key}]", "Invalid value", Quote(key), RegexError("a valid config key must consist of alphanumeric characters, '-', '_' or '.'", "[-._a-zA-Z0-9]+", "key.name", "KEY_NAME", "key-name")));
-            }
+            errors.AddRange(ConfigMapKey(key).Select(m => new FieldError($"data[{key}]", "Invalid value", Quote(key), m)));
 
             size += Base64Length(Json.Str(value) ?? string.Empty);
         }

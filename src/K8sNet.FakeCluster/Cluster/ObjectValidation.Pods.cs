@@ -200,18 +200,38 @@ internal static partial class ObjectValidation
             errors.Add(new FieldError($"{path}.successThreshold", "Invalid value", success.ToString(CultureInfo.InvariantCulture), "must be 1"));
         }
 
-        if (probe["httpGet"] is JsonObject http)
+        HandlerActions(probe, path, errors);
+    }
+
+    // The handler actions' own checks (validateExecAction, validateHTTPGetAction, validateTCPSocketAction, the gRPC port).
+    private static void HandlerActions(JsonObject handler, string path, List<FieldError> errors)
+    {
+        if (handler["httpGet"] is JsonObject http)
         {
             HandlerPort(http["port"], $"{path}.httpGet.port", errors);
             Supported(http, "scheme", $"{path}.httpGet", ["HTTP", "HTTPS"], errors);
+            foreach (var header in http["httpHeaders"] as JsonArray ?? [])
+            {
+                var name = Json.Str(header?["name"]) ?? string.Empty;
+                if (name.Length == 0 || !name.All(c => char.IsAsciiLetterOrDigit(c) || c == '-'))
+                {
+                    errors.Add(new FieldError($"{path}.httpGet.httpHeaders", "Invalid value", Quote(name),
+                        "a valid HTTP header must consist of alphanumeric characters or '-' (e.g. 'X-Header-Name', regex used for validation is '[-A-Za-z0-9]+')"));
+                }
+            }
         }
 
-        if (probe["tcpSocket"] is JsonObject tcp)
+        if (handler["tcpSocket"] is JsonObject tcp)
         {
             HandlerPort(tcp["port"], $"{path}.tcpSocket.port", errors);
         }
 
-        if (probe["exec"] is JsonObject exec && (exec["command"] as JsonArray ?? []).Count == 0)
+        if (handler["grpc"] is JsonObject grpc && Json.Num(grpc["port"]) is var grpcPort && grpcPort is null or < 1 or > 65535)
+        {
+            errors.Add(new FieldError($"{path}.grpc.port", "Invalid value", (grpcPort ?? 0).ToString(CultureInfo.InvariantCulture), "must be between 1 and 65535, inclusive"));
+        }
+
+        if (handler["exec"] is JsonObject exec && (exec["command"] as JsonArray ?? []).Count == 0)
         {
             errors.Add(new FieldError($"{path}.exec.command", "Required value", null, string.Empty));
         }

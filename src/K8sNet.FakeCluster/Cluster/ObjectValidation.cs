@@ -41,6 +41,7 @@ internal static partial class ObjectValidation
     private const string QualifiedNameFormat = "([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]";
     private const string LabelValueFormat = "(" + QualifiedNameFormat + ")?";
     private const int TotalAnnotationSizeLimit = 256 * 1024;
+    private static readonly string[] EnvSources = ["fieldRef", "resourceFieldRef", "configMapKeyRef", "secretKeyRef"];
 
     public static void Check(ResourceType type, JsonObject obj)
     {
@@ -190,9 +191,9 @@ internal static partial class ObjectValidation
         {
             foreach (var (key, value) in obj[field] as JsonObject ?? [])
             {
-                if (key.Length == 0 || key.Length > 253 || key is "." or ".." || key.StartsWith("..", StringComparison.Ordinal) || !ConfigMapKeyRegex().IsMatch(key))
+                if (ConfigMapKey(key) is { Count: > 0 } problems)
                 {
-                    errors.Add(new FieldError($"{field}[{key}]", "Invalid value", Quote(key), RegexError("a valid config key must consist of alphanumeric characters, '-', '_' or '.'", "[-._a-zA-Z0-9]+", "key.name", "KEY_NAME", "key-name")));
+                    errors.AddRange(problems.Select(m => new FieldError($"{field}[{key}]", "Invalid value", Quote(key), m)));
                 }
                 else if (!keys.Add(key))
                 {
@@ -370,6 +371,7 @@ internal static partial class ObjectValidation
         NonNegative(spec, "terminationGracePeriodSeconds", path, errors);
         var volumes = Volumes(spec["volumes"] as JsonArray ?? [], $"{path}.volumes", errors);
         var names = new HashSet<string>(StringComparer.Ordinal);
+        var hostPorts = new HashSet<string>(StringComparer.Ordinal);
         foreach (var (list, field) in new[] { (spec["initContainers"] as JsonArray ?? [], "initContainers"), (containers, "containers") })
         {
             for (var i = 0; i < list.Count; i++)
@@ -457,21 +459,17 @@ internal static partial class ObjectValidation
                 Resources(container["resources"] as JsonObject, $"{at}.resources", errors);
                 SecurityContext(container["securityContext"] as JsonObject, $"{at}.securityContext", errors);
 
-                var ports = container["ports"] as JsonArray ?? [];
-                for (var p = 0; p < ports.Count; p++)
+                ContainerPorts(container["ports"] as JsonArray ?? [], $"{at}.ports", hostPorts, errors);
+                if (container["lifecycle"] is JsonObject lifecycle && (field == "containers" || sidecar))
                 {
-                    var port = Json.Num(ports[p]?["containerPort"]);
-                    if (port is null or 0)
-                    {
-                        errors.Add(new FieldError($"{at}.ports[{p}].containerPort", "Required value", null, string.Empty));
-                    }
-                    else if (port is < 1 or > 65535)
-                    {
-                        errors.Add(new FieldError($"{at}.ports[{p}].containerPort", "Invalid value", port.Value.ToString(CultureInfo.InvariantCulture), "must be between 1 and 65535, inclusive"));
-                    }
+                    Lifecycle(lifecycle, $"{at}.lifecycle", errors);
                 }
             }
         }
+
+        Tolerations(spec["tolerations"] as JsonArray ?? [], $"{path}.tolerations", errors);
+        DnsConfig(spec, path, errors);
+        TopologySpread(spec["topologySpreadConstraints"] as JsonArray ?? [], $"{path}.topologySpreadConstraints", errors);
     }
 
     internal static bool Matches(JsonObject selector, JsonObject? labels)
@@ -556,7 +554,72 @@ internal static partial class ObjectValidation
             {
                 errors.Add(new FieldError($"{path}[{i}].name", "Invalid value", Quote(name), "a valid environment variable name must consist only of printable ASCII characters other than '='"));
             }
+
+            // validateEnvVarValueFrom: exactly one source, and not beside a value.
+            if (env[i]?["valueFrom"] is JsonObject from)
+            {
+                var sources = EnvSources.Count(k => from[k] is not null);
+                var at = $"{path}[{i}].valueFrom";
+                if (sources == 0)
+                {
+                    errors.Add(new FieldError(at, "Invalid value", "\"\"", "must specify one of: `fieldRef`, `resourceFieldRef`, `configMapKeyRef` or `secretKeyRef`"));
+                }
+                else if (!string.IsNullOrEmpty(Json.Str(env[i]?["value"])))
+                {
+                    errors.Add(new FieldError(at, "Invalid value", "\"\"", "may not be specified when `value` is not empty"));
+                }
+                else if (sources > 1)
+                {
+                    errors.Add(new FieldError(at, "Invalid value", "\"\"", "may not have more than one field specified at a time"));
+                }
+
+                foreach (var selector in new[] { "configMapKeyRef", "secretKeyRef" })
+                {
+                    if (from[selector] is JsonObject keyRef)
+                    {
+                        var key = Json.Str(keyRef["key"]) ?? string.Empty;
+                        if (key.Length == 0)
+                        {
+                            errors.Add(new FieldError($"{at}.{selector}.key", "Required value", null, string.Empty));
+                        }
+                        else
+                        {
+                            errors.AddRange(ConfigMapKey(key).Select(m => new FieldError($"{at}.{selector}.key", "Invalid value", Quote(key), m)));
+                        }
+                    }
+                }
+            }
         }
+    }
+
+    /// <summary>apimachinery's IsConfigMapKey: at most 253 characters of <c>[-._a-zA-Z0-9]</c>, not <c>.</c>, <c>..</c> or <c>..</c>-prefixed.</summary>
+    internal static List<string> ConfigMapKey(string key)
+    {
+        var problems = new List<string>();
+        if (key.Length > 253)
+        {
+            problems.Add("must be no more than 253 characters");
+        }
+
+        if (!ConfigMapKeyRegex().IsMatch(key))
+        {
+            problems.Add(RegexError("a valid config key must consist of alphanumeric characters, '-', '_' or '.'", "[-._a-zA-Z0-9]+", "key.name", "KEY_NAME", "key-name"));
+        }
+
+        if (key == ".")
+        {
+            problems.Add("must not be '.'");
+        }
+        else if (key == "..")
+        {
+            problems.Add("must not be '..'");
+        }
+        else if (key.StartsWith("..", StringComparison.Ordinal))
+        {
+            problems.Add("must not start with '..'");
+        }
+
+        return problems;
     }
 
     // apimachinery's RegexError: the message, then the examples and the regular expression.
