@@ -247,4 +247,300 @@ internal static partial class ObjectValidation
             }
         }
     }
+
+    private const string FileModeError = "must be a number between 0 and 0777 (octal), both inclusive";
+
+    private static readonly string[] ContainerLists = ["initContainers", "containers", "ephemeralContainers"];
+    private static readonly string[] WindowsForbiddenSpec = ["hostUsers", "hostPID", "hostIPC", "shareProcessNamespace"];
+    private static readonly string[] WindowsForbiddenPod = ["appArmorProfile", "seLinuxOptions", "seccompProfile", "fsGroup", "fsGroupChangePolicy", "sysctls", "runAsUser", "runAsGroup", "supplementalGroups", "supplementalGroupsPolicy", "seLinuxChangePolicy"];
+    private static readonly string[] WindowsForbiddenContainer = ["appArmorProfile", "seLinuxOptions", "seccompProfile", "capabilities", "readOnlyRootFilesystem", "privileged", "allowPrivilegeEscalation", "procMount", "runAsUser", "runAsGroup"];
+
+    // validateOS, and validateLinux / validateWindows: the security settings the other operating system cannot honour.
+    private static void OperatingSystem(JsonObject spec, string path, List<FieldError> errors)
+    {
+        if (spec["os"] is not JsonObject os)
+        {
+            return;
+        }
+
+        var name = Json.Str(os["name"]) ?? string.Empty;
+        if (name.Length == 0)
+        {
+            errors.Add(new FieldError($"{path}.os.name", "Required value", null, "cannot be empty"));
+            return;
+        }
+
+        if (name is not ("linux" or "windows"))
+        {
+            errors.Add(new FieldError($"{path}.os", "Unsupported value", Quote(name), "supported values: \"linux\", \"windows\""));
+            return;
+        }
+
+        var containers = ContainerLists
+            .SelectMany(list => (spec[list] as JsonArray ?? []).Select((c, i) => (Context: c?["securityContext"] as JsonObject, Path: $"{path}.{list}[{i}].securityContext")))
+            .ToList();
+        var pod = spec["securityContext"] as JsonObject;
+        if (name == "linux")
+        {
+            if (pod?["windowsOptions"] is not null)
+            {
+                errors.Add(new FieldError($"{path}.securityContext.windowsOptions", "Forbidden", null, "windows options cannot be set for a linux pod"));
+            }
+
+            foreach (var (context, at) in containers)
+            {
+                if (context?["windowsOptions"] is not null)
+                {
+                    errors.Add(new FieldError($"{at}.windowsOptions", "Forbidden", null, "windows options cannot be set for a linux pod"));
+                }
+            }
+
+            return;
+        }
+
+        foreach (var field in WindowsForbiddenPod)
+        {
+            if (pod?[field] is not null)
+            {
+                errors.Add(new FieldError($"{path}.securityContext.{field}", "Forbidden", null, "cannot be set for a windows pod"));
+            }
+        }
+
+        foreach (var field in WindowsForbiddenSpec)
+        {
+            if (spec[field] is not null)
+            {
+                errors.Add(new FieldError($"{path}.{field}", "Forbidden", null, "cannot be set for a windows pod"));
+            }
+        }
+
+        foreach (var (context, at) in containers)
+        {
+            foreach (var field in WindowsForbiddenContainer)
+            {
+                if (context?[field] is not null)
+                {
+                    errors.Add(new FieldError($"{at}.{field}", "Forbidden", null, "cannot be set for a windows pod"));
+                }
+            }
+        }
+    }
+
+    // validateAffinity: node selector terms and their requirements, preferred weights, pod (anti-)affinity terms.
+    private static void Affinity(JsonObject? affinity, string path, List<FieldError> errors)
+    {
+        if (affinity?["nodeAffinity"] is JsonObject node)
+        {
+            if (node["requiredDuringSchedulingIgnoredDuringExecution"] is JsonObject required)
+            {
+                var terms = required["nodeSelectorTerms"] as JsonArray ?? [];
+                var at = $"{path}.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms";
+                if (terms.Count == 0)
+                {
+                    errors.Add(new FieldError(at, "Required value", null, "must have at least one node selector term"));
+                }
+
+                for (var i = 0; i < terms.Count; i++)
+                {
+                    NodeSelectorTerm(terms[i] as JsonObject ?? [], $"{at}[{i}]", checkValues: false, errors);
+                }
+            }
+
+            var preferred = node["preferredDuringSchedulingIgnoredDuringExecution"] as JsonArray ?? [];
+            for (var i = 0; i < preferred.Count; i++)
+            {
+                var at = $"{path}.nodeAffinity.preferredDuringSchedulingIgnoredDuringExecution[{i}]";
+                Weight(preferred[i] as JsonObject ?? [], at, errors);
+                NodeSelectorTerm(preferred[i]?["preference"] as JsonObject ?? [], $"{at}.preference", checkValues: true, errors);
+            }
+        }
+
+        foreach (var kind in new[] { "podAffinity", "podAntiAffinity" })
+        {
+            if (affinity?[kind] is not JsonObject pods)
+            {
+                continue;
+            }
+
+            var required = pods["requiredDuringSchedulingIgnoredDuringExecution"] as JsonArray ?? [];
+            for (var i = 0; i < required.Count; i++)
+            {
+                PodAffinityTerm(required[i] as JsonObject ?? [], $"{path}.{kind}.requiredDuringSchedulingIgnoredDuringExecution[{i}]", errors);
+            }
+
+            var preferred = pods["preferredDuringSchedulingIgnoredDuringExecution"] as JsonArray ?? [];
+            for (var i = 0; i < preferred.Count; i++)
+            {
+                var at = $"{path}.{kind}.preferredDuringSchedulingIgnoredDuringExecution[{i}]";
+                Weight(preferred[i] as JsonObject ?? [], at, errors);
+                PodAffinityTerm(preferred[i]?["podAffinityTerm"] as JsonObject ?? [], $"{at}.podAffinityTerm", errors);
+            }
+        }
+    }
+
+    private static void Weight(JsonObject term, string path, List<FieldError> errors)
+    {
+        var weight = Json.Num(term["weight"]) ?? 0;
+        if (weight is < 1 or > 100)
+        {
+            errors.Add(new FieldError($"{path}.weight", "Invalid value", weight.ToString(CultureInfo.InvariantCulture), "must be in the range 1-100"));
+        }
+    }
+
+    private static void NodeSelectorTerm(JsonObject term, string path, bool checkValues, List<FieldError> errors)
+    {
+        var expressions = term["matchExpressions"] as JsonArray ?? [];
+        for (var j = 0; j < expressions.Count; j++)
+        {
+            var requirement = expressions[j] as JsonObject ?? [];
+            var at = $"{path}.matchExpressions[{j}]";
+            var op = Json.Str(requirement["operator"]) ?? string.Empty;
+            var values = requirement["values"] as JsonArray ?? [];
+            switch (op)
+            {
+                case "In" or "NotIn" when values.Count == 0:
+                    errors.Add(new FieldError($"{at}.values", "Required value", null, "must be specified when `operator` is 'In' or 'NotIn'"));
+                    break;
+                case "Exists" or "DoesNotExist" when values.Count > 0:
+                    errors.Add(new FieldError($"{at}.values", "Forbidden", null, "may not be specified when `operator` is 'Exists' or 'DoesNotExist'"));
+                    break;
+                case "Gt" or "Lt" when values.Count != 1:
+                    errors.Add(new FieldError($"{at}.values", "Required value", null, "must be specified single value when `operator` is 'Lt' or 'Gt'"));
+                    break;
+                case "In" or "NotIn" or "Exists" or "DoesNotExist" or "Gt" or "Lt":
+                    break;
+                default:
+                    errors.Add(new FieldError($"{at}.operator", "Invalid value", Quote(op), "not a valid selector operator"));
+                    break;
+            }
+
+            var key = Json.Str(requirement["key"]) ?? string.Empty;
+            errors.AddRange(QualifiedName(key).Select(m => new FieldError($"{at}.key", "Invalid value", Quote(key), m)));
+            if (checkValues)
+            {
+                for (var v = 0; v < values.Count; v++)
+                {
+                    var value = Json.Str(values[v]) ?? string.Empty;
+                    errors.AddRange(LabelValue(value).Select(m => new FieldError($"{at}.values[{v}]", "Invalid value", Quote(value), m)));
+                }
+            }
+        }
+    }
+
+    private static void PodAffinityTerm(JsonObject term, string path, List<FieldError> errors)
+    {
+        var key = Json.Str(term["topologyKey"]) ?? string.Empty;
+        if (key.Length == 0)
+        {
+            errors.Add(new FieldError($"{path}.topologyKey", "Required value", null, "can not be empty"));
+        }
+        else
+        {
+            errors.AddRange(QualifiedName(key).Select(m => new FieldError($"{path}.topologyKey", "Invalid value", Quote(key), m)));
+        }
+
+        foreach (var ns in term["namespaces"] as JsonArray ?? [])
+        {
+            var name = Json.Str(ns) ?? string.Empty;
+            errors.AddRange(KubernetesNames.ValidateDns1123Label(name).Select(m => new FieldError($"{path}.namespace", "Invalid value", Quote(name), m)));
+        }
+    }
+
+    // The common volume sources' own rules (validateVolumeSource): configMap and secret names, items and modes;
+    // persistentVolumeClaim's claim; hostPath's path and type; emptyDir's size.
+    private static void VolumeSource(JsonObject volume, string path, List<FieldError> errors)
+    {
+        if (volume["configMap"] is JsonObject configMap)
+        {
+            if (string.IsNullOrEmpty(Json.Str(configMap["name"])))
+            {
+                errors.Add(new FieldError($"{path}.configMap.name", "Required value", null, string.Empty));
+            }
+
+            FileModes(configMap, $"{path}.configMap", errors);
+        }
+        else if (volume["secret"] is JsonObject secret)
+        {
+            if (string.IsNullOrEmpty(Json.Str(secret["secretName"])))
+            {
+                errors.Add(new FieldError($"{path}.secret.secretName", "Required value", null, string.Empty));
+            }
+
+            FileModes(secret, $"{path}.secret", errors);
+        }
+        else if (volume["persistentVolumeClaim"] is JsonObject claim && string.IsNullOrEmpty(Json.Str(claim["claimName"])))
+        {
+            errors.Add(new FieldError($"{path}.persistentVolumeClaim.claimName", "Required value", null, string.Empty));
+        }
+        else if (volume["hostPath"] is JsonObject hostPath)
+        {
+            if (string.IsNullOrEmpty(Json.Str(hostPath["path"])))
+            {
+                errors.Add(new FieldError($"{path}.hostPath.path", "Required value", null, string.Empty));
+            }
+            else if ((Json.Str(hostPath["path"]) ?? string.Empty).Split('/').Contains(".."))
+            {
+                errors.Add(new FieldError($"{path}.hostPath.path", "Invalid value", Quote(Json.Str(hostPath["path"])!), "must not contain '..'"));
+            }
+
+            if (Json.Str(hostPath["type"]) is { Length: > 0 } type && type is not ("DirectoryOrCreate" or "Directory" or "FileOrCreate" or "File" or "Socket" or "CharDevice" or "BlockDevice"))
+            {
+                errors.Add(new FieldError($"{path}.hostPath.type", "Unsupported value", Quote(type),
+                    "supported values: \"\", \"BlockDevice\", \"CharDevice\", \"Directory\", \"DirectoryOrCreate\", \"File\", \"FileOrCreate\", \"Socket\""));
+            }
+        }
+        else if (volume["emptyDir"] is JsonObject emptyDir && Json.Str(emptyDir["sizeLimit"]) is { } limit && ResourceQuantity.TryParse(limit, out var size, out _) && size.Sign < 0)
+        {
+            errors.Add(new FieldError($"{path}.emptyDir.sizeLimit", "Forbidden", null, "SizeLimit field must be a valid resource quantity"));
+        }
+    }
+
+    // defaultMode, then each item: a key, a relative path without "..", a mode.
+    private static void FileModes(JsonObject source, string path, List<FieldError> errors)
+    {
+        if (Json.Num(source["defaultMode"]) is { } mode and (< 0 or > 511))
+        {
+            errors.Add(new FieldError($"{path}.defaultMode", "Invalid value", mode.ToString(CultureInfo.InvariantCulture), FileModeError));
+        }
+
+        var items = source["items"] as JsonArray ?? [];
+        for (var i = 0; i < items.Count; i++)
+        {
+            var item = items[i] as JsonObject ?? [];
+            var at = $"{path}.items[{i}]";
+            if (string.IsNullOrEmpty(Json.Str(item["key"])))
+            {
+                errors.Add(new FieldError($"{at}.key", "Required value", null, string.Empty));
+            }
+
+            var target = Json.Str(item["path"]) ?? string.Empty;
+            if (target.Length == 0)
+            {
+                errors.Add(new FieldError($"{at}.path", "Required value", null, string.Empty));
+            }
+            else
+            {
+                // validateLocalNonReservedPath: relative, no ".." element, not a "..name".
+                if (target.StartsWith('/'))
+                {
+                    errors.Add(new FieldError($"{at}.path", "Invalid value", Quote(target), "must be a relative path"));
+                }
+
+                if (target.Split('/').Contains(".."))
+                {
+                    errors.Add(new FieldError($"{at}.path", "Invalid value", Quote(target), "must not contain '..'"));
+                }
+
+                if (target.StartsWith("..", StringComparison.Ordinal) && !target.StartsWith("../", StringComparison.Ordinal))
+                {
+                    errors.Add(new FieldError($"{at}.path", "Invalid value", Quote(target), "must not start with '..'"));
+                }
+            }
+
+            if (Json.Num(item["mode"]) is { } itemMode and (< 0 or > 511))
+            {
+                errors.Add(new FieldError($"{at}.mode", "Invalid value", itemMode.ToString(CultureInfo.InvariantCulture), FileModeError));
+            }
+        }
+    }
 }

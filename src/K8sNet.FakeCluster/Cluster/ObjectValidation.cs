@@ -469,6 +469,8 @@ internal static partial class ObjectValidation
 
         Tolerations(spec["tolerations"] as JsonArray ?? [], $"{path}.tolerations", errors);
         DnsConfig(spec, path, errors);
+        Affinity(spec["affinity"] as JsonObject, $"{path}.affinity", errors);
+        OperatingSystem(spec, path, errors);
         TopologySpread(spec["topologySpreadConstraints"] as JsonArray ?? [], $"{path}.topologySpreadConstraints", errors);
     }
 
@@ -533,6 +535,10 @@ internal static partial class ObjectValidation
             else if (sources > 1)
             {
                 errors.Add(new FieldError($"{path}[{i}]", "Forbidden", null, "may not specify more than 1 volume type"));
+            }
+            else
+            {
+                VolumeSource(volume, $"{path}[{i}]", errors);
             }
         }
 
