@@ -683,7 +683,9 @@ internal sealed partial class ApiHandler(FakeCluster cluster, FakeApiServer serv
         PlaceInNamespace(route, obj);
         FieldValidation.Check(context, route.Type, obj, findings);
         FieldManager.RecordUpdate(route.Type, obj, null, Manager(context), cluster.TimeProvider.GetUtcNow());
-        return cluster.Create(route.Type, obj, dryRun);
+        var created = cluster.Create(route.Type, obj, dryRun);
+        FieldValidation.WarnOnCreate(context, route.Type, obj);
+        return created;
     }
 
     private JsonObject Update(HttpContext context, ApiRoute route, JsonObject obj, BodyFindings findings)

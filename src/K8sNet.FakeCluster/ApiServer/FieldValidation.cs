@@ -174,6 +174,15 @@ internal static class FieldValidation
     private static string YamlErrors(IReadOnlyList<ManifestDuplicateKey> duplicates) =>
         "yaml: unmarshal errors:\n  " + string.Join("\n  ", duplicates.Select(d => d.ToString()));
 
+    /// <summary>The warnings a kind's registry strategy gives on create (WarningsOnCreate): the deprecated Ingress class annotation.</summary>
+    public static void WarnOnCreate(HttpContext context, ResourceType type, JsonObject obj)
+    {
+        if (type == ResourceType.Ingress && K8sNet.Testing.Cluster.ObjectValidation.IngressCreateWarning(obj) is { } warning)
+        {
+            Warn(context, warning);
+        }
+    }
+
     private static void Warn(HttpContext context, string text) =>
         context.Response.Headers.Append("Warning", $"299 - \"{text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal)}\"");
 

@@ -166,7 +166,7 @@ internal sealed class Admission
             DefaultTolerations(obj, podSpec); // the DefaultTolerationSeconds plugin admits updates too
         }
 
-        ObjectValidation.Check(type, obj);
+        ObjectValidation.Check(type, obj, current);
         ObjectValidation.CheckUpdate(type, obj, current);
         if (type == ResourceType.Service)
         {

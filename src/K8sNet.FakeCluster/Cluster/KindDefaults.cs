@@ -20,6 +20,14 @@ internal static class KindDefaults
         {
             Secret(obj);
         }
+        else if (type == ResourceType.IngressClass)
+        {
+            // networking/v1 SetDefaults_IngressClass: parameters without a scope are cluster-scoped.
+            if (obj["spec"]?["parameters"] is JsonObject parameters && parameters["scope"] is null)
+            {
+                parameters["scope"] = "Cluster";
+            }
+        }
         else if (type == ResourceType.EndpointSlice)
         {
             // discovery/v1 SetDefaults_EndpointPort: a port's name "" and protocol TCP.

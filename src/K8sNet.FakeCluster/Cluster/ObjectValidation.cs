@@ -43,7 +43,7 @@ internal static partial class ObjectValidation
     private const int TotalAnnotationSizeLimit = 256 * 1024;
     private static readonly string[] EnvSources = ["fieldRef", "resourceFieldRef", "configMapKeyRef", "secretKeyRef"];
 
-    public static void Check(ResourceType type, JsonObject obj)
+    public static void Check(ResourceType type, JsonObject obj, JsonObject? current = null)
     {
         var errors = new List<FieldError>();
         var meta = obj["metadata"] as JsonObject ?? [];
@@ -61,6 +61,14 @@ internal static partial class ObjectValidation
         else if (type == ResourceType.ConfigMap)
         {
             ConfigMap(obj, errors);
+        }
+        else if (type == ResourceType.Ingress)
+        {
+            Ingress(obj, current, errors);
+        }
+        else if (type == ResourceType.IngressClass)
+        {
+            IngressClass(obj, current, errors);
         }
         else
         {
