@@ -543,4 +543,161 @@ internal static partial class ObjectValidation
             }
         }
     }
+
+    private static readonly HashSet<string> EnvFieldPaths = new(StringComparer.Ordinal)
+    {
+        "metadata.name", "metadata.namespace", "metadata.uid", "spec.nodeName", "spec.serviceAccountName", "status.hostIP", "status.hostIPs", "status.podIP", "status.podIPs",
+    };
+
+    private static readonly HashSet<string> DownwardApiLabels = new(StringComparer.Ordinal)
+    {
+        "metadata.annotations", "metadata.labels", "metadata.name", "metadata.namespace", "metadata.uid", "spec.nodeName", "spec.restartPolicy",
+        "spec.serviceAccountName", "spec.schedulerName", "status.phase", "status.hostIP", "status.hostIPs", "status.podIP", "status.podIPs",
+    };
+
+    // ValidateVolumeMounts: a declared volume by name, a mount path once per container, sub paths relative and apart.
+    private static void VolumeMounts(JsonArray mounts, string path, HashSet<string> volumes, List<FieldError> errors)
+    {
+        var paths = new HashSet<string>(StringComparer.Ordinal);
+        for (var m = 0; m < mounts.Count; m++)
+        {
+            var mount = mounts[m] as JsonObject ?? [];
+            var at = $"{path}[{m}]";
+            var name = Json.Str(mount["name"]) ?? string.Empty;
+            if (name.Length == 0)
+            {
+                errors.Add(new FieldError($"{at}.name", "Required value", null, string.Empty));
+            }
+
+            if (!volumes.Contains(name))
+            {
+                errors.Add(new FieldError($"{at}.name", "Not found", Quote(name), string.Empty));
+            }
+
+            var mountPath = Json.Str(mount["mountPath"]) ?? string.Empty;
+            if (mountPath.Length == 0)
+            {
+                errors.Add(new FieldError($"{at}.mountPath", "Required value", null, string.Empty));
+            }
+
+            if (!paths.Add(mountPath))
+            {
+                errors.Add(new FieldError($"{at}.mountPath", "Invalid value", Quote(mountPath), "must be unique"));
+            }
+
+            // Upstream reports sub path problems under the list's path, not the mount's (fldPath.Child("subPath")).
+            var subPath = Json.Str(mount["subPath"]) ?? string.Empty;
+            if (subPath.Length > 0)
+            {
+                DescendingPath(subPath, $"{path}.subPath", errors);
+            }
+
+            if (Json.Str(mount["subPathExpr"]) is { Length: > 0 } expression)
+            {
+                if (subPath.Length > 0)
+                {
+                    errors.Add(new FieldError($"{at}.subPathExpr", "Invalid value", Quote(expression), "subPathExpr and subPath are mutually exclusive"));
+                }
+
+                DescendingPath(expression, $"{path}.subPathExpr", errors);
+            }
+        }
+    }
+
+    // validateLocalDescendingPath: relative, without a ".." element.
+    private static void DescendingPath(string target, string path, List<FieldError> errors)
+    {
+        if (target.StartsWith('/'))
+        {
+            errors.Add(new FieldError(path, "Invalid value", Quote(target), "must be a relative path"));
+        }
+
+        if (target.Split('/').Contains(".."))
+        {
+            errors.Add(new FieldError(path, "Invalid value", Quote(target), "must not contain '..'"));
+        }
+    }
+
+    // ValidateEnvFrom: a prefix that is an env name, one source each, named.
+    private static void EnvFrom(JsonArray sources, string path, List<FieldError> errors)
+    {
+        for (var i = 0; i < sources.Count; i++)
+        {
+            var source = sources[i] as JsonObject ?? [];
+            if (Json.Str(source["prefix"]) is { Length: > 0 } prefix && prefix.Any(c => c is < ' ' or > '~' or '='))
+            {
+                errors.Add(new FieldError($"{path}[{i}].prefix", "Invalid value", Quote(prefix), "a valid environment variable name must consist only of printable ASCII characters other than '='"));
+            }
+
+            var count = 0;
+            foreach (var (field, nameField) in new[] { ("configMapRef", "name"), ("secretRef", "name") })
+            {
+                if (source[field] is not JsonObject reference)
+                {
+                    continue;
+                }
+
+                count++;
+                var name = Json.Str(reference[nameField]) ?? string.Empty;
+                if (name.Length == 0)
+                {
+                    errors.Add(new FieldError($"{path}[{i}].{field}.name", "Required value", null, string.Empty));
+                }
+                else
+                {
+                    errors.AddRange(KubernetesNames.ValidateDns1123Subdomain(name).Select(m => new FieldError($"{path}[{i}].{field}.name", "Invalid value", Quote(name), m)));
+                }
+            }
+
+            if (count == 0)
+            {
+                errors.Add(new FieldError(path, "Invalid value", "\"\"", "must specify one of: `configMapRef` or `secretRef`"));
+            }
+            else if (count > 1)
+            {
+                errors.Add(new FieldError(path, "Invalid value", "\"\"", "may not have more than one field specified at a time"));
+            }
+        }
+    }
+
+    // validateObjectFieldSelector for env: a field path the downward API converts, one env may read.
+    private static void EnvFieldRef(JsonObject selector, string path, List<FieldError> errors)
+    {
+        var apiVersion = Json.Str(selector["apiVersion"]) ?? "v1"; // SetDefaults_ObjectFieldSelector
+        var fieldPath = Json.Str(selector["fieldPath"]) ?? string.Empty;
+        if (apiVersion.Length == 0)
+        {
+            errors.Add(new FieldError($"{path}.apiVersion", "Required value", null, string.Empty));
+            return;
+        }
+
+        if (fieldPath.Length == 0)
+        {
+            errors.Add(new FieldError($"{path}.fieldPath", "Required value", null, string.Empty));
+            return;
+        }
+
+        var open = fieldPath.IndexOf("['", StringComparison.Ordinal);
+        var subscripted = open > 0 && fieldPath.EndsWith("']", StringComparison.Ordinal) && fieldPath.Length > open + 4;
+        var label = subscripted ? fieldPath[..open] : fieldPath;
+        string? conversion = apiVersion != "v1" ? $"unsupported pod version: {apiVersion}"
+            : subscripted && label is not ("metadata.annotations" or "metadata.labels") ? $"field label does not support subscript: {fieldPath}"
+            : !subscripted && !DownwardApiLabels.Contains(label) && label != "spec.host" ? $"field label not supported: {fieldPath}"
+            : null;
+        if (conversion is not null)
+        {
+            errors.Add(new FieldError($"{path}.fieldPath", "Invalid value", Quote(fieldPath), $"error converting fieldPath: {conversion}"));
+            return;
+        }
+
+        if (subscripted)
+        {
+            var key = fieldPath[(open + 2)..^2];
+            errors.AddRange(QualifiedName(label == "metadata.annotations" ? key.ToLowerInvariant() : key).Select(m => new FieldError(path, "Invalid value", Quote(key), m)));
+        }
+        else if (!EnvFieldPaths.Contains(label == "spec.host" ? "spec.nodeName" : label))
+        {
+            errors.Add(new FieldError($"{path}.fieldPath", "Unsupported value", Quote(label), "supported values: " + string.Join(", ", EnvFieldPaths.Order(StringComparer.Ordinal).Select(Quote))));
+        }
+    }
 }

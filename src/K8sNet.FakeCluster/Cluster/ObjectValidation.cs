@@ -42,6 +42,7 @@ internal static partial class ObjectValidation
     private const string LabelValueFormat = "(" + QualifiedNameFormat + ")?";
     private const int TotalAnnotationSizeLimit = 256 * 1024;
     private static readonly string[] EnvSources = ["fieldRef", "resourceFieldRef", "configMapKeyRef", "secretKeyRef"];
+    private static readonly string[] KeySelectors = ["configMapKeyRef", "secretKeyRef"];
 
     public static void Check(ResourceType type, JsonObject obj, JsonObject? current = null)
     {
@@ -406,24 +407,8 @@ internal static partial class ObjectValidation
                 }
 
                 Env(container["env"] as JsonArray ?? [], $"{at}.env", errors);
-                var mounts = container["volumeMounts"] as JsonArray ?? [];
-                for (var m = 0; m < mounts.Count; m++)
-                {
-                    var mount = Json.Str(mounts[m]?["name"]) ?? string.Empty;
-                    if (mount.Length == 0)
-                    {
-                        errors.Add(new FieldError($"{at}.volumeMounts[{m}].name", "Required value", null, string.Empty));
-                    }
-                    else if (!volumes.Contains(mount))
-                    {
-                        errors.Add(new FieldError($"{at}.volumeMounts[{m}].name", "Not found", Quote(mount), string.Empty));
-                    }
-
-                    if (string.IsNullOrEmpty(Json.Str(mounts[m]?["mountPath"])))
-                    {
-                        errors.Add(new FieldError($"{at}.volumeMounts[{m}].mountPath", "Required value", null, string.Empty));
-                    }
-                }
+                EnvFrom(container["envFrom"] as JsonArray ?? [], $"{at}.envFrom", errors);
+                VolumeMounts(container["volumeMounts"] as JsonArray ?? [], $"{at}.volumeMounts", volumes, errors);
 
                 var sidecar = Json.Str(container["restartPolicy"]) == "Always";
                 if (field == "initContainers" && !sidecar)
@@ -574,20 +559,12 @@ internal static partial class ObjectValidation
             {
                 var sources = EnvSources.Count(k => from[k] is not null);
                 var at = $"{path}[{i}].valueFrom";
-                if (sources == 0)
+                if (from["fieldRef"] is JsonObject fieldRef)
                 {
-                    errors.Add(new FieldError(at, "Invalid value", "\"\"", "must specify one of: `fieldRef`, `resourceFieldRef`, `configMapKeyRef` or `secretKeyRef`"));
-                }
-                else if (!string.IsNullOrEmpty(Json.Str(env[i]?["value"])))
-                {
-                    errors.Add(new FieldError(at, "Invalid value", "\"\"", "may not be specified when `value` is not empty"));
-                }
-                else if (sources > 1)
-                {
-                    errors.Add(new FieldError(at, "Invalid value", "\"\"", "may not have more than one field specified at a time"));
+                    EnvFieldRef(fieldRef, $"{at}.fieldRef", errors);
                 }
 
-                foreach (var selector in new[] { "configMapKeyRef", "secretKeyRef" })
+                foreach (var selector in KeySelectors)
                 {
                     if (from[selector] is JsonObject keyRef)
                     {
@@ -601,6 +578,19 @@ internal static partial class ObjectValidation
                             errors.AddRange(ConfigMapKey(key).Select(m => new FieldError($"{at}.{selector}.key", "Invalid value", Quote(key), m)));
                         }
                     }
+                }
+
+                if (sources == 0)
+                {
+                    errors.Add(new FieldError(at, "Invalid value", "\"\"", "must specify one of: `fieldRef`, `resourceFieldRef`, `configMapKeyRef` or `secretKeyRef`"));
+                }
+                else if (!string.IsNullOrEmpty(Json.Str(env[i]?["value"])))
+                {
+                    errors.Add(new FieldError(at, "Invalid value", "\"\"", "may not be specified when `value` is not empty"));
+                }
+                else if (sources > 1)
+                {
+                    errors.Add(new FieldError(at, "Invalid value", "\"\"", "may not have more than one field specified at a time"));
                 }
             }
         }
