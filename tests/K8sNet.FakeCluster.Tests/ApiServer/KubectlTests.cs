@@ -122,6 +122,64 @@ public sealed class KubectlTests : IAsyncLifetime
     }
 
     [SkippableFact]
+    public async Task Apply_OfQuantitiesTheServerRewrites_ReportsConfiguredEveryTime_AsUpstream_AndInvalidObjectsAreRefusedAsUpstream()
+    {
+        Skip.If(Which("kubectl") is null, "kubectl is not on PATH (https://kubernetes.io/docs/tasks/tools/); canonical quantities and the validation messages are tested over HTTP in CoreValidationTests and IngressValidationTests.");
+        var file = Path.Combine(Path.GetTempPath(), $"k8snet-{Guid.NewGuid():N}.yaml");
+        try
+        {
+            // The server stores cpu 0.5 as "500m" and memory 1024Mi as "1Gi". kubectl's three-way patch diffs the live
+            // object against the file, finds 0.5 ≠ "500m", and reports "configured" on every apply — as a cluster does
+            // (kubernetes/kubernetes#116135, #66450); with canonical values in the file it is "unchanged".
+            await File.WriteAllTextAsync(file, """
+                apiVersion: apps/v1
+                kind: Deployment
+                metadata: {name: api, namespace: default}
+                spec:
+                  selector: {matchLabels: {app: api}}
+                  template:
+                    metadata: {labels: {app: api}}
+                    spec:
+                      containers:
+                      - name: app
+                        image: "api:1"
+                        resources: {requests: {cpu: 0.5, memory: 1024Mi}}
+                """);
+            var (created, createdText) = await KubectlAsync("apply", "-f", file);
+            Assert.True(created == 0, createdText);
+            var (_, requests) = await KubectlAsync("get", "deployment", "api", "-o", "jsonpath={.spec.template.spec.containers[0].resources.requests}");
+            Assert.Equal("{\"cpu\":\"500m\",\"memory\":\"1Gi\"}", requests.Trim());
+            var (again, againText) = await KubectlAsync("apply", "-f", file);
+            Assert.True(again == 0, againText);
+            Assert.Contains("deployment.apps/api configured", againText, StringComparison.Ordinal);
+            await File.WriteAllTextAsync(file, (await File.ReadAllTextAsync(file)).Replace("cpu: 0.5, memory: 1024Mi", "cpu: 500m, memory: 1Gi", StringComparison.Ordinal));
+            var (canonical, canonicalText) = await KubectlAsync("apply", "-f", file);
+            Assert.True(canonical == 0, canonicalText);
+            var (unchanged, unchangedText) = await KubectlAsync("apply", "-f", file);
+            Assert.True(unchanged == 0, unchangedText);
+            Assert.Contains("deployment.apps/api unchanged", unchangedText, StringComparison.Ordinal);
+
+            await File.WriteAllTextAsync(file, """
+                apiVersion: networking.k8s.io/v1
+                kind: Ingress
+                metadata: {name: web, namespace: default}
+                spec:
+                  rules:
+                  - host: 127.0.0.1
+                    http: {paths: [{path: /api, backend: {service: {name: web, port: {number: 80}}}}]}
+                """);
+            var (refused, refusedText) = await KubectlAsync("apply", "-f", file);
+            Assert.NotEqual(0, refused);
+            Assert.Contains("The Ingress \"web\" is invalid: \n* spec.rules[0].host: Invalid value: \"127.0.0.1\": must be a DNS name, not an IP address\n* spec.rules[0].http.paths[0].pathType: Required value: pathType must be specified",
+                refusedText, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [SkippableFact]
     public async Task Apply_MultiDocumentFile_CreatesConfiguresAndPrunesAField()
     {
         Skip.If(Which("kubectl") is null, "kubectl is not on PATH (https://kubernetes.io/docs/tasks/tools/); FakeCluster.Apply reads multi-document YAML in FakeClusterTests.");
