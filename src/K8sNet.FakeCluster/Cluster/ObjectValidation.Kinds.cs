@@ -145,15 +145,7 @@ internal static partial class ObjectValidation
                 errors.Add(new FieldError($"ports[{i}].name", "Duplicate value", Quote(name), string.Empty));
             }
 
-            var protocol = Json.Str(port["protocol"]) ?? string.Empty;
-            if (protocol.Length == 0)
-            {
-                errors.Add(new FieldError($"ports[{i}].protocol", "Required value", null, string.Empty));
-            }
-            else if (protocol is not ("SCTP" or "TCP" or "UDP"))
-            {
-                errors.Add(new FieldError($"ports[{i}].protocol", "Unsupported value", Quote(protocol), "supported values: \"SCTP\", \"TCP\", \"UDP\""));
-            }
+            PortProtocol(port, $"ports[{i}]", errors);
 
             if (Json.Str(port["appProtocol"]) is { } appProtocol)
             {

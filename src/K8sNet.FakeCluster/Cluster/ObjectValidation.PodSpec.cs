@@ -51,9 +51,9 @@ internal static partial class ObjectValidation
             }
 
             var protocol = Json.Str(port["protocol"]);
-            if (protocol is not null && protocol is not ("SCTP" or "TCP" or "UDP"))
+            if (!string.IsNullOrEmpty(protocol))
             {
-                errors.Add(new FieldError($"{at}.protocol", "Unsupported value", Quote(protocol), "supported values: \"SCTP\", \"TCP\", \"UDP\""));
+                PortProtocol(port, at, errors); // an absent or empty protocol is defaulted to TCP (templates are not defaulted here)
             }
 
             // AccumulateUniqueHostPorts keys a host port by "hostIP/protocol/port".

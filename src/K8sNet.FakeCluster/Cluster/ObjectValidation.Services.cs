@@ -170,15 +170,7 @@ internal static partial class ObjectValidation
             errors.Add(new FieldError($"{path}.port", "Invalid value", number.ToString(CultureInfo.InvariantCulture), "must be between 1 and 65535, inclusive"));
         }
 
-        var protocol = Json.Str(port["protocol"]) ?? string.Empty;
-        if (protocol.Length == 0)
-        {
-            errors.Add(new FieldError($"{path}.protocol", "Required value", null, string.Empty));
-        }
-        else if (protocol is not ("SCTP" or "TCP" or "UDP"))
-        {
-            errors.Add(new FieldError($"{path}.protocol", "Unsupported value", Quote(protocol), "supported values: \"SCTP\", \"TCP\", \"UDP\""));
-        }
+        PortProtocol(port, path, errors);
 
         HandlerPort(port["targetPort"], $"{path}.targetPort", errors);
         if (Json.Str(port["appProtocol"]) is { } appProtocol)
@@ -505,6 +497,20 @@ internal static partial class ObjectValidation
         return slash > 0 && IPAddress.TryParse(cidr[..slash], out var ip) && !cidr[..slash].Contains('%', StringComparison.Ordinal)
             && int.TryParse(cidr[(slash + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var bits)
             && bits <= (ip.AddressFamily == AddressFamily.InterNetwork ? 32 : 128);
+    }
+
+    // A port's protocol, defaulted to TCP before validation (so absent only where no default ran): SCTP, TCP or UDP.
+    private static void PortProtocol(JsonObject port, string path, List<FieldError> errors)
+    {
+        var protocol = Json.Str(port["protocol"]) ?? string.Empty;
+        if (protocol.Length == 0)
+        {
+            errors.Add(new FieldError($"{path}.protocol", "Required value", null, string.Empty));
+        }
+        else if (protocol is not ("SCTP" or "TCP" or "UDP"))
+        {
+            errors.Add(new FieldError($"{path}.protocol", "Unsupported value", Quote(protocol), "supported values: \"SCTP\", \"TCP\", \"UDP\""));
+        }
     }
 
     private static List<string?> Strings(JsonNode? node) => (node as JsonArray)?.Select(Json.Str).ToList() ?? [];
