@@ -700,4 +700,72 @@ internal static partial class ObjectValidation
             errors.Add(new FieldError($"{path}.fieldPath", "Unsupported value", Quote(label), "supported values: " + string.Join(", ", EnvFieldPaths.Order(StringComparer.Ordinal).Select(Quote))));
         }
     }
+
+    private static readonly string[] ResourceFieldPaths = ["limits.cpu", "limits.ephemeral-storage", "limits.memory", "requests.cpu", "requests.ephemeral-storage", "requests.memory"];
+    private static readonly HashSet<string> ByteDivisors = new(StringComparer.Ordinal) { "1", "1k", "1M", "1G", "1T", "1P", "1E", "1Ki", "1Mi", "1Gi", "1Ti", "1Pi", "1Ei" };
+
+    // ValidateHostAliases: an IP each, DNS subdomain host names.
+    private static void HostAliases(JsonArray aliases, string path, List<FieldError> errors)
+    {
+        for (var i = 0; i < aliases.Count; i++)
+        {
+            var ip = Json.Str(aliases[i]?["ip"]) ?? string.Empty;
+            if (!System.Net.IPAddress.TryParse(ip, out _) || ip.Contains('%', StringComparison.Ordinal))
+            {
+                errors.Add(new FieldError($"{path}[{i}].ip", "Invalid value", Quote(ip), "must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)"));
+            }
+
+            var hostnames = aliases[i]?["hostnames"] as JsonArray ?? [];
+            for (var j = 0; j < hostnames.Count; j++)
+            {
+                var hostname = Json.Str(hostnames[j]) ?? string.Empty;
+                errors.AddRange(KubernetesNames.ValidateDns1123Subdomain(hostname).Select(m => new FieldError($"{path}[{i}].hostnames[{j}]", "Invalid value", Quote(hostname), m)));
+            }
+        }
+    }
+
+    // validateReadinessGates: condition types that are qualified names.
+    private static void ReadinessGates(JsonArray gates, string path, List<FieldError> errors)
+    {
+        for (var i = 0; i < gates.Count; i++)
+        {
+            var condition = Json.Str(gates[i]?["conditionType"]) ?? string.Empty;
+            errors.AddRange(QualifiedName(condition).Select(m => new FieldError($"{path}[{i}].conditionType", "Invalid value", Quote(condition), m)));
+        }
+    }
+
+    // validateContainerResourceFieldSelector for env: a resource an env may read (hugepages by prefix), and the
+    // divisors that resource allows.
+    private static void EnvResourceRef(JsonObject selector, string path, List<FieldError> errors)
+    {
+        var resource = Json.Str(selector["resource"]) ?? string.Empty;
+        if (resource.Length == 0)
+        {
+            errors.Add(new FieldError($"{path}.resource", "Required value", null, string.Empty));
+        }
+        else if (!ResourceFieldPaths.Contains(resource) && !resource.StartsWith("requests.hugepages-", StringComparison.Ordinal) && !resource.StartsWith("limits.hugepages-", StringComparison.Ordinal))
+        {
+            errors.Add(new FieldError($"{path}.resource", "Unsupported value", Quote(resource), "supported values: " + string.Join(", ", ResourceFieldPaths.Select(Quote))));
+        }
+
+        if (Json.Str(selector["divisor"]) is not { } text || !ResourceQuantity.TryParse(text, out var divisor, out _) || divisor.Sign == 0)
+        {
+            return; // unset (the decoder refused one that does not parse)
+        }
+
+        var canonical = divisor.ToString();
+        var (allowed, kind) = resource switch
+        {
+            "limits.cpu" or "requests.cpu" => (canonical is "1m" or "1", "the cpu resource"),
+            "limits.memory" or "requests.memory" => (ByteDivisors.Contains(canonical), "the memory resource"),
+            "limits.ephemeral-storage" or "requests.ephemeral-storage" => (ByteDivisors.Contains(canonical), "the local ephemeral storage resource"),
+            _ when resource.StartsWith("requests.hugepages-", StringComparison.Ordinal) || resource.StartsWith("limits.hugepages-", StringComparison.Ordinal) => (ByteDivisors.Contains(canonical), "the hugepages resource"),
+            _ => (true, string.Empty),
+        };
+        if (!allowed)
+        {
+            var values = kind == "the cpu resource" ? "1m and 1" : "1, 1k, 1M, 1G, 1T, 1P, 1E, 1Ki, 1Mi, 1Gi, 1Ti, 1Pi, 1Ei";
+            errors.Add(new FieldError($"{path}.divisor", "Invalid value", Quote(resource), $"only divisor's values {values} are supported with {kind}"));
+        }
+    }
 }

@@ -463,6 +463,8 @@ internal static partial class ObjectValidation
         Tolerations(spec["tolerations"] as JsonArray ?? [], $"{path}.tolerations", errors);
         DnsConfig(spec, path, errors);
         Affinity(spec["affinity"] as JsonObject, $"{path}.affinity", errors);
+        HostAliases(spec["hostAliases"] as JsonArray ?? [], $"{path}.hostAliases", errors);
+        ReadinessGates(spec["readinessGates"] as JsonArray ?? [], $"{path}.readinessGates", errors);
         OperatingSystem(spec, path, errors);
         TopologySpread(spec["topologySpreadConstraints"] as JsonArray ?? [], $"{path}.topologySpreadConstraints", errors);
     }
@@ -562,6 +564,11 @@ internal static partial class ObjectValidation
                 if (from["fieldRef"] is JsonObject fieldRef)
                 {
                     EnvFieldRef(fieldRef, $"{at}.fieldRef", errors);
+                }
+
+                if (from["resourceFieldRef"] is JsonObject resourceRef)
+                {
+                    EnvResourceRef(resourceRef, $"{at}.resourceFieldRef", errors);
                 }
 
                 foreach (var selector in KeySelectors)
