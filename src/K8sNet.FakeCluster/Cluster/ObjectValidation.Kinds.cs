@@ -14,6 +14,7 @@ namespace K8sNet.Testing.Cluster;
 internal static partial class ObjectValidation
 {
     private const string RbacGroup = "rbac.authorization.k8s.io";
+    private static readonly string[] NodeResourceLists = ["capacity", "allocatable"];
 
     private static void MoreKinds(ResourceType type, JsonObject obj, List<FieldError> errors)
     {
@@ -62,6 +63,7 @@ internal static partial class ObjectValidation
         else if (type == ResourceType.Node)
         {
             NodeTaints(spec["taints"] as JsonArray ?? [], errors);
+            NodeSpecAndStatus(obj, errors);
         }
         else if (type == ResourceType.EndpointSlice)
         {
@@ -88,9 +90,54 @@ internal static partial class ObjectValidation
 
             var key = Json.Str(taint["key"]) ?? string.Empty;
             errors.AddRange(QualifiedName(key).Select(m => new FieldError($"metadata.taints[{i}].key", "Invalid value", Quote(key), m)));
+            var value = Json.Str(taint["value"]) ?? string.Empty;
+            if (LabelValue(value) is { Count: > 0 } valueProblems)
+            {
+                errors.Add(new FieldError($"metadata.taints[{i}].value", "Invalid value", Quote(value), string.Join(";", valueProblems)));
+            }
             if (!seen.Add((key, effect)))
             {
                 errors.Add(new FieldError($"metadata.taints[{i}]", "Duplicate value", $"core.Taint{{Key:{Quote(key)}, Value:{Quote(Json.Str(taint["value"]) ?? string.Empty)}, Effect:{Quote(effect)}, TimeAdded:<nil>}}", "taints must be unique by key and effect pair"));
+            }
+        }
+    }
+
+    // ValidateNode's spec and status: pod CIDRs (valid, one per family, at most two, none twice), capacity and
+    // allocatable not negative.
+    private static void NodeSpecAndStatus(JsonObject node, List<FieldError> errors)
+    {
+        var cidrs = (node["spec"]?["podCIDRs"] as JsonArray ?? []).Select(c => Json.Str(c) ?? string.Empty).ToList();
+        var families = new List<System.Net.Sockets.AddressFamily>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < cidrs.Count; i++)
+        {
+            if (!IPNetwork.TryParse(cidrs[i], out var network) && !LooseCidr(cidrs[i]))
+            {
+                errors.Add(new FieldError($"spec.podCIDRs[{i}]", "Invalid value", Quote(cidrs[i]), "must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)"));
+                continue;
+            }
+
+            if (!seen.Add(cidrs[i]))
+            {
+                errors.Add(new FieldError($"spec.podCIDRs[{i}]", "Duplicate value", Quote(cidrs[i]), string.Empty));
+            }
+
+            families.Add(IPAddress.Parse(cidrs[i][..cidrs[i].IndexOf('/', StringComparison.Ordinal)]).AddressFamily);
+        }
+
+        if (cidrs.Count > 2 || (families.Count == 2 && families[0] == families[1]))
+        {
+            errors.Add(new FieldError("spec.podCIDRs", "Invalid value", GoStrings([.. cidrs]), "may specify no more than one CIDR for each IP family"));
+        }
+
+        foreach (var field in NodeResourceLists)
+        {
+            foreach (var (name, value) in node["status"]?[field] as JsonObject ?? [])
+            {
+                if (ResourceQuantity.TryParse(Json.Str(value) ?? string.Empty, out var quantity, out _) && quantity.Sign < 0)
+                {
+                    errors.Add(new FieldError($"status.{field}.{name}", "Invalid value", Quote(quantity.ToString()), "must be greater than or equal to 0"));
+                }
             }
         }
     }
@@ -297,9 +344,36 @@ internal static partial class ObjectValidation
             errors.Add(new FieldError("spec", "Forbidden", null,
                 "pod updates may not change fields other than `spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)\n" + diff));
         }
-        else if (type == ResourceType.Node && Json.Str(current["spec"]?["providerID"]) is { Length: > 0 } providerId && Json.Str(obj["spec"]?["providerID"]) != providerId)
+        else if (type == ResourceType.Node)
         {
-            errors.Add(new FieldError("spec.providerID", "Forbidden", null, "node updates may not change providerID except from \"\" to valid"));
+            // ValidateNodeUpdate: pod CIDRs and the provider ID only from "" to valid; the external ID never.
+            var cidrs = (obj["spec"]?["podCIDRs"] as JsonArray ?? []).Select(Json.Str).ToList();
+            var oldCidrs = (current["spec"]?["podCIDRs"] as JsonArray ?? []).Select(Json.Str).ToList();
+            if (oldCidrs.Count > 0 && !cidrs.SequenceEqual(oldCidrs))
+            {
+                errors.Add(new FieldError("spec.podCIDRs", "Forbidden", null, "node updates may not change podCIDR except from \"\" to valid"));
+            }
+
+            if (Json.Str(current["spec"]?["providerID"]) is { Length: > 0 } providerId && Json.Str(obj["spec"]?["providerID"]) != providerId)
+            {
+                errors.Add(new FieldError("spec.providerID", "Forbidden", null, "node updates may not change providerID except from \"\" to valid"));
+            }
+
+            if (Json.Str(obj["spec"]?["externalID"]) != Json.Str(current["spec"]?["externalID"]))
+            {
+                errors.Add(new FieldError("spec.externalID", "Forbidden", null, "may not be updated"));
+            }
+
+            var addresses = obj["status"]?["addresses"] as JsonArray ?? [];
+            var known = new HashSet<(string?, string?)>();
+            for (var i = 0; i < addresses.Count; i++)
+            {
+                var address = (Json.Str(addresses[i]?["type"]), Json.Str(addresses[i]?["address"]));
+                if (!known.Add(address))
+                {
+                    errors.Add(new FieldError($"status.addresses[{i}]", "Duplicate value", Inv($"core.NodeAddress{{Type:{Quote(address.Item1 ?? string.Empty)}, Address:{Quote(address.Item2 ?? string.Empty)}}}"), string.Empty));
+                }
+            }
         }
         else if ((type == ResourceType.RoleBinding || type == ResourceType.ClusterRoleBinding) && !JsonNode.DeepEquals(obj["roleRef"], current["roleRef"]))
         {

@@ -187,12 +187,29 @@ public sealed class CoreValidationTests : ShopApiTests
         "EndpointSlice.discovery.k8s.io \"e\" is invalid: [endpoints[0].addresses[0]: Invalid value: \"169.254.0.9\": may not be in the link-local range (169.254.0.0/16, fe80::/10), endpoints[0].hostname: Invalid value: \"a.b\": must not contain dots, endpoints[0].hints.forZones[1].name: Duplicate value: \"z\", ports[0].protocol: Unsupported value: \"HTTP\": supported values: \"SCTP\", \"TCP\", \"UDP\"]")]
     [InlineData("/apis/discovery.k8s.io/v1/namespaces/shop/endpointslices", """{"apiVersion":"discovery.k8s.io/v1","kind":"EndpointSlice","metadata":{"name":"e"},"addressType":"MAC"}""",
         "EndpointSlice.discovery.k8s.io \"e\" is invalid: addressType: Unsupported value: \"MAC\": supported values: \"FQDN\", \"IPv4\", \"IPv6\"")]
+    [InlineData("/api/v1/nodes", """{"apiVersion":"v1","kind":"Node","metadata":{"name":"n"},"spec":{"podCIDRs":["10.244.9.0/24","10.244.10.0/24","x"],"taints":[{"key":"a","value":"-v","effect":"NoSchedule"}]},"status":{"capacity":{"cpu":"-1"}}}""",
+        "Node \"n\" is invalid: [metadata.taints[0].value: Invalid value: \"-v\": a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?'), spec.podCIDRs[2]: Invalid value: \"x\": must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64), spec.podCIDRs: Invalid value: []string{\"10.244.9.0/24\", \"10.244.10.0/24\", \"x\"}: may specify no more than one CIDR for each IP family, status.capacity.cpu: Invalid value: \"-1\": must be greater than or equal to 0]")]
     public async Task NodesAndSlices_AreValidatedAsUpstream(string path, string body, string message)
     {
         var (code, answer) = await SendAsync("POST", path, body);
 
         Assert.Equal(HttpStatusCode.UnprocessableEntity, code);
         Assert.Equal(message, Json.Str(answer["message"]));
+    }
+
+    [Fact]
+    public async Task ANodesPodCidrs_MayNotChangeOnceSet()
+    {
+        var (code, node) = await SendAsync("GET", "/api/v1/nodes", null);
+        Assert.Equal(HttpStatusCode.OK, code);
+        var name = Json.Str(node["items"]![0]!["metadata"]!["name"])!;
+
+        var (changed, body) = await SendAsync("PATCH", $"/api/v1/nodes/{name}", """{"spec":{"podCIDR":"10.250.0.0/24","podCIDRs":["10.250.0.0/24"]}}""", "application/merge-patch+json");
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, changed);
+        Assert.Equal($"Node \"{name}\" is invalid: spec.podCIDRs: Forbidden: node updates may not change podCIDR except from \"\" to valid", Json.Str(body["message"]));
+        var (unschedulable, _) = await SendAsync("PATCH", $"/api/v1/nodes/{name}", """{"spec":{"unschedulable":true}}""", "application/merge-patch+json");
+        Assert.Equal(HttpStatusCode.OK, unschedulable); // cordoning is free
     }
 
     [Fact]
