@@ -262,6 +262,14 @@ internal sealed class PodListeners : IAsyncDisposable
         }
 
         var faults = _owner.Faults(found.Uid);
+        if (faults.Partition == PartitionMode.Refuse)
+        {
+            // Partitioned while this connection was open, or before its listener finished closing (listeners are
+            // reconciled in the background): the pod cannot answer, so the connection is reset, never served.
+            context.Abort();
+            return;
+        }
+
         try
         {
             if (faults.Partition == PartitionMode.Drop)

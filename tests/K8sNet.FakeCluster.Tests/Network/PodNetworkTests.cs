@@ -178,6 +178,39 @@ public sealed class PodNetworkTests
     }
 
     [Fact]
+    public async Task APartitionedPod_AnswersNothing_FromTheMomentPartitionPodReturns()
+    {
+        // Listeners close in the background; a request that reaches the pod before its listener has closed is reset,
+        // never served (the pod checks its partition per request). Under load that window once let a telemetry test's
+        // request land on a partitioned pod; this test pins the contract with kept-alive connections, though an idle
+        // machine closes the listener fast enough that it passes without the per-request check too.
+        await using var cluster = await StartAsync(PodNetworkMode.Loopback);
+        var pod = cluster.List<V1Pod>("default", "app=b")[0];
+        var url = new Uri($"http://{pod.Status.PodIP}:8080/");
+        using var http = cluster.CreateHttpClient(fromPod: "a");
+        foreach (var response in await Task.WhenAll(Enumerable.Range(0, 32).Select(_ => http.GetAsync(url))))
+        {
+            response.Dispose(); // pooled connections to the pod
+        }
+
+        cluster.PartitionPod(pod.Name()); // no WaitForIdleAsync: the very next requests must already fail
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 32).Select(async _ =>
+        {
+            try
+            {
+                using var response = await http.GetAsync(url);
+                return (int)response.StatusCode;
+            }
+            catch (HttpRequestException)
+            {
+                return 0; // reset or refused
+            }
+        }));
+        Assert.All(answers, a => Assert.Equal(0, a));
+    }
+
+    [Fact]
     public async Task SlowPod_AddsItsLatency_FailPod_AnswersItsShareWithTheStatus()
     {
         await using var cluster = await StartAsync(PodNetworkMode.Simulated);
